@@ -1,0 +1,66 @@
+"""Connectors to the legacy SOAP services (fines, school registry, shared health record).
+
+Each facade returns frozen dataclasses and raises only `ConnectorError` subclasses. The SOAP
+contracts and their simulators live in `connectors.simulators`.
+"""
+
+from connectors.base import ConnectorSettings, SoapConnector
+from connectors.errors import (
+    AuthenticationFailed,
+    CircuitOpen,
+    ConnectorError,
+    Invalid,
+    NotFound,
+    Rejected,
+    Unavailable,
+)
+from connectors.fines import Fine, FinePayment, FinesConnector, PaymentAck, PaymentRecord
+from connectors.health import (
+    Allergy,
+    ChronicCondition,
+    HealthConnector,
+    HealthDocument,
+    HealthDocumentRef,
+    Medication,
+    PatientSummary,
+)
+from connectors.school import (
+    Absences,
+    CertificateRecord,
+    Grade,
+    School,
+    SchoolConnector,
+    Student,
+    StudentRecord,
+)
+
+__all__ = [
+    "Absences",
+    "Allergy",
+    "AuthenticationFailed",
+    "CertificateRecord",
+    "ChronicCondition",
+    "CircuitOpen",
+    "ConnectorError",
+    "ConnectorSettings",
+    "Fine",
+    "FinePayment",
+    "FinesConnector",
+    "Grade",
+    "HealthConnector",
+    "HealthDocument",
+    "HealthDocumentRef",
+    "Invalid",
+    "Medication",
+    "NotFound",
+    "PatientSummary",
+    "PaymentAck",
+    "PaymentRecord",
+    "Rejected",
+    "School",
+    "SchoolConnector",
+    "SoapConnector",
+    "Student",
+    "StudentRecord",
+    "Unavailable",
+]

@@ -1,0 +1,57 @@
+"""Errors of the legacy-service connectors: the subclass tells the caller what to do."""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """A legacy service call did not succeed.
+
+    `service` names the service ("fines", "school", "health"); `legacy_code` is the error code the
+    legacy system put in the SOAP fault detail, if any; `fault_code` the SOAP faultcode without
+    prefix. Messages are for logs, never for users.
+    """
+
+    retryable = False
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        legacy_code: str | None = None,
+        *,
+        fault_code: str | None = None,
+    ) -> None:
+        super().__init__(f"{service}: {message}")
+        self.service = service
+        self.message = message
+        self.legacy_code = legacy_code
+        self.fault_code = fault_code
+
+
+class NotFound(ConnectorError):
+    """The legacy system has no such record. Do not retry."""
+
+
+class Invalid(ConnectorError):
+    """The request was refused as malformed or not allowed: the caller's data is wrong. Do not
+    retry."""
+
+
+class AuthenticationFailed(Invalid):
+    """The service refused our WS-Security credentials: a configuration error. Do not retry."""
+
+
+class Rejected(ConnectorError):
+    """A business rule refused the request (e.g. the fine is already paid). Do not retry."""
+
+
+class Unavailable(ConnectorError):
+    """The service could not answer (timeout, connection refused or dropped, HTTP 5xx, Server
+    fault). Retry later; for writes, only through a mechanism that tolerates a duplicate."""
+
+    retryable = True
+
+
+class CircuitOpen(Unavailable):
+    """Too many consecutive failures: calls fail fast, without touching the network, until the
+    breaker lets a probe through."""

@@ -1,0 +1,63 @@
+"""Sportello gateway: the Flask application that wires the libraries together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    """Build the application for ``config`` (default: the profile named in the environment).
+
+    Extensions are created unbound in their modules and attached here with ``init_app``.
+    """
+    config = config or Config.from_env(**overrides)
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(
+        SPORTELLO=config,
+        SECRET_KEY=config.secret_key,
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        TESTING=config.testing,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=config.secure_cookies,
+        BABEL_DEFAULT_LOCALE=config.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        JSON_SORT_KEYS=False,
+        PREFERRED_URL_SCHEME="https" if config.secure_cookies else "http",
+    )
+
+    from .db import db
+    from .errors import register_error_handlers
+    from .i18n import init_i18n
+    from .logs import configure_logging, init_request_ids
+    from .security import init_security
+    from .sessions import DatabaseSessionInterface
+
+    configure_logging(config.log_level, config.log_json)
+    db.init_app(app)
+    app.session_interface = DatabaseSessionInterface(db)
+    init_request_ids(app)
+    init_i18n(app)
+    init_security(app)
+    register_error_handlers(app)
+
+    from .context import init_template_context
+
+    init_template_context(app)
+
+    from . import views
+
+    views.register_all(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    if config.auto_migrate:
+        from .migrate import upgrade
+
+        upgrade(db.engine(app))
+    return app

@@ -1,0 +1,113 @@
+"""Who is asking: the identity in the session, and the access rule of every blueprint.
+
+Every blueprint is registered with an access rule (``register``); a test fails if a route
+escapes this. Rules are checked on every request, never only at login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from .exceptions import Forbidden, Unauthenticated
+
+ACCESS_RULES = ("public", "citizen", "clerk", "clinician", "terminal")
+
+
+@dataclass(frozen=True)
+class SessionIdentity:
+    """The logged-in person as the gateway sees them in a request."""
+
+    fiscal_code: str
+    name: str
+    family_name: str
+    method: str = "spid"
+    level: int = 1
+    roles: tuple[str, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name} {self.family_name}".strip()
+
+    @classmethod
+    def from_session(cls, data: dict[str, Any]) -> SessionIdentity:
+        return cls(
+            fiscal_code=data["fiscal_code"],
+            name=data.get("name", ""),
+            family_name=data.get("family_name", ""),
+            method=data.get("method", "spid"),
+            level=int(data.get("level", 1)),
+            roles=tuple(data.get("roles", ())),
+        )
+
+
+def current_identity() -> SessionIdentity | None:
+    if "identity" not in g:
+        data = session.get("identity") if session else None
+        g.identity = SessionIdentity.from_session(data) if data else None
+    return g.identity  # type: ignore[no-any-return]
+
+
+def require_identity() -> SessionIdentity:
+    identity = current_identity()
+    if identity is None:
+        raise Unauthenticated()
+    return identity
+
+
+RoleCheck = Callable[[SessionIdentity], bool]
+_role_checks: dict[str, RoleCheck] = {}
+
+
+def role_check(rule: str) -> Callable[[RoleCheck], RoleCheck]:
+    """Register the function that decides whether an identity holds a role (per request)."""
+
+    def decorator(fn: RoleCheck) -> RoleCheck:
+        _role_checks[rule] = fn
+        return fn
+
+    return decorator
+
+
+def register(app: Flask, blueprint: Blueprint, *, access: str, **options: Any) -> None:
+    """Register a blueprint together with the access rule that guards all its routes."""
+    if access not in ACCESS_RULES:
+        raise ValueError(f"unknown access rule {access!r} for blueprint {blueprint.name}")
+    rules: dict[str, str] | None = app.extensions.get("sportello.access")
+    if rules is None:
+        rules = app.extensions["sportello.access"] = {}
+        app.before_request(_guard)
+    rules[blueprint.name] = access
+    app.register_blueprint(blueprint, **options)
+
+
+def access_rule(app: Flask, endpoint: str) -> str | None:
+    """The access rule of the blueprint that serves ``endpoint`` (None: not declared)."""
+    return app.extensions.get("sportello.access", {}).get(endpoint.rpartition(".")[0])
+
+
+def _guard() -> Response | None:
+    from flask import current_app
+
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    access = access_rule(current_app, request.endpoint)
+    if access is None:
+        raise Forbidden(detail=f"endpoint {request.endpoint} has no access rule")
+    if access not in ("citizen", "clerk", "clinician"):
+        return None  # public pages, or terminals that authenticate each request themselves
+    identity = current_identity()
+    if identity is None:
+        from .errors import wants_problem_json
+
+        if wants_problem_json():
+            raise Unauthenticated()
+        return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))
+    check = _role_checks.get(access)
+    if access != "citizen" and (check is None or not check(identity)):
+        raise Forbidden()
+    return None

@@ -1,0 +1,103 @@
+"""Command-line interface: ``flask db``, ``flask audit``, ``flask outbox``, ``flask demo``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .db import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(outbox_group)
+    from .demo.command import demo_command, seed_command
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(seed_command)
+
+
+@click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database to the latest revision.")
+@click.option("--revision", default="head")
+def db_upgrade(revision: str) -> None:
+    from .migrate import upgrade
+
+    upgrade(db.engine(current_app), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade", help="Migrate the database down to a revision.")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    from .migrate import downgrade
+
+    downgrade(db.engine(current_app), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("current", help="Print the current and the latest revision.")
+def db_current() -> None:
+    from .migrate import migration_status
+
+    current, head = migration_status(db.engine(current_app))
+    click.echo(f"current: {current}  head: {head}")
+    if current != head:
+        sys.exit(1)
+
+
+@click.group("audit", cls=AppGroup, help="The hash-chained audit log.")
+def audit_group() -> None:
+    pass
+
+
+@audit_group.command("verify", help="Check every link of the audit chain.")
+def audit_verify() -> None:
+    from .audit import verify_chain
+
+    with db.fresh_session(current_app) as session:
+        report = verify_chain(session)
+    if report.ok:
+        click.echo(f"audit chain intact: {report.entries} entries")
+        return
+    click.echo(
+        f"audit chain BROKEN at entry {report.broken_at}: {report.reason} "
+        f"({report.entries} entries verified before it)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@click.group("outbox", cls=AppGroup, help="Deliveries to legacy systems.")
+def outbox_group() -> None:
+    pass
+
+
+@outbox_group.command("work", help="Deliver due messages, forever or once.")
+@click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
+def outbox_work(once: bool, interval: float) -> None:
+    from .outbox import deliver_due
+    from .wiring import outbox_handlers
+
+    handlers = outbox_handlers(current_app)
+    factory = db.session_factory(current_app)
+    while True:
+        stats = deliver_due(factory, handlers)
+        if stats.claimed:
+            click.echo(
+                f"claimed {stats.claimed}: delivered {stats.delivered}, "
+                f"retry {stats.retried}, failed {stats.failed}"
+            )
+        if once:
+            return
+        time.sleep(interval)

@@ -1,0 +1,161 @@
+"""Configuration of the gateway: read from the environment once, read-only afterwards.
+
+Three profiles: ``demo`` (the default: SQLite, test IdP, simulators, nothing to set),
+``test`` (the test suite) and ``production`` (refuses unsafe defaults at start-up).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEMO_SECRET_KEY = "sportello-demo-secret-key-not-for-production"  # noqa: S105 - marked demo key
+INSTANCE_DIR = Path(os.environ.get("SPORTELLO_INSTANCE_DIR", Path.cwd() / "instance"))
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used; the message names the variable to set."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one running gateway. Frozen: nothing changes them at run time."""
+
+    profile: str = "demo"
+    secret_key: str = DEMO_SECRET_KEY
+    database_url: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    redis_url: str = ""
+    log_json: bool = False
+    log_level: str = "INFO"
+    secure_cookies: bool = False
+    hsts: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 8
+    max_content_length: int = 10 * 1024 * 1024
+    default_locale: str = "it"
+    locales: tuple[str, ...] = ("it", "en")
+    test_idp_enabled: bool = True
+    simulators_url: str = "http://127.0.0.1:8088"
+    connector_user: str = "sportello"
+    connector_password: str = "sportello-demo"  # noqa: S105 - demo credentials of the simulators
+    auto_migrate: bool = False
+    testing: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    # Environment variable for each field; the names are what operators set.
+    ENV = {
+        "profile": "SPORTELLO_PROFILE",
+        "secret_key": "SPORTELLO_SECRET_KEY",
+        "database_url": "SPORTELLO_DATABASE_URL",
+        "base_url": "SPORTELLO_BASE_URL",
+        "redis_url": "SPORTELLO_REDIS_URL",
+        "log_json": "SPORTELLO_LOG_JSON",
+        "log_level": "SPORTELLO_LOG_LEVEL",
+        "secure_cookies": "SPORTELLO_SECURE_COOKIES",
+        "hsts": "SPORTELLO_HSTS",
+        "session_idle_minutes": "SPORTELLO_SESSION_IDLE_MINUTES",
+        "session_absolute_hours": "SPORTELLO_SESSION_ABSOLUTE_HOURS",
+        "max_content_length": "SPORTELLO_MAX_CONTENT_LENGTH",
+        "test_idp_enabled": "SPORTELLO_TEST_IDP",
+        "simulators_url": "SPORTELLO_SIMULATORS_URL",
+        "connector_user": "SPORTELLO_CONNECTOR_USER",
+        "connector_password": "SPORTELLO_CONNECTOR_PASSWORD",
+        "auto_migrate": "SPORTELLO_AUTO_MIGRATE",
+    }
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Build the profile named by ``SPORTELLO_PROFILE`` from the environment.
+
+        Values given as ``overrides`` win over the environment. The result is checked: a
+        production profile with a demo secret, the test IdP or no database refuses to start.
+        """
+        env = os.environ if environ is None else environ
+        profile = overrides.pop("profile", None) or env.get("SPORTELLO_PROFILE", "demo")
+        base = PROFILES.get(profile)
+        if base is None:
+            raise ConfigurationError(
+                f"SPORTELLO_PROFILE={profile!r} is unknown: use one of {', '.join(PROFILES)}"
+            )
+        values: dict[str, Any] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, var in cls.ENV.items():
+            if name == "profile" or var not in env:
+                continue
+            raw = env[var]
+            kind = types[name]
+            try:
+                if kind == "bool":
+                    values[name] = _bool(raw)
+                elif kind == "int":
+                    values[name] = int(raw)
+                else:
+                    values[name] = raw
+            except ValueError as e:
+                raise ConfigurationError(f"{var}={raw!r} is not a valid {kind}") from e
+        values.update(overrides)
+        config = replace(base, **values)
+        if not config.database_url:
+            config = replace(config, database_url=config.default_database_url())
+        config.check()
+        return config
+
+    def default_database_url(self) -> str:
+        """SQLite in the instance folder for the demo; production has no default."""
+        if self.profile == "production":
+            return ""
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE_DIR / 'sportello.sqlite'}"
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe for the profile, naming what to set."""
+        if self.profile != "production":
+            return
+        if not self.database_url:
+            raise ConfigurationError(
+                "SPORTELLO_DATABASE_URL is not set: production needs a PostgreSQL URL "
+                "(postgresql+psycopg://user@host/db)"
+            )
+        if self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < 32:
+            raise ConfigurationError(
+                "SPORTELLO_SECRET_KEY is the demo key or shorter than 32 characters: "
+                "set a random secret (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if self.test_idp_enabled:
+            raise ConfigurationError(
+                "The built-in test identity provider is enabled: set SPORTELLO_TEST_IDP=false"
+            )
+        if not self.base_url.startswith("https://"):
+            raise ConfigurationError(
+                "SPORTELLO_BASE_URL is not set to the public https:// address of the gateway"
+            )
+        if self.connector_password == Config.connector_password:
+            raise ConfigurationError(
+                "SPORTELLO_CONNECTOR_PASSWORD is the simulators' demo password: set the real one"
+            )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+PROFILES: dict[str, Config] = {
+    "demo": Config(profile="demo", auto_migrate=True),
+    "test": Config(profile="test", testing=True, test_idp_enabled=True),
+    "production": Config(
+        profile="production",
+        log_json=True,
+        secure_cookies=True,
+        hsts=True,
+        test_idp_enabled=False,
+        base_url="",
+    ),
+}

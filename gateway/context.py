@@ -1,0 +1,29 @@
+"""Values every template can use: the locale, the identity, the login address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from werkzeug.routing import BuildError
+
+from .access import current_identity
+from .timeline import state_label
+
+
+def init_template_context(app: Flask) -> None:
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        def login_url() -> str:
+            try:
+                return url_for("auth.login_page", next=request.full_path.rstrip("?"))
+            except BuildError:
+                return url_for("core.home")
+
+        return {
+            "current_locale": str(get_locale() or "it"),
+            "identity": current_identity(),
+            "login_url": login_url,
+            "state_label": state_label,
+        }

@@ -1,0 +1,56 @@
+"""Public pages and probes: home, language switch, health and readiness."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from ..access import current_identity
+from ..db import db
+from ..migrate import migration_status
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("core/home.html", identity=current_identity())
+
+
+@bp.get("/lingua/<code>")
+def switch_language(code: str) -> Response:
+    """Remember the chosen language and go back where the user was (same site only)."""
+    if code in current_app.config["SPORTELLO"].locales:
+        session["lang"] = code
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks: dict[str, object] = {}
+    ready = True
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "up"
+        current, head = migration_status(db.session.connection())
+        checks["migrations"] = {"current": current, "head": head}
+        if current != head:
+            ready = False
+    except Exception as e:  # any failure to reach the database means not ready
+        current_app.logger.warning("readiness: database check failed: %s", type(e).__name__)
+        checks["database"] = "down"
+        ready = False
+    finally:
+        db.session.rollback()
+    for name, state in current_app.extensions.get("sportello.readiness", {}).items():
+        checks[name] = state()
+    return jsonify(status="ready" if ready else "not_ready", checks=checks), (200 if ready else 503)

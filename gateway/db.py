@@ -1,0 +1,102 @@
+"""Database engine and sessions: one SQLAlchemy engine per app, one session per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with the settings each backend needs to be correct under concurrency.
+
+    SQLite transactions start with ``BEGIN IMMEDIATE`` so that two writers never read the same
+    state and then both write (the audit chain and the payment state rely on it); the pysqlite
+    driver's own transaction handling is turned off for that, as SQLAlchemy's docs describe.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **kwargs,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """Flask extension: engine and session factory, attached with ``init_app``."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["SPORTELLO"].database_url)
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        app.extensions["sportello.db"] = (engine, factory)
+        app.teardown_appcontext(self._close_session)
+        # Views commit what they mean to keep. Whatever is still open when the response leaves
+        # is rolled back here, before the session cookie is saved on another connection:
+        # on SQLite an open write transaction would otherwise block that save.
+        app.after_request(self._end_request_session)
+
+    @staticmethod
+    def engine(app: Flask) -> Engine:
+        return app.extensions["sportello.db"][0]
+
+    @staticmethod
+    def session_factory(app: Flask) -> sessionmaker[Session]:
+        return app.extensions["sportello.db"][1]
+
+    @property
+    def session(self) -> Session:
+        """The request's session, opened on first use and closed at teardown."""
+        from flask import current_app
+
+        if "db_session" not in g:
+            g.db_session = self.session_factory(current_app._get_current_object())()  # type: ignore[attr-defined]
+        return g.db_session  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _end_request_session(response: Any) -> Any:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+        return response
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    @contextmanager
+    def fresh_session(self, app: Flask) -> Iterator[Session]:
+        """A session outside any request (CLI, workers), closed at the end of the block."""
+        session = self.session_factory(app)()
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+db = Database()

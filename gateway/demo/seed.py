@@ -1,0 +1,93 @@
+"""Demo data: a few transactions of the demo cast with timelines across channels.
+
+Idempotent: seeding a database that already holds the demo data changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Transaction, utcnow
+from ..transactions.operations import SYSTEM, Actor, change_state, open_transaction
+from ..transactions.states import State
+
+MARIO = "RSSMRA80A01H501U"
+ANNA_CLERK = Actor(
+    kind="clerk",
+    id="SPSNNA75S70L219W",
+    name="Anna Esposito",
+    channel="desk",
+    on_behalf_of=MARIO,
+)
+MARIO_WEB = Actor(kind="citizen", id=MARIO, name="Mario Rossi", channel="web")
+TOBACCONIST = Actor(
+    kind="terminal", id="TAB-0001", name="Tabaccheria Centrale, via Roma 12", channel="counter"
+)
+
+
+def seed_demo(session: Session) -> bool:
+    """Create the demo transactions unless they exist; returns whether anything was added."""
+    exists = session.scalar(select(Transaction.id).where(Transaction.subject_cf == MARIO).limit(1))
+    if exists is not None:
+        return False
+    t0 = utcnow() - timedelta(days=3)
+
+    cert = open_transaction(
+        session,
+        service="certificato_scolastico",
+        title="Certificato di frequenza — Sofia Rossi",
+        subject_cf=MARIO,
+        actor=MARIO_WEB,
+        amount_cents=1600,
+        data={"student": "Sofia Rossi", "kind": "frequenza"},
+        at=t0,
+    )
+    steps = [
+        (State.SUBMITTED, MARIO_WEB, "submitted", {}),
+        (State.AWAITING_PAYMENT, SYSTEM, "notice_issued", {"amount_cents": 1600}),
+        (
+            State.PAID,
+            TOBACCONIST,
+            "paid_at_counter",
+            {"amount_cents": 1600, "shop": "Tabaccheria Centrale"},
+        ),
+        (State.COMPLETED, SYSTEM, "certificate_issued", {}),
+    ]
+    for i, (state, actor, kind, data) in enumerate(steps, start=1):
+        change_state(
+            session, cert, state, actor, kind=kind, data=data, at=t0 + timedelta(hours=2 * i)
+        )
+
+    t1 = t0 + timedelta(days=2)
+    fine = open_transaction(
+        session,
+        service="pagamento_multa",
+        title="Pagamento verbale n. 2026/PL/004512",
+        subject_cf=MARIO,
+        actor=ANNA_CLERK,
+        amount_cents=2940,
+        data={"report_number": "2026/PL/004512"},
+        at=t1,
+    )
+    change_state(
+        session,
+        fine,
+        State.AWAITING_CONFIRMATION,
+        ANNA_CLERK,
+        kind="prepared_for_confirmation",
+        at=t1 + timedelta(minutes=10),
+    )
+
+    open_transaction(
+        session,
+        service="multa_rateizzazione_ricorso",
+        title="Ricorso al Prefetto — verbale n. 2026/PL/003877",
+        subject_cf=MARIO,
+        actor=MARIO_WEB,
+        data={"report_number": "2026/PL/003877"},
+        at=t1 + timedelta(hours=5),
+    )
+    return True

@@ -1,0 +1,156 @@
+"""Errors become HTTP here, and only here.
+
+API and XHR requests get ``application/problem+json`` (RFC 9457) with a stable ``code``; browsers
+get a page in the user's language. Users see an error id; the log has the details. Nothing a
+user sees ever contains a stack trace, a SOAP fault or a SAML status message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .exceptions import SportelloError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://sportello.example/problems/"
+
+# Stable codes for the HTTP errors raised by the framework itself.
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "INVALID_INPUT",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+    504: "GATEWAY_TIMEOUT",
+}
+
+
+def wants_problem_json() -> bool:
+    """API paths, XHR/fetch calls and clients that prefer JSON get problem+json."""
+    if request.path.startswith("/api/") or request.path.startswith("/counter/api/"):
+        return True
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return True
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", "application/problem+json"]
+    )
+    return best in ("application/json", "application/problem+json")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request is not valid."),
+        401: _("You need to log in to see this page."),
+        403: _("You are not allowed to see this page."),
+        404: _("The page you are looking for does not exist."),
+        405: _("This action is not allowed here."),
+        409: _("The request conflicts with the current state."),
+        413: _("The file or data sent is too large."),
+        415: _("The format of the data sent is not supported."),
+        422: _("Some of the data sent is not valid."),
+        429: _("Too many requests: please wait a moment and try again."),
+        500: _("Something went wrong on our side."),
+        502: _("A connected service did not answer correctly."),
+        503: _("The service is temporarily unavailable: please try again later."),
+        504: _("A connected service did not answer in time."),
+    }
+
+
+def problem(
+    status: int, code: str, title: str, detail: str | None = None, **extra: Any
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code.lower().replace("_", "-"),
+        "code": code,
+        "title": title,
+        "status": status,
+        "instance": request.path,
+        "request_id": getattr(g, "request_id", None),
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    title = _titles().get(status, _("The request could not be completed."))
+    if wants_problem_json():
+        response = problem(status, code, title, message if message != title else None, **extra)
+    else:
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            message=message,
+            code=code,
+            request_id=getattr(g, "request_id", None),
+        )
+        response = Response(html, status=status, mimetype="text/html")
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SportelloError)
+    def _domain(e: SportelloError) -> Response:
+        log.info("request refused: %s %s", e.code, e.detail or e.user_message)
+        return error_response(e.status, e.code, e.user_message, **_safe_extra(e.extra))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e: CSRFError) -> Response:
+        log.info("CSRF check failed: %s", e.description)
+        return error_response(
+            400, "CSRF_FAILED", _("The form has expired: please reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> Response:
+        status = e.code or 500
+        headers = {}
+        valid_methods = getattr(e, "valid_methods", None)
+        if status == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
+        retry_after = getattr(e, "retry_after", None)
+        if status == 429 and retry_after:
+            headers["Retry-After"] = str(retry_after)
+        return error_response(status, HTTP_CODES.get(status, "HTTP_ERROR"), headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception) -> Response:
+        log.exception("unhandled error")
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(e, OperationalError):
+            return error_response(503, "DATABASE_UNAVAILABLE")
+        return error_response(500, "INTERNAL_ERROR")
+
+
+def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """Only plain scalar values an API client can use travel in the problem body."""
+    return {k: v for k, v in extra.items() if isinstance(v, str | int | float | bool)}

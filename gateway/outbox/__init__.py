@@ -1,0 +1,19 @@
+"""The outbox: deliveries to legacy systems queued with the state change, sent by a worker."""
+
+from .delivery import (
+    DeliveryStats,
+    OutboxHandlers,
+    PermanentFailure,
+    deliver_due,
+    enqueue,
+    next_delay,
+)
+
+__all__ = [
+    "DeliveryStats",
+    "OutboxHandlers",
+    "PermanentFailure",
+    "deliver_due",
+    "enqueue",
+    "next_delay",
+]

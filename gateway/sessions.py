@@ -1,0 +1,134 @@
+"""Server-side sessions: the cookie carries a random id; the data stays in the database.
+
+Idle and absolute timeouts are enforced on every request. ``rotate()`` issues a new id (at
+login, so that a session id planted before login is worthless) and deletes the old row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete
+from werkzeug.datastructures import CallbackDict
+
+from .db import Database
+from .models import WebSession, utcnow
+
+COOKIE_NAME = "sportello_session"
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        sid: str | None = None,
+        created_at: datetime | None = None,
+        last_seen_at: datetime | None = None,
+    ):
+        def on_update(_self: Any) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.sid = sid
+        self.new = sid is None
+        self.modified = False
+        self.created_at = created_at or utcnow()
+        self.last_seen_at = last_seen_at
+        self.rotate_requested = False
+        self.old_sid: str | None = None
+
+    def rotate(self) -> None:
+        """Give this session a new id when the response is sent; the old id stops working."""
+        self.rotate_requested = True
+        self.modified = True
+
+    def destroy(self) -> None:
+        self.clear()
+        self.rotate()
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def __init__(self, database: Database):
+        self.database = database
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        sid = request.cookies.get(COOKIE_NAME)
+        if not sid or len(sid) > 100:
+            return ServerSession()
+        config = app.config["SPORTELLO"]
+        with self.database.fresh_session(app) as s:
+            row = s.get(WebSession, _hash(sid))
+            if row is None:
+                return ServerSession()
+            now = utcnow()
+            idle = timedelta(minutes=config.session_idle_minutes)
+            absolute = timedelta(hours=config.session_absolute_hours)
+            if now - row.last_seen_at > idle or now - row.created_at > absolute:
+                s.delete(row)
+                s.commit()
+                expired = ServerSession()
+                expired["expired"] = True
+                expired.modified = False
+                return expired
+            return ServerSession(dict(row.data), sid, row.created_at, row.last_seen_at)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, ServerSession)
+        config = app.config["SPORTELLO"]
+        now = utcnow()
+        touch = session.last_seen_at is None or now - session.last_seen_at > TOUCH_EVERY
+        if not session.modified and not touch:
+            return
+        if not session and session.new:
+            return
+        with self.database.fresh_session(app) as s:
+            if session.sid and (session.rotate_requested or not session):
+                s.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.sid)))
+                if not session:
+                    s.commit()
+                    response.delete_cookie(COOKIE_NAME, path="/")
+                    return
+                session.sid = None
+                session.created_at = now
+            if session.sid is None:
+                session.sid = secrets.token_urlsafe(32)
+            row = s.get(WebSession, _hash(session.sid))
+            if row is None:
+                row = WebSession(id_hash=_hash(session.sid), created_at=session.created_at)
+                s.add(row)
+            row.data = dict(session)
+            row.subject_cf = (session.get("identity") or {}).get("fiscal_code")
+            row.last_seen_at = now
+            s.commit()
+        response.set_cookie(
+            COOKIE_NAME,
+            session.sid,
+            httponly=True,
+            secure=config.secure_cookies,
+            samesite="Lax",
+            path="/",
+        )
+
+
+def purge_expired(factory: Callable[[], Any], idle: timedelta, absolute: timedelta) -> int:
+    """Delete sessions past their timeouts; returns how many went."""
+    now = utcnow()
+    with factory() as s:
+        result = s.execute(
+            delete(WebSession).where(
+                (WebSession.last_seen_at < now - idle) | (WebSession.created_at < now - absolute)
+            )
+        )
+        s.commit()
+        return int(result.rowcount or 0)

@@ -1,0 +1,84 @@
+"""How timeline events read to a person: what happened, on which channel, by whom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from .models import Event
+
+CHANNELS = {
+    "web": _l("online"),
+    "counter": _l("at a partner counter"),
+    "desk": _l("at the municipal desk"),
+    "phone": _l("by phone"),
+    "api": _l("through the API"),
+    "system": _l("automatically"),
+}
+
+KINDS = {
+    "created": _l("Transaction started"),
+    "submitted": _l("Request submitted"),
+    "notice_issued": _l("Payment notice issued"),
+    "notice_printed": _l("Payment notice printed"),
+    "paid_at_counter": _l("Paid at a counter"),
+    "paid_online": _l("Paid online"),
+    "receipt_issued": _l("Receipt issued"),
+    "legacy_updated": _l("Municipal records updated"),
+    "certificate_issued": _l("Certificate issued"),
+    "prepared_for_confirmation": _l("Prepared for your confirmation"),
+    "confirmed": _l("Confirmed by the citizen"),
+    "cancelled": _l("Cancelled"),
+}
+
+ROLES = {
+    "citizen": _l("citizen"),
+    "clerk": _l("municipal clerk"),
+    "terminal": _l("counter terminal"),
+    "clinician": _l("clinician"),
+    "system": _l("system"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: str
+    what: str
+    channel: str
+    who: str
+    on_behalf_of: str | None
+    kind: str
+
+
+def describe(event: Event) -> TimelineEntry:
+    what = KINDS.get(event.kind)
+    if what is None and event.kind.startswith("state."):
+        what = _l("Status changed")
+    name = event.actor_name or event.actor_id
+    return TimelineEntry(
+        when=format_datetime(event.at, "medium"),
+        what=str(what or event.kind),
+        channel=str(CHANNELS.get(event.channel, event.channel)),
+        who=f"{name} ({ROLES.get(event.actor_kind, event.actor_kind)})",
+        on_behalf_of=event.on_behalf_of,
+        kind=event.kind,
+    )
+
+
+STATES = {
+    "draft": _l("Draft"),
+    "awaiting_confirmation": _l("Awaiting your confirmation"),
+    "submitted": _l("Submitted"),
+    "awaiting_payment": _l("Awaiting payment"),
+    "paid": _l("Paid"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "failed": _l("Failed"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATES.get(state, state))

@@ -1,0 +1,1 @@
+"""Transactions: the state machine, reference codes and the operations that change them."""

@@ -1,0 +1,110 @@
+"""The claims sealed on receipts and certificates, and the canonical hash of a document's data.
+
+Claim names are short because every byte grows the QR code. Receipt seal (`typ` = "receipt")::
+
+    rid  receipt id            nc   notice code (18 digits)   cf  creditor fiscal code
+    amt  amount paid, cents    at   paid at (ISO 8601, UTC)   tid terminal id
+    shop shop name             h    sha256 of the receipt's canonical data (32 bytes)
+
+Certificate seal (`typ` = "certificate")::
+
+    num  certificate number    kind enrolment | attendance    sub student's fiscal code
+    sch  school code           at   issued at (ISO 8601, UTC) h   sha256 of canonical data
+
+The canonical data is the document's dataclass as JSON with sorted keys, no spaces, UTF-8,
+dates in ISO 8601 (aware datetimes in UTC): whoever holds the same record recomputes the hash.
+"""
+
+import dataclasses
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from printing.texts import format_money
+
+TYPE = "typ"
+HASH = "h"
+AT = "at"
+AMOUNT = "amt"
+
+_LABELS: dict[str, dict[str, str]] = {
+    "it": {
+        "typ": "Tipo",
+        "rid": "Ricevuta n.",
+        "nc": "Codice avviso",
+        "cf": "Cod. fiscale ente creditore",
+        "amt": "Importo",
+        "at": "Data e ora",
+        "tid": "Terminale",
+        "shop": "Esercente",
+        "num": "Certificato n.",
+        "kind": "Tipo di certificato",
+        "sub": "Codice fiscale interessato",
+        "sch": "Codice scuola",
+        "h": "Impronta dei dati (SHA-256)",
+    },
+    "en": {
+        "typ": "Type",
+        "rid": "Receipt no.",
+        "nc": "Notice code",
+        "cf": "Creditor fiscal code",
+        "amt": "Amount",
+        "at": "Date and time",
+        "tid": "Terminal",
+        "shop": "Shop",
+        "num": "Certificate no.",
+        "kind": "Certificate kind",
+        "sub": "Subject fiscal code",
+        "sch": "School code",
+        "h": "Data fingerprint (SHA-256)",
+    },
+}
+
+
+def utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC to the second, e.g. `2026-11-23T09:15:00Z`; `value` must be aware."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def canonical_data(document: Any) -> bytes:
+    """Canonical JSON bytes of a document dataclass (see the module docstring)."""
+    return json.dumps(
+        _plain(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def data_digest(document: Any) -> bytes:
+    """SHA-256 of `canonical_data(document)`: the `h` claim."""
+    return hashlib.sha256(canonical_data(document)).digest()
+
+
+def describe_claims(claims: Mapping[str, Any], lang: str = "it") -> list[tuple[str, str]]:
+    """Label/value pairs for showing verified claims to a person (verify page, CLI)."""
+    labels = _LABELS["en" if lang == "en" else "it"]
+    described = []
+    for name, value in claims.items():
+        if isinstance(value, bytes):
+            shown = value.hex()
+        elif name == AMOUNT and isinstance(value, int):
+            shown = format_money(value, lang)
+        else:
+            shown = str(value)
+        described.append((labels.get(name, name), shown))
+    return described

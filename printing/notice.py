@@ -1,0 +1,170 @@
+"""The pagoPA-style payment notice (avviso di pagamento), e.g. for a traffic fine."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.units import mm
+
+from printing.codes import build_payment_payload, parse_creditor_fiscal_code, parse_notice_code
+from printing.errors import CodeError, DocumentDataError
+from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, PAGE_WIDTH, Sheet
+from printing.texts import check_lang, format_date, format_money, text
+
+NOTICE_QR_SIZE = 30 * mm  # the pagoPA layout asks for at least 25 mm; 30 mm scans from further
+NOTICE_QR_VERSION = 4  # fits the longest payload (52 characters, byte mode) at level M
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """What a payment notice prints. Money in cents; `details` are label/value pairs.
+
+    `details` carry what is being paid in the caller's language, e.g.
+    `(("Verbale n.", "V/2026/001234"), ("Targa", "AB123CD"), ("Data violazione", "02/11/2026"))`.
+    A reduced amount (e.g. a fine paid within 5 days) needs both `reduced_amount_cents` and
+    `reduced_until`. The QR code carries `amount_cents`: at payment time the creditor's system
+    tells the counter what is due on that day.
+    """
+
+    notice_code: str
+    creditor_name: str
+    creditor_fiscal_code: str
+    payer_name: str
+    payer_fiscal_code: str
+    subject: str
+    amount_cents: int
+    due_date: date
+    details: tuple[tuple[str, str], ...] = ()
+    reduced_amount_cents: int | None = None
+    reduced_until: date | None = None
+    creditor_unit: str = ""
+    cbill_code: str | None = None
+    portal_url: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            parse_notice_code(self.notice_code)
+            parse_creditor_fiscal_code(self.creditor_fiscal_code)
+        except CodeError as e:
+            raise DocumentDataError(f"notice data: {e}") from e
+        if self.amount_cents <= 0:
+            raise DocumentDataError("a notice amount must be positive")
+        if (self.reduced_amount_cents is None) != (self.reduced_until is None):
+            raise DocumentDataError("a reduced amount needs its deadline, and the other way round")
+        if self.reduced_amount_cents is not None and not (
+            0 < self.reduced_amount_cents < self.amount_cents
+        ):
+            raise DocumentDataError("the reduced amount must be positive and below the amount")
+
+    @property
+    def payment_payload(self) -> str:
+        """The pagoPA QR payload printed on the notice."""
+        return build_payment_payload(self.notice_code, self.creditor_fiscal_code, self.amount_cents)
+
+
+def _parties(sheet: Sheet, data: NoticeData, lang: str) -> None:
+    column = CONTENT_WIDTH / 2
+    sheet.ensure(30 * mm)
+    top = sheet.y
+    bottoms = []
+    for index, (title, name, extra, code) in enumerate(
+        (
+            ("notice.creditor", data.creditor_name, data.creditor_unit, data.creditor_fiscal_code),
+            ("notice.payer", data.payer_name, "", data.payer_fiscal_code),
+        )
+    ):
+        x = MARGIN + index * column
+        sheet.y = top
+        sheet.line(text(lang, title), size=8.5, bold=True, x=x, colour=ACCENT)
+        sheet.paragraph(name, size=11, bold=True, x=x, width=column - 6 * mm)
+        if extra:
+            sheet.line(extra, size=9.5, x=x)
+        sheet.line(f"{text(lang, 'common.fiscal_code')} {code}", size=9.5, x=x, colour=GREY)
+        bottoms.append(sheet.y)
+    sheet.y = min(bottoms)
+
+
+def _amounts(sheet: Sheet, data: NoticeData, lang: str) -> None:
+    sheet.space(2 * mm)
+    amount = format_money(data.amount_cents, lang)
+    due = format_date(data.due_date, lang)
+    sheet.line(
+        f"{text(lang, 'notice.amount')} {amount} {text(lang, 'notice.due')} {due}",
+        size=14,
+        bold=True,
+    )
+    if data.reduced_amount_cents is not None and data.reduced_until is not None:
+        reduced = format_money(data.reduced_amount_cents, lang)
+        until = format_date(data.reduced_until, lang)
+        sheet.line(
+            f"{text(lang, 'notice.reduced')} {reduced} {text(lang, 'notice.reduced_if')} {until}",
+            size=12,
+            bold=True,
+            colour=ACCENT,
+        )
+        sheet.paragraph(text(lang, "notice.reduced_note"), size=8.5, colour=GREY)
+
+
+def _where_to_pay(sheet: Sheet, data: NoticeData, lang: str) -> None:
+    sheet.heading(text(lang, "notice.where"))
+    portal = f" ({data.portal_url})" if data.portal_url else ""
+    sheet.line(text(lang, "notice.online"), size=9.5, bold=True)
+    sheet.paragraph(text(lang, "notice.online_text", portal=portal), size=9)
+    sheet.space(1.5 * mm)
+    sheet.line(text(lang, "notice.territory"), size=9.5, bold=True)
+    sheet.paragraph(text(lang, "notice.territory_text"), size=9)
+
+
+def _payment_slip(sheet: Sheet, data: NoticeData, lang: str) -> None:
+    """The bottom slip: QR code on the left, the codes a counter types on the right."""
+    code = parse_notice_code(data.notice_code)
+    rows = [
+        (text(lang, "notice.code"), code.formatted),
+        (text(lang, "notice.creditor_code"), data.creditor_fiscal_code),
+    ]
+    if data.cbill_code:
+        rows.append((text(lang, "notice.cbill"), data.cbill_code))
+    rows += [
+        (text(lang, "notice.iuv"), code.iuv),
+        (text(lang, "notice.amount"), format_money(data.amount_cents, lang)),
+        (text(lang, "notice.due").capitalize(), format_date(data.due_date, lang)),
+        (text(lang, "notice.payer").capitalize(), data.payer_name),
+        (text(lang, "notice.creditor").capitalize(), data.creditor_name),
+    ]
+    height = max(NOTICE_QR_SIZE + 16 * mm, (len(rows) * 13 + 30))
+    sheet.ensure(height + 10 * mm)
+    sheet.space(4 * mm)
+    sheet.paragraph(text(lang, "notice.slip"), size=8.5, colour=GREY)
+    top = sheet.y - 2 * mm
+    sheet.canvas.setStrokeColorRGB(*ACCENT)
+    sheet.canvas.setLineWidth(1)
+    sheet.canvas.roundRect(MARGIN, top - height, CONTENT_WIDTH, height, 3 * mm, stroke=1, fill=0)
+    sheet.qr(
+        data.payment_payload,
+        NOTICE_QR_SIZE,
+        x=MARGIN + 8 * mm,
+        top=top - 8 * mm,
+        version=NOTICE_QR_VERSION,
+    )
+    sheet.y = top - 5 * mm
+    right = MARGIN + NOTICE_QR_SIZE + 18 * mm
+    sheet.rows(
+        rows, size=9.5, x=right, width=PAGE_WIDTH - MARGIN - right - 4 * mm, label_width=48 * mm
+    )
+    sheet.y = top - height
+
+
+def render_notice(data: NoticeData, lang: str = "it") -> bytes:
+    """Render the payment notice as a one-page A4 PDF (more pages only for very long details)."""
+    check_lang(lang)
+    title = text(lang, "notice.title")
+    sheet = Sheet(title=f"{title} {data.notice_code}", lang=lang, subject=data.subject)
+    sheet.line(title, size=17, bold=True, colour=ACCENT)
+    sheet.space(3 * mm)
+    _parties(sheet, data, lang)
+    sheet.heading(text(lang, "notice.subject"))
+    sheet.paragraph(data.subject, size=10, bold=True)
+    sheet.rows(data.details, size=10)
+    _amounts(sheet, data, lang)
+    _where_to_pay(sheet, data, lang)
+    _payment_slip(sheet, data, lang)
+    return sheet.finish()

@@ -1,0 +1,138 @@
+"""The payment receipt issued at a counter (or online), sealed with the issuer's key."""
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reportlab.lib.units import mm
+
+from printing import claims as c
+from printing.codes import parse_creditor_fiscal_code, parse_notice_code
+from printing.errors import CodeError, DocumentDataError
+from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, Sheet
+from printing.seal import SealSigner
+from printing.texts import check_lang, format_datetime, format_money, text
+
+RECEIPT_SEAL_SIZE = 40 * mm  # a version 10-11 code stays readable by phone cameras at this size
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """What a receipt prints and seals. Money in cents; `paid_at` must be timezone-aware."""
+
+    receipt_id: str
+    notice_code: str
+    creditor_name: str
+    creditor_fiscal_code: str
+    subject: str
+    amount_cents: int
+    paid_at: datetime
+    shop_name: str
+    shop_address: str
+    terminal_id: str
+    payment_method: PaymentMethod
+    transaction_ref: str
+    payer_name: str = ""
+    payer_fiscal_code: str = ""
+    fee_cents: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            parse_notice_code(self.notice_code)
+            parse_creditor_fiscal_code(self.creditor_fiscal_code)
+        except CodeError as e:
+            raise DocumentDataError(f"receipt data: {e}") from e
+        if self.amount_cents <= 0 or self.fee_cents < 0:
+            raise DocumentDataError("a receipt needs a positive amount and no negative fee")
+        if self.paid_at.tzinfo is None:
+            raise DocumentDataError("paid_at must be timezone-aware")
+        if not (self.receipt_id and self.terminal_id and self.transaction_ref):
+            raise DocumentDataError("a receipt needs its id, terminal id and transaction reference")
+
+
+def receipt_claims(data: ReceiptData) -> dict[str, Any]:
+    """The claims sealed on a receipt (names in `printing.claims`)."""
+    return {
+        c.TYPE: "receipt",
+        "rid": data.receipt_id,
+        "nc": data.notice_code,
+        "cf": data.creditor_fiscal_code,
+        c.AMOUNT: data.amount_cents,
+        c.AT: c.utc_iso(data.paid_at),
+        "tid": data.terminal_id,
+        "shop": data.shop_name,
+        c.HASH: c.data_digest(data),
+    }
+
+
+def receipt_matches(claims: Mapping[str, Any], data: ReceiptData) -> bool:
+    """True if verified seal claims are exactly those of this receipt record."""
+    return dict(claims) == receipt_claims(data)
+
+
+def render_receipt(data: ReceiptData, signer: SealSigner, lang: str = "it") -> tuple[bytes, str]:
+    """Render the receipt PDF and return it with its seal text.
+
+    The seal is in the QR code and, for convenience, in the PDF keywords; verifiers must read
+    the QR code, since metadata can be rewritten without touching the printed page.
+    """
+    check_lang(lang)
+    seal = signer.seal(receipt_claims(data))
+    title = text(lang, "receipt.title")
+    sheet = Sheet(
+        title=f"{title} {data.receipt_id}", lang=lang, subject=data.subject, keywords=seal
+    )
+    sheet.line(title, size=17, bold=True, colour=ACCENT)
+    sheet.line(f"{text(lang, 'receipt.id')} {data.receipt_id}", size=11, bold=True)
+    sheet.space(3 * mm)
+
+    sheet.heading(text(lang, "receipt.what"))
+    sheet.paragraph(data.subject, size=10.5, bold=True)
+    payer = data.payer_name
+    if data.payer_fiscal_code:
+        payer = f"{payer} ({data.payer_fiscal_code})" if payer else data.payer_fiscal_code
+    rows = [
+        (text(lang, "receipt.creditor"), f"{data.creditor_name} ({data.creditor_fiscal_code})"),
+        (text(lang, "notice.code"), parse_notice_code(data.notice_code).formatted),
+    ]
+    if payer:
+        rows.append((text(lang, "receipt.payer"), payer))
+    rows.append((text(lang, "receipt.amount"), format_money(data.amount_cents, lang)))
+    if data.fee_cents:
+        rows += [
+            (text(lang, "receipt.fee"), format_money(data.fee_cents, lang)),
+            (text(lang, "receipt.total"), format_money(data.amount_cents + data.fee_cents, lang)),
+        ]
+    sheet.rows(rows)
+
+    sheet.heading(text(lang, "receipt.where"))
+    sheet.rows(
+        [
+            (text(lang, "receipt.paid_at"), format_datetime(data.paid_at, lang)),
+            (text(lang, "receipt.where"), f"{data.shop_name}, {data.shop_address}"),
+            (text(lang, "receipt.terminal"), data.terminal_id),
+            (text(lang, "receipt.method"), text(lang, f"method.{data.payment_method.value}")),
+            (text(lang, "receipt.reference"), data.transaction_ref),
+        ]
+    )
+
+    sheet.ensure(RECEIPT_SEAL_SIZE + 16 * mm)
+    sheet.space(8 * mm)
+    top = sheet.y
+    sheet.qr(seal, RECEIPT_SEAL_SIZE, x=MARGIN + 4 * mm, top=top)
+    sheet.y = top
+    text_x = MARGIN + RECEIPT_SEAL_SIZE + 14 * mm
+    sheet.paragraph(
+        text(lang, "receipt.seal"), size=9, x=text_x, width=CONTENT_WIDTH - (text_x - MARGIN)
+    )
+    sheet.line(f"kid {signer.kid}", size=7.5, x=text_x, colour=GREY)
+    return sheet.finish(), seal

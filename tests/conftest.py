@@ -1,0 +1,39 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the app, clients and factories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from gateway import create_app
+from gateway.config import Config
+from gateway.db import db
+
+# The database fixtures live in their own module; pytest loads them as a plugin.
+pytest_plugins = ["tests.db_fixtures"]
+
+
+def make_config(url: str, **overrides: Any) -> Config:
+    return Config.from_env({}, profile="test", database_url=url, **overrides)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    application = create_app(make_config(database_url))
+    yield application
+    db.engine(application).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    with db.fresh_session(app) as s:
+        yield s

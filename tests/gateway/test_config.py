@@ -1,0 +1,82 @@
+"""Configuration: the demo needs nothing set; production refuses unsafe settings by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.config import DEMO_SECRET_KEY, Config, ConfigurationError
+
+GOOD_PRODUCTION = {
+    "SPORTELLO_PROFILE": "production",
+    "SPORTELLO_DATABASE_URL": "postgresql+psycopg://sportello@db/sportello",
+    "SPORTELLO_SECRET_KEY": "x" * 48,
+    "SPORTELLO_TEST_IDP": "false",
+    "SPORTELLO_BASE_URL": "https://sportello.comune.villanova.it",
+    "SPORTELLO_CONNECTOR_PASSWORD": "real-secret",
+}
+
+
+def test_demo_profile_needs_nothing() -> None:
+    config = Config.from_env({})
+    assert config.profile == "demo"
+    assert config.database_url.startswith("sqlite:///")
+    assert config.test_idp_enabled
+
+
+def test_a_good_production_environment_is_accepted() -> None:
+    config = Config.from_env(GOOD_PRODUCTION)
+    assert config.profile == "production" and config.hsts and config.secure_cookies
+    assert config.log_json and not config.test_idp_enabled
+
+
+@pytest.mark.parametrize(
+    ("change", "variable"),
+    [
+        ({"SPORTELLO_SECRET_KEY": DEMO_SECRET_KEY}, "SPORTELLO_SECRET_KEY"),
+        ({"SPORTELLO_SECRET_KEY": "short"}, "SPORTELLO_SECRET_KEY"),
+        ({"SPORTELLO_TEST_IDP": "true"}, "SPORTELLO_TEST_IDP"),
+        ({"SPORTELLO_DATABASE_URL": None}, "SPORTELLO_DATABASE_URL"),
+        ({"SPORTELLO_BASE_URL": "http://plain"}, "SPORTELLO_BASE_URL"),
+        ({"SPORTELLO_CONNECTOR_PASSWORD": None}, "SPORTELLO_CONNECTOR_PASSWORD"),
+    ],
+)
+def test_production_refuses_unsafe_settings_naming_the_variable(
+    change: dict[str, str | None], variable: str
+) -> None:
+    env = {k: v for k, v in {**GOOD_PRODUCTION, **change}.items() if v is not None}
+    with pytest.raises(ConfigurationError) as info:
+        Config.from_env(env)
+    message = str(info.value)
+    assert variable in message
+    assert "\n" not in message
+
+
+def test_bad_values_are_named() -> None:
+    with pytest.raises(ConfigurationError, match="SPORTELLO_SESSION_IDLE_MINUTES"):
+        Config.from_env({"SPORTELLO_SESSION_IDLE_MINUTES": "soon"})
+    with pytest.raises(ConfigurationError, match="SPORTELLO_PROFILE"):
+        Config.from_env({"SPORTELLO_PROFILE": "staging"})
+
+
+def test_config_is_read_only() -> None:
+    config = Config.from_env({})
+    with pytest.raises(AttributeError):
+        config.secret_key = "changed"  # type: ignore[misc]
+
+
+def test_production_start_fails_with_one_line(tmp_path) -> None:
+    """Starting the app in production without settings stops with the variable's name."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from gateway import create_app; create_app()"],
+        env={"SPORTELLO_PROFILE": "production", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SPORTELLO_DATABASE_URL" in result.stderr.strip().splitlines()[-1]
