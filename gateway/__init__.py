@@ -52,6 +52,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     views.register_all(app)
 
+    from .auth.providers import init_identity
+
+    init_identity(app)
+
     from .cli import register_cli
 
     register_cli(app)

@@ -6,11 +6,11 @@ escapes this. Rules are checked on every request, never only at login.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .exceptions import Forbidden, Unauthenticated
@@ -40,15 +40,30 @@ class SessionIdentity:
             name=data.get("name", ""),
             family_name=data.get("family_name", ""),
             method=data.get("method", "spid"),
-            level=int(data.get("level", 1)),
+            level=int(data.get("level", data.get("spid_level", 1))),
             roles=tuple(data.get("roles", ())),
         )
 
 
 def current_identity() -> SessionIdentity | None:
+    """The logged-in person with the roles the gateway grants them *now* (read per request)."""
     if "identity" not in g:
         data = session.get("identity") if session else None
-        g.identity = SessionIdentity.from_session(data) if data else None
+        if data:
+            from dataclasses import replace
+
+            from .db import db
+            from .models import RoleAssignment
+
+            roles = db.session.scalars(
+                select(RoleAssignment.role).where(
+                    RoleAssignment.fiscal_code == data["fiscal_code"],
+                    RoleAssignment.active.is_(True),
+                )
+            ).all()
+            g.identity = replace(SessionIdentity.from_session(data), roles=tuple(sorted(roles)))
+        else:
+            g.identity = None
     return g.identity  # type: ignore[no-any-return]
 
 
@@ -57,20 +72,6 @@ def require_identity() -> SessionIdentity:
     if identity is None:
         raise Unauthenticated()
     return identity
-
-
-RoleCheck = Callable[[SessionIdentity], bool]
-_role_checks: dict[str, RoleCheck] = {}
-
-
-def role_check(rule: str) -> Callable[[RoleCheck], RoleCheck]:
-    """Register the function that decides whether an identity holds a role (per request)."""
-
-    def decorator(fn: RoleCheck) -> RoleCheck:
-        _role_checks[rule] = fn
-        return fn
-
-    return decorator
 
 
 def register(app: Flask, blueprint: Blueprint, *, access: str, **options: Any) -> None:
@@ -107,7 +108,6 @@ def _guard() -> Response | None:
         if wants_problem_json():
             raise Unauthenticated()
         return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))
-    check = _role_checks.get(access)
-    if access != "citizen" and (check is None or not check(identity)):
-        raise Forbidden()
+    if access != "citizen" and access not in identity.roles:
+        raise Forbidden(detail=f"{access} role required")
     return None

@@ -48,6 +48,13 @@ class Config:
     connector_password: str = "sportello-demo"  # noqa: S105 - demo credentials of the simulators
     auto_migrate: bool = False
     testing: bool = False
+    sp_cert_file: str = ""
+    sp_key_file: str = ""
+    ipa_code: str = "c_x000"
+    contact_email: str = "urp@comune.villanova.example"
+    contact_phone: str = "+390123456789"
+    idp_metadata: str = ""
+    idp_trust_expired: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Environment variable for each field; the names are what operators set.
@@ -69,6 +76,13 @@ class Config:
         "connector_user": "SPORTELLO_CONNECTOR_USER",
         "connector_password": "SPORTELLO_CONNECTOR_PASSWORD",
         "auto_migrate": "SPORTELLO_AUTO_MIGRATE",
+        "sp_cert_file": "SPORTELLO_SP_CERT_FILE",
+        "sp_key_file": "SPORTELLO_SP_KEY_FILE",
+        "ipa_code": "SPORTELLO_IPA_CODE",
+        "contact_email": "SPORTELLO_CONTACT_EMAIL",
+        "contact_phone": "SPORTELLO_CONTACT_PHONE",
+        "idp_metadata": "SPORTELLO_IDP_METADATA",
+        "idp_trust_expired": "SPORTELLO_IDP_TRUST_EXPIRED",
     }
 
     @classmethod
@@ -137,10 +151,29 @@ class Config:
             raise ConfigurationError(
                 "SPORTELLO_BASE_URL is not set to the public https:// address of the gateway"
             )
+        if not (self.sp_cert_file and self.sp_key_file):
+            raise ConfigurationError(
+                "SPORTELLO_SP_CERT_FILE / SPORTELLO_SP_KEY_FILE are not set: make the SPID "
+                "certificate with `python -m identity.keys` and point both variables at it"
+            )
+        from identity.testdata import is_test_certificate
+
+        if is_test_certificate(Path(self.sp_cert_file).read_text()):
+            raise ConfigurationError(
+                "SPORTELLO_SP_CERT_FILE is the public TEST certificate: use your own"
+            )
+        if self.idp_trust_expired:
+            raise ConfigurationError(
+                "SPORTELLO_IDP_TRUST_EXPIRED is for conformance testing only: unset it"
+            )
         if self.connector_password == Config.connector_password:
             raise ConfigurationError(
                 "SPORTELLO_CONNECTOR_PASSWORD is the simulators' demo password: set the real one"
             )
+
+    @staticmethod
+    def split(value: str) -> tuple[str, ...]:
+        return tuple(part.strip() for part in value.split(",") if part.strip())
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,13 +11,18 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+_SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs to be correct under concurrency.
 
-    SQLite transactions start with ``BEGIN IMMEDIATE`` so that two writers never read the same
-    state and then both write (the audit chain and the payment state rely on it); the pysqlite
-    driver's own transaction handling is turned off for that, as SQLAlchemy's docs describe.
+    SQLite (the demo database) runs reads outside any transaction and opens a transaction with
+    ``BEGIN IMMEDIATE`` — which takes the single write lock at once — just before the first
+    write or the first ``SELECT … FOR UPDATE``. So read-modify-write code written for
+    PostgreSQL (lock the row with FOR UPDATE, then change it) is serialised on SQLite too,
+    and a read never blocks a writer. pysqlite's own transaction handling is turned off for
+    that, as SQLAlchemy's documentation describes.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -35,9 +40,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        @event.listens_for(engine, "before_cursor_execute")
+        def _sqlite_lock_before_write(
+            conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+        ) -> None:
+            if cursor.connection.in_transaction:
+                return
+            compiled = getattr(context, "compiled", None)
+            wants_lock = getattr(getattr(compiled, "statement", None), "_for_update_arg", None)
+            if wants_lock is not None or statement.lstrip()[:7].upper().startswith(_SQLITE_WRITES):
+                cursor.execute("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -55,8 +67,7 @@ class Database:
         app.extensions["sportello.db"] = (engine, factory)
         app.teardown_appcontext(self._close_session)
         # Views commit what they mean to keep. Whatever is still open when the response leaves
-        # is rolled back here, before the session cookie is saved on another connection:
-        # on SQLite an open write transaction would otherwise block that save.
+        # is rolled back here, before the session cookie is saved on another connection.
         app.after_request(self._end_request_session)
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry, AuditHead
 from .base import Base, UTCDateTime, utcnow
+from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
 from .outbox import OutboxMessage
 from .sessions import WebSession
 from .transactions import Document, Event, Transaction
@@ -13,6 +14,9 @@ __all__ = [
     "Document",
     "Event",
     "OutboxMessage",
+    "RoleAssignment",
+    "SamlAssertionSeen",
+    "SamlRequest",
     "Transaction",
     "UTCDateTime",
     "WebSession",

@@ -95,9 +95,9 @@ def _claim(session: Session, now: datetime, batch: int, lease: float) -> list[Ou
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(batch)
+        # PostgreSQL: workers skip each other's rows. SQLite: the write lock is taken instead.
+        .with_for_update(skip_locked=True)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
     messages = list(session.scalars(query))
     for m in messages:
         m.locked_until = now + timedelta(seconds=lease)

@@ -16,6 +16,38 @@ GOOD_PRODUCTION = {
 }
 
 
+@pytest.fixture(autouse=True)
+def production_sp_certificate(tmp_path, monkeypatch):
+    """A non-test SP key pair made with the project's own command."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "identity.keys",
+            "--out",
+            str(tmp_path),
+            "--stem",
+            "sp",
+            "--ipa-code",
+            "c_x000",
+            "--entity-id",
+            "https://sportello.comune.villanova.it/saml/metadata",
+            "--organization",
+            "Comune di Villanova",
+            "--locality",
+            "Villanova",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    GOOD_PRODUCTION["SPORTELLO_SP_CERT_FILE"] = str(tmp_path / "sp-cert.pem")
+    GOOD_PRODUCTION["SPORTELLO_SP_KEY_FILE"] = str(tmp_path / "sp-key.pem")
+
+
 def test_demo_profile_needs_nothing() -> None:
     config = Config.from_env({})
     assert config.profile == "demo"
@@ -38,6 +70,8 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_DATABASE_URL": None}, "SPORTELLO_DATABASE_URL"),
         ({"SPORTELLO_BASE_URL": "http://plain"}, "SPORTELLO_BASE_URL"),
         ({"SPORTELLO_CONNECTOR_PASSWORD": None}, "SPORTELLO_CONNECTOR_PASSWORD"),
+        ({"SPORTELLO_SP_CERT_FILE": None}, "SPORTELLO_SP_CERT_FILE"),
+        ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_the_variable(
@@ -80,3 +114,11 @@ def test_production_start_fails_with_one_line(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "SPORTELLO_DATABASE_URL" in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_refuses_the_public_test_certificate() -> None:
+    from identity import testdata
+
+    cert = testdata.__file__.replace("__init__.py", "sp-TEST-ONLY-cert.pem")
+    with pytest.raises(ConfigurationError, match="TEST certificate"):
+        Config.from_env({**GOOD_PRODUCTION, "SPORTELLO_SP_CERT_FILE": cert})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -49,8 +50,22 @@ def other_key() -> tuple[str, str]:
     return key.decode(), cert.decode()
 
 
-def _moved(seconds: int) -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=seconds)
+@dataclass(frozen=True)
+class _Moved:
+    """An instant relative to when the test *runs* (the case table is built at collection)."""
+
+    seconds: int
+
+    def resolve(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=self.seconds)
+
+
+def _moved(seconds: int) -> Any:
+    return _Moved(seconds)
+
+
+def _resolved(defects: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.resolve() if isinstance(v, _Moved) else v for k, v in defects.items()}
 
 
 def _insert_second_idp_issuer(root: etree._Element) -> None:
@@ -135,7 +150,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
 def test_defective_response_is_refused(
     sp: ServiceProvider, idp: TestIdP, pending: Pending, defects: dict[str, Any], reason: str
 ) -> None:
-    assert refusal(sp, idp, pending, **defects) == reason
+    assert refusal(sp, idp, pending, **_resolved(defects)) == reason
 
 
 def test_signed_by_another_key(

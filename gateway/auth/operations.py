@@ -1,0 +1,150 @@
+"""Logging in and out: the operations behind the auth views.
+
+A login request is stored on the server and found again by its RelayState, because the IdP's
+POST to the ACS is cross-site and may arrive without the session cookie. When the cookie does
+arrive, the request must be the one that session started (no login CSRF). Each request is
+answered once; replayed assertions are refused by the shared replay cache.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from identity import AuthenticationError, Identity, LoginRequest, ServiceProvider
+
+from ..audit import append_audit
+from ..models import RoleAssignment, SamlRequest, utcnow
+
+REQUEST_VALIDITY = timedelta(minutes=10)
+
+
+def start_spid_login(
+    session: Session,
+    sp: ServiceProvider,
+    *,
+    idp_entity_id: str,
+    level: int,
+    next_url: str,
+    lang: str | None,
+) -> LoginRequest:
+    """Build the AuthnRequest and remember it; the caller commits and redirects."""
+    login = sp.login(idp_entity_id, level=level, binding="redirect")
+    session.add(
+        SamlRequest(
+            request_id=login.request_id,
+            relay_state=login.relay_state,
+            idp_entity_id=idp_entity_id,
+            level=level,
+            issue_instant=login.issue_instant,
+            next_url=next_url,
+            lang=lang,
+            expires_at=utcnow() + REQUEST_VALIDITY,
+        )
+    )
+    return login
+
+
+def complete_spid_login(
+    session: Session,
+    sp: ServiceProvider,
+    *,
+    saml_response: str,
+    relay_state: str,
+    browser_request_id: str | None,
+    client: str,
+) -> tuple[Identity, SamlRequest]:
+    """Validate the IdP's answer to one of our pending requests and audit the outcome.
+
+    Raises AuthenticationError (after auditing the refusal) for anything but a good answer.
+    """
+    pending = (
+        session.scalar(select(SamlRequest).where(SamlRequest.relay_state == relay_state))
+        if relay_state
+        else None
+    )
+    try:
+        if pending is None:
+            raise AuthenticationError("UNKNOWN_REQUEST", "no pending request for this RelayState")
+        if pending.used_at is not None:
+            raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)
+        if pending.expires_at < utcnow():
+            raise AuthenticationError("REQUEST_EXPIRED", pending.request_id)
+        if browser_request_id is not None and browser_request_id != pending.request_id:
+            raise AuthenticationError(
+                "SESSION_MISMATCH", "the browser's session started another login"
+            )
+        identity = sp.process_response(
+            saml_response,
+            request_id=pending.request_id,
+            requested_level=pending.level,
+            issue_instant=pending.issue_instant,
+            idp_entity_id=pending.idp_entity_id,
+        )
+        claimed = session.execute(
+            update(SamlRequest)
+            .where(SamlRequest.request_id == pending.request_id, SamlRequest.used_at.is_(None))
+            .values(used_at=utcnow())
+        )
+        if claimed.rowcount != 1:
+            raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)
+    except AuthenticationError as e:
+        session.rollback()
+        append_audit(
+            session,
+            actor="anonymous",
+            action="auth.login_refused",
+            subject="-",
+            channel="web",
+            data={
+                "reason": e.reason,
+                "idp": pending.idp_entity_id if pending else None,
+                "client": client,
+            },
+        )
+        session.commit()
+        raise
+    append_audit(
+        session,
+        actor=f"citizen:{identity.fiscal_code}",
+        action="auth.login",
+        subject=identity.fiscal_code,
+        channel="web",
+        data={
+            "method": identity.method,
+            "idp": identity.idp_entity_id,
+            "level": identity.spid_level,
+            "client": client,
+        },
+    )
+    return identity, pending
+
+
+def session_identity(identity: Identity) -> dict[str, Any]:
+    """What the web session keeps of a login (roles are looked up per request, not here)."""
+    data = identity.to_dict()
+    data["level"] = identity.spid_level
+    return data
+
+
+def roles_of(session: Session, fiscal_code: str) -> dict[str, RoleAssignment]:
+    rows = session.scalars(
+        select(RoleAssignment).where(
+            RoleAssignment.fiscal_code == fiscal_code, RoleAssignment.active.is_(True)
+        )
+    )
+    return {row.role: row for row in rows}
+
+
+def record_logout(session: Session, fiscal_code: str, reason: str) -> None:
+    append_audit(
+        session,
+        actor=f"citizen:{fiscal_code}",
+        action="auth.logout",
+        subject=fiscal_code,
+        channel="web",
+        data={"reason": reason},
+    )
