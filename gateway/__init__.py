@@ -53,8 +53,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     views.register_all(app)
 
     from .auth.providers import init_identity
+    from .legacy import init_legacy
 
     init_identity(app)
+    init_legacy(app)
 
     from .cli import register_cli
 

@@ -28,7 +28,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade", help="Migrate the database to the latest revision.")
-@click.option("--revision", default="head")
+@click.option("--revision", default="heads")
 def db_upgrade(revision: str) -> None:
     from .migrate import upgrade
 

@@ -15,6 +15,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from connectors import ConnectorError, Unavailable
+from connectors import NotFound as LegacyNotFound
+
 from .exceptions import SportelloError
 
 log = logging.getLogger(__name__)
@@ -122,6 +125,24 @@ def register_error_handlers(app: Flask) -> None:
         log.info("request refused: %s %s", e.code, e.detail or e.user_message)
         return error_response(e.status, e.code, e.user_message, **_safe_extra(e.extra))
 
+    @app.errorhandler(ConnectorError)
+    def _legacy(e: ConnectorError) -> Response:
+        """A legacy system failed a whole page: say which, in plain words; never its fault text."""
+        log.warning("legacy %s failed: %s (%s)", e.service, type(e).__name__, e.legacy_code)
+        if isinstance(e, LegacyNotFound):
+            return error_response(404, "NOT_FOUND")
+        if isinstance(e, Unavailable):
+            return error_response(
+                503,
+                "LEGACY_UNAVAILABLE",
+                legacy_unavailable_message(e.service),
+                headers={"Retry-After": "30"},
+                service=e.service,
+            )
+        return error_response(
+            502, "LEGACY_ERROR", legacy_unavailable_message(e.service), service=e.service
+        )
+
     @app.errorhandler(CSRFError)
     def _csrf(e: CSRFError) -> Response:
         log.info("CSRF check failed: %s", e.description)
@@ -154,3 +175,17 @@ def register_error_handlers(app: Flask) -> None:
 def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
     """Only plain scalar values an API client can use travel in the problem body."""
     return {k: v for k, v in extra.items() if isinstance(v, str | int | float | bool)}
+
+
+def legacy_unavailable_message(service: str) -> str:
+    """Plain words for "that office's system is not answering", per service."""
+    names = {
+        "fines": _("the municipal police's fines system"),
+        "school": _("the regional school registry"),
+        "health": _("the regional health record"),
+    }
+    return _(
+        "We cannot reach %(system)s right now. The rest of the portal works: "
+        "please try this page again in a few minutes.",
+        system=names.get(service, service),
+    )

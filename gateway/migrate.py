@@ -21,7 +21,7 @@ def alembic_config(engine: Engine | None = None) -> AlembicConfig:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -30,13 +30,17 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The code's latest revision(s), comma-separated if the history has several heads."""
+    return ",".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads())) or None
+
+
+def _current(conn: Connection) -> str | None:
+    return ",".join(sorted(MigrationContext.configure(conn).get_current_heads())) or None
 
 
 def migration_status(bind: Engine | Connection) -> tuple[str | None, str | None]:
-    """The database's current revision and the code's head revision."""
+    """The database's current revision(s) and the code's head revision(s)."""
     if isinstance(bind, Connection):
-        return MigrationContext.configure(bind).get_current_revision(), head_revision()
+        return _current(bind), head_revision()
     with bind.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    return current, head_revision()
+        return _current(conn), head_revision()

@@ -21,9 +21,20 @@ def make_config(url: str, **overrides: Any) -> Config:
     return Config.from_env({}, profile="test", database_url=url, **overrides)
 
 
+@pytest.fixture(scope="session")
+def simulators() -> Iterator[Any]:
+    """The legacy SOAP services, real servers over HTTP, shared by the whole run."""
+    from connectors.simulators import start_simulators
+
+    running = start_simulators("127.0.0.1", 0)
+    yield running
+    running.stop()
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    application = create_app(make_config(database_url))
+def app(database_url: str, simulators: Any) -> Iterator[Flask]:
+    simulators.reset()
+    application = create_app(make_config(database_url, simulators_url=simulators.base_url))
     yield application
     db.engine(application).dispose()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -25,27 +27,48 @@ def seed_command() -> None:
     click.echo("demo data ready")
 
 
-@click.command("demo", help="Migrate, seed and serve the demo on localhost.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
+@click.command("demo", help="Migrate, seed and serve the demo (at SPORTELLO_BASE_URL).")
 @with_appcontext
-def demo_command(host: str, port: int) -> None:
+def demo_command() -> None:
     from werkzeug.serving import run_simple
 
+    from connectors.simulators import start_simulators
+
+    config = current_app.config["SPORTELLO"]
     prepare_demo_database()
-    base = f"http://{host}:{port}"
+    sim_url = urlsplit(config.simulators_url)
+    try:
+        simulators = start_simulators(
+            sim_url.hostname or "127.0.0.1",
+            sim_url.port or 8088,
+            username=config.connector_user,
+            password=config.connector_password,
+        )
+    except OSError as e:
+        raise click.ClickException(
+            f"cannot start the legacy simulators on {config.simulators_url} ({e}): "
+            "is another demo running? Set SPORTELLO_SIMULATORS_URL to another port."
+        ) from e
+    # The SAML endpoints are absolute URLs: serve exactly where SPORTELLO_BASE_URL says.
+    site = urlsplit(config.base_url)
+    base = config.base_url.rstrip("/")
     click.echo(
         "\nSportello demo\n"
         f"  Portal:            {base}/\n"
-        f"  Personal area:     {base}/area-personale/\n"
+        f"  Log in (test IdP): {base}/accedi  (pick 'Sportello Test IdP', then a test user)\n"
+        f"  Legacy simulators: {simulators.base_url}/fines?wsdl  /school?wsdl  /health?wsdl\n"
         f"  Health/readiness:  {base}/healthz  {base}/readyz\n"
-        f"  Database:          {current_app.config['SPORTELLO'].database_url}\n"
+        f"  Database:          {config.database_url}\n"
     )
-    run_simple(
-        host,
-        port,
-        current_app._get_current_object(),
-        threaded=True,  # type: ignore[attr-defined]
-        use_reloader=False,
-        use_debugger=False,
-    )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        run_simple(
+            site.hostname or "127.0.0.1",
+            site.port or 5000,
+            app,
+            threaded=True,
+            use_reloader=False,
+            use_debugger=False,
+        )
+    finally:
+        simulators.stop()
