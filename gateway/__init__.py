@@ -54,9 +54,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     from .auth.providers import init_identity
     from .legacy import init_legacy
+    from .seals import init_seals
 
     init_identity(app)
     init_legacy(app)
+    init_seals(app)
 
     from .cli import register_cli
 

@@ -55,6 +55,8 @@ class Config:
     contact_phone: str = "+390123456789"
     idp_metadata: str = ""
     idp_trust_expired: str = ""
+    seal_key_file: str = ""
+    seal_retired_keys: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Environment variable for each field; the names are what operators set.
@@ -83,6 +85,8 @@ class Config:
         "contact_phone": "SPORTELLO_CONTACT_PHONE",
         "idp_metadata": "SPORTELLO_IDP_METADATA",
         "idp_trust_expired": "SPORTELLO_IDP_TRUST_EXPIRED",
+        "seal_key_file": "SPORTELLO_SEAL_KEY_FILE",
+        "seal_retired_keys": "SPORTELLO_SEAL_RETIRED_KEYS",
     }
 
     @classmethod
@@ -161,6 +165,11 @@ class Config:
         if is_test_certificate(Path(self.sp_cert_file).read_text()):
             raise ConfigurationError(
                 "SPORTELLO_SP_CERT_FILE is the public TEST certificate: use your own"
+            )
+        if not self.seal_key_file:
+            raise ConfigurationError(
+                "SPORTELLO_SEAL_KEY_FILE is not set: the P-256 private key (PEM) that signs the "
+                "seals of receipts and certificates"
             )
         if self.idp_trust_expired:
             raise ConfigurationError(

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Transaction, utcnow
+from ..models import RoleAssignment, Transaction, utcnow
 from ..transactions.operations import SYSTEM, Actor, change_state, open_transaction
 from ..transactions.states import State
 
@@ -33,6 +33,7 @@ def seed_demo(session: Session) -> bool:
     exists = session.scalar(select(Transaction.id).where(Transaction.subject_cf == MARIO).limit(1))
     if exists is not None:
         return False
+    seed_roles(session)
     t0 = utcnow() - timedelta(days=3)
 
     cert = open_transaction(
@@ -91,3 +92,24 @@ def seed_demo(session: Session) -> bool:
         at=t1 + timedelta(hours=5),
     )
     return True
+
+
+def seed_roles(session: Session) -> None:
+    """The demo's clerk and clinician: citizens the gateway grants a role."""
+    session.add_all(
+        [
+            RoleAssignment(
+                fiscal_code="SPSNNA75S70L219W",
+                role="clerk",
+                display_name="Anna Esposito",
+                office="Ufficio Relazioni con il Pubblico — Comune di Villanova",
+            ),
+            RoleAssignment(
+                fiscal_code="FRRPLA70E12A944T",
+                role="clinician",
+                display_name="Paolo Ferrari",
+                facility="Ospedale Maggiore di Villanova",
+                registry_number="VN-04512",
+            ),
+        ]
+    )

@@ -46,6 +46,7 @@ def production_sp_certificate(tmp_path, monkeypatch):
     )
     GOOD_PRODUCTION["SPORTELLO_SP_CERT_FILE"] = str(tmp_path / "sp-cert.pem")
     GOOD_PRODUCTION["SPORTELLO_SP_KEY_FILE"] = str(tmp_path / "sp-key.pem")
+    GOOD_PRODUCTION["SPORTELLO_SEAL_KEY_FILE"] = str(tmp_path / "seal-key.pem")
 
 
 def test_demo_profile_needs_nothing() -> None:
@@ -71,6 +72,7 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_BASE_URL": "http://plain"}, "SPORTELLO_BASE_URL"),
         ({"SPORTELLO_CONNECTOR_PASSWORD": None}, "SPORTELLO_CONNECTOR_PASSWORD"),
         ({"SPORTELLO_SP_CERT_FILE": None}, "SPORTELLO_SP_CERT_FILE"),
+        ({"SPORTELLO_SEAL_KEY_FILE": None}, "SPORTELLO_SEAL_KEY_FILE"),
         ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
     ],
 )
