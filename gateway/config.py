@@ -57,6 +57,14 @@ class Config:
     idp_trust_expired: str = ""
     seal_key_file: str = ""
     seal_retired_keys: str = ""
+    creditor_name: str = "Comune di Villanova"
+    creditor_fiscal_code: str = "80001234568"  # fictional, valid check digit
+    notice_segregation_code: str = "01"
+    oidc_issuer: str = ""
+    oidc_client_id: str = "sportello"
+    oidc_client_secret: str = ""
+    oidc_fiscal_code_claim: str = "https://attributes.eid.gov.it/fiscal_number"
+    oidc_label: str = "CIE (OpenID Connect)"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Environment variable for each field; the names are what operators set.
@@ -87,6 +95,14 @@ class Config:
         "idp_trust_expired": "SPORTELLO_IDP_TRUST_EXPIRED",
         "seal_key_file": "SPORTELLO_SEAL_KEY_FILE",
         "seal_retired_keys": "SPORTELLO_SEAL_RETIRED_KEYS",
+        "creditor_name": "SPORTELLO_CREDITOR_NAME",
+        "creditor_fiscal_code": "SPORTELLO_CREDITOR_FISCAL_CODE",
+        "notice_segregation_code": "SPORTELLO_NOTICE_SEGREGATION_CODE",
+        "oidc_issuer": "SPORTELLO_OIDC_ISSUER",
+        "oidc_client_id": "SPORTELLO_OIDC_CLIENT_ID",
+        "oidc_client_secret": "SPORTELLO_OIDC_CLIENT_SECRET",
+        "oidc_fiscal_code_claim": "SPORTELLO_OIDC_FISCAL_CODE_CLAIM",
+        "oidc_label": "SPORTELLO_OIDC_LABEL",
     }
 
     @classmethod

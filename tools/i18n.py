@@ -1,7 +1,8 @@
 """Keep the gateway's message catalogues in step with the code.
 
     python tools/i18n.py update            extract messages, merge them into every catalogue
-    python tools/i18n.py fill FILE.py       add translations from a dict ``IT = {msgid: text}``
+    python tools/i18n.py fill [FILE.py ...]  add translations from dicts ``IT = {msgid: text}``
+                                             (default: every tools/translations/*.py)
     python tools/i18n.py check              exit 1 listing messages without an Italian text
     python tools/i18n.py compile            build the .mo files the gateway loads
 
@@ -69,8 +70,10 @@ def update() -> None:
                 pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", lang)
 
 
-def fill(source: Path) -> None:
-    texts = runpy.run_path(str(source))["IT"]
+def fill(sources: list[Path]) -> None:
+    texts: dict[str, str] = {}
+    for source in sources or sorted((ROOT / "tools" / "translations").glob("*.py")):
+        texts.update(runpy.run_path(str(source))["IT"])
     with ITALIAN.open("rb") as f:
         catalog = read_po(f)
     for message in catalog:
@@ -97,7 +100,7 @@ def main(argv: list[str]) -> int:
     if command == "update":
         update()
     elif command == "fill":
-        fill(Path(argv[2]))
+        fill([Path(a) for a in argv[2:]])
     elif command == "compile":
         pybabel("compile", "-d", str(TRANSLATIONS), "--use-fuzzy")
     elif command == "check":

@@ -148,3 +148,32 @@ def record_logout(session: Session, fiscal_code: str, reason: str) -> None:
         channel="web",
         data={"reason": reason},
     )
+
+
+def record_login(session: Session, identity: Identity, client: str) -> None:
+    append_audit(
+        session,
+        actor=f"citizen:{identity.fiscal_code}",
+        action="auth.login",
+        subject=identity.fiscal_code,
+        channel="web",
+        data={
+            "method": identity.method,
+            "idp": identity.idp_entity_id,
+            "level": identity.spid_level,
+            "client": client,
+        },
+    )
+
+
+def record_refusal(
+    session: Session, error: AuthenticationError, idp: str | None, client: str
+) -> None:
+    append_audit(
+        session,
+        actor="anonymous",
+        action="auth.login_refused",
+        subject="-",
+        channel="web",
+        data={"reason": error.reason, "idp": idp, "client": client},
+    )

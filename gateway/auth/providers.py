@@ -27,6 +27,8 @@ from ..db import db
 from .replay import DatabaseReplayCache
 
 TEST_IDP_PATH = "/test-idp"
+TEST_OP_PATH = "/test-op"
+TEST_OP_SECRET = "TEST-ONLY-sportello-oidc-secret"  # noqa: S105 - the public test provider's
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def init_identity(app: Flask) -> None:
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
             app.wsgi_app, {TEST_IDP_PATH: TestIdPApp(test_idp)}
         )
+    init_oidc(app, config)
     registry = IdPRegistry(sources)
     sp = ServiceProvider(settings, registry, replay_cache(app, config))
     app.extensions["sportello.saml_sp"] = sp
@@ -105,3 +108,31 @@ def init_identity(app: Flask) -> None:
 
 def service_provider(app: Flask) -> ServiceProvider:
     return app.extensions["sportello.saml_sp"]  # type: ignore[no-any-return]
+
+
+def init_oidc(app: Flask, config: Config) -> None:
+    """An OIDC relying party when a provider is configured (demo: the mounted test provider)."""
+    from identity.oidc import OIDCSettings, RelyingParty
+
+    base = config.base_url.rstrip("/")
+    issuer, secret = config.oidc_issuer, config.oidc_client_secret
+    callback = f"{base}/accedi/oidc/callback"
+    if not issuer and config.test_idp_enabled:
+        from identity.testop import TestOP, TestOPApp, TestOPClient
+
+        issuer, secret = base + TEST_OP_PATH, TEST_OP_SECRET
+        op = TestOP(issuer, [TestOPClient(config.oidc_client_id, (callback,), secret)])
+        app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
+            app.wsgi_app, {TEST_OP_PATH: TestOPApp(op)}
+        )
+    if not issuer:
+        return
+    settings = OIDCSettings(
+        issuer=issuer,
+        client_id=config.oidc_client_id,
+        client_secret=secret,
+        redirect_uri=callback,
+        fiscal_code_claim=config.oidc_fiscal_code_claim,
+    )
+    app.extensions["sportello.oidc_rp"] = RelyingParty(settings)
+    app.extensions["sportello.oidc_label"] = config.oidc_label

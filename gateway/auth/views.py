@@ -23,7 +23,14 @@ from identity import AuthenticationError, Identity
 from ..access import current_identity
 from ..db import db
 from ..security import csrf
-from .operations import complete_spid_login, record_logout, session_identity, start_spid_login
+from .operations import (
+    complete_spid_login,
+    record_login,
+    record_logout,
+    record_refusal,
+    session_identity,
+    start_spid_login,
+)
 from .providers import service_provider
 
 log = logging.getLogger(__name__)
@@ -47,9 +54,52 @@ def login_page() -> str:
         "auth/login.html",
         spid_providers=[p for p in providers if p.method == "spid"],
         cie_providers=[p for p in providers if p.method == "cie"],
+        oidc_label=current_app.extensions.get("sportello.oidc_label"),
         next=safe_next(request.args.get("next")),
         expired=bool(session.get("expired")),
     )
+
+
+@bp.get("/accedi/oidc")
+def oidc_login() -> BaseResponse:
+    rp = current_app.extensions.get("sportello.oidc_rp")
+    if rp is None:
+        return refusal(AuthenticationError("INVALID", "no OIDC provider configured"))
+    try:
+        auth = rp.begin()
+    except AuthenticationError as e:
+        return refusal(e)
+    session["oidc"] = {
+        "state": auth.state,
+        "nonce": auth.nonce,
+        "code_verifier": auth.code_verifier,
+        "next": safe_next(request.args.get("next")),
+    }
+    return redirect(auth.url)
+
+
+@bp.get("/accedi/oidc/callback")
+def oidc_callback() -> BaseResponse:
+    rp = current_app.extensions.get("sportello.oidc_rp")
+    pending = session.pop("oidc", None)
+    client = request.remote_addr or "-"
+    try:
+        if rp is None or not pending:
+            raise AuthenticationError("OIDC_STATE_MISMATCH", "no OIDC login pending here")
+        identity = rp.complete(
+            request.args,
+            state=pending["state"],
+            nonce=pending["nonce"],
+            code_verifier=pending["code_verifier"],
+        )
+    except AuthenticationError as e:
+        record_refusal(db.session, e, rp.settings.issuer if rp else None, client)
+        db.session.commit()
+        return refusal(e)
+    record_login(db.session, identity, client)
+    db.session.commit()
+    begin_session(identity, lang=session.get("lang"))
+    return redirect(safe_next(pending.get("next")))
 
 
 @bp.get("/saml/metadata")

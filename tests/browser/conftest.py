@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,18 +47,39 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @pytest.fixture
-def live_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
+def live_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def live_app(
+    tmp_path: Path, sqlite_template: Path, simulators: Any, live_port: int
+) -> Iterator[Flask]:
+    """The gateway on SQLite, configured for the address it is served at (SAML needs it)."""
     path = tmp_path / "browser.sqlite"
     shutil.copy(sqlite_template, path)
-    app = create_app(make_config(f"sqlite:///{path}"))
+    simulators.reset()
+    app = create_app(
+        make_config(
+            f"sqlite:///{path}",
+            base_url=f"http://127.0.0.1:{live_port}",
+            simulators_url=simulators.base_url,
+        )
+    )
     yield app
     db.engine(app).dispose()
 
 
 @pytest.fixture
-def live_server(live_app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(live_app) as server:
+def live_server(live_app: Flask, live_port: int) -> Iterator[LiveServer]:
+    with LiveServer(live_app, port=live_port) as server:
         yield server
 
 

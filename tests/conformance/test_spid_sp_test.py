@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from flask import Flask
 from gateway import create_app
 from gateway.db import db
 
-from ..browser.conftest import LiveServer
+from ..browser.conftest import LiveServer, free_port
 from ..conftest import make_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,12 +31,6 @@ TOOL_IDP = "https://localhost:8443"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run_tool(*args: str, report: Path) -> dict:

@@ -177,3 +177,19 @@ def test_request_id_from_proxy_is_kept_when_well_formed(client: FlaskClient) -> 
         client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
         != "<script>"
     )
+
+
+def test_readyz_reports_each_legacy_connector(app: Flask, client: FlaskClient, simulators) -> None:
+    from gateway.legacy import legacy
+
+    assert client.get("/readyz").json["checks"]["legacy.fines"] == "up"
+    simulators.control("fines", down=True)
+    try:
+        for _ in range(3):
+            try:
+                legacy(app).fines.list_by_fiscal_code("RSSMRA80A01H501U")
+            except Exception as e:  # the outage itself is what this test provokes
+                assert type(e).__name__ in ("Unavailable", "CircuitOpen")
+        assert client.get("/readyz").json["checks"]["legacy.fines"] == "open"
+    finally:
+        simulators.reset()
