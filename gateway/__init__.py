@@ -54,11 +54,13 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     from .auth.providers import init_identity
     from .legacy import init_legacy
+    from .ratelimit import init_rate_limits
     from .seals import init_seals
 
     init_identity(app)
     init_legacy(app)
     init_seals(app)
+    init_rate_limits(app)
 
     from .cli import register_cli
 

@@ -65,6 +65,7 @@ class Config:
     oidc_client_secret: str = ""
     oidc_fiscal_code_claim: str = "https://attributes.eid.gov.it/fiscal_number"
     oidc_label: str = "CIE (OpenID Connect)"
+    rate_limits: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Environment variable for each field; the names are what operators set.
@@ -103,6 +104,7 @@ class Config:
         "oidc_client_secret": "SPORTELLO_OIDC_CLIENT_SECRET",
         "oidc_fiscal_code_claim": "SPORTELLO_OIDC_FISCAL_CODE_CLAIM",
         "oidc_label": "SPORTELLO_OIDC_LABEL",
+        "rate_limits": "SPORTELLO_RATE_LIMITS",
     }
 
     @classmethod

@@ -22,6 +22,7 @@ from identity import AuthenticationError, Identity
 
 from ..access import current_identity
 from ..db import db
+from ..ratelimit import rate_limited
 from ..security import csrf
 from .operations import (
     complete_spid_login,
@@ -61,6 +62,7 @@ def login_page() -> str:
 
 
 @bp.get("/accedi/oidc")
+@rate_limited("login")
 def oidc_login() -> BaseResponse:
     rp = current_app.extensions.get("sportello.oidc_rp")
     if rp is None:
@@ -79,6 +81,7 @@ def oidc_login() -> BaseResponse:
 
 
 @bp.get("/accedi/oidc/callback")
+@rate_limited("acs")
 def oidc_callback() -> BaseResponse:
     rp = current_app.extensions.get("sportello.oidc_rp")
     pending = session.pop("oidc", None)
@@ -109,6 +112,7 @@ def metadata() -> Response:
 
 
 @bp.get("/accedi/spid")
+@rate_limited("login")
 def spid_login() -> BaseResponse:
     idp = request.args.get("idp", "")
     try:
@@ -135,6 +139,7 @@ def spid_login() -> BaseResponse:
 
 @bp.post("/saml/acs")
 @csrf.exempt
+@rate_limited("acs")
 def acs() -> BaseResponse:
     try:
         identity, pending = complete_spid_login(

@@ -4,6 +4,7 @@ from .audit import AuditEntry, AuditHead
 from .base import Base, UTCDateTime, utcnow
 from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
 from .outbox import OutboxMessage
+from .ratelimit import RateLimitBucket
 from .sessions import WebSession
 from .transactions import Document, Event, Transaction
 
@@ -14,6 +15,7 @@ __all__ = [
     "Document",
     "Event",
     "OutboxMessage",
+    "RateLimitBucket",
     "RoleAssignment",
     "SamlAssertionSeen",
     "SamlRequest",

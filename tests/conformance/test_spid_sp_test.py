@@ -127,6 +127,8 @@ def gateway_url(tool_dir: Path, sqlite_template: Path) -> Iterator[str]:
             base_url=base,
             idp_metadata=idp_file,
             idp_trust_expired=idp_file,
+            # The tool logs in ~450 times from one address within a minute or two.
+            rate_limits="login=5000/60,acs=5000/60",
         )
     )
     server = LiveServer(app, port=port)

@@ -1,0 +1,79 @@
+"""Rate limits answer 429 with Retry-After, per client, on the database and on Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+
+from gateway import create_app
+from gateway.db import db
+from gateway.ratelimit import LIMITS, Limit, RateLimiter
+
+from ..conftest import make_config
+
+
+def test_login_is_limited_per_client(database_url: str, simulators: Any) -> None:
+    app = create_app(
+        make_config(database_url, simulators_url=simulators.base_url, rate_limits="login=3/60")
+    )
+    try:
+        client = app.test_client()
+        idp = app.extensions["sportello.test_idp"].settings.entity_id
+        statuses = [client.get(f"/accedi/spid?idp={idp}&level=2").status_code for _ in range(4)]
+        assert statuses == [302, 302, 302, 429]
+        refused = client.get(f"/accedi/spid?idp={idp}&level=2")
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        other = client.get(
+            f"/accedi/spid?idp={idp}&level=2", environ_base={"REMOTE_ADDR": "10.0.0.9"}
+        )
+        assert other.status_code == 302
+    finally:
+        db.engine(app).dispose()
+
+
+def test_database_counter_counts_each_hit(app: Flask) -> None:
+    limiter = RateLimiter(app)
+    limit = Limit("probe", 2, 60)
+    assert [limiter.hit(limit, "a") for _ in range(3)][:2] == [0, 0]
+    assert limiter.hit(limit, "a") > 0
+    assert limiter.hit(limit, "b") == 0
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.RedisError as e:
+        pytest.skip(f"Redis not reachable: {e}")
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_redis_counter_is_shared(database_url: str, simulators: Any, redis_url: str) -> None:
+    config = make_config(database_url, simulators_url=simulators.base_url, redis_url=redis_url)
+    app_one, app_two = create_app(config), create_app(config)
+    try:
+        limit = Limit("probe-shared", 3, 60)
+        hits = [RateLimiter(app).hit(limit, "same") for app in (app_one, app_two, app_one)]
+        assert hits == [0, 0, 0]
+        assert RateLimiter(app_two).hit(limit, "same") > 0
+    finally:
+        db.engine(app_one).dispose()
+        db.engine(app_two).dispose()
+
+
+def test_a_bad_limit_setting_names_the_variable(database_url: str, simulators: Any) -> None:
+    from gateway.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="SPORTELLO_RATE_LIMITS"):
+        create_app(make_config(database_url, rate_limits="login=lots"))
+
+
+def test_every_limit_is_sane() -> None:
+    for limit in LIMITS.values():
+        assert limit.requests > 0 and limit.window_seconds > 0
