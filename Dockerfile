@@ -28,6 +28,7 @@ RUN mkdir -p /opt/vendor/bootstrap-italia \
 FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --home /app sportello
 COPY --from=build /opt/venv /opt/venv
+COPY deploy /opt/deploy
 COPY --from=build /opt/translations /tmp/translations
 COPY --from=build /opt/vendor /tmp/vendor
 RUN site=$(/opt/venv/bin/python -c 'import gateway, os; print(os.path.dirname(gateway.__file__))') \
@@ -42,4 +43,5 @@ USER sportello
 WORKDIR /app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-", "gateway.wsgi:app"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "/opt/deploy/gunicorn.conf.py", "gateway.wsgi:app"]

@@ -23,3 +23,6 @@ lint:
 
 pytest:
 	$(VENV)/python -m pytest -q -p no:cacheprovider
+
+production: ## gunicorn workers + PostgreSQL + Redis + outbox worker + simulators, on this machine
+	@tools/run-production.sh

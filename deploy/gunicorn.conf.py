@@ -1,0 +1,23 @@
+"""gunicorn settings of the production shape (``make production`` and the container).
+
+gthread workers: a request that waits on a legacy system (up to its read timeout) holds a
+thread, not a whole process, and the SQLAlchemy pool is shared by a worker's threads.
+Workers and threads can be overridden with GUNICORN_WORKERS / GUNICORN_THREADS.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 20000
+max_requests_jitter = 2000
+accesslog = "-"
+errorlog = "-"
+# Each worker builds its own app (engines, connector clients) after the fork.
+preload_app = False
