@@ -1,11 +1,33 @@
-"""QR codes drawn as vector paths on a reportlab canvas."""
+"""QR codes drawn as vector paths on a reportlab canvas.
 
-import segno
+The symbol is encoded by zxing-cpp (C++): about 1 ms for a seal-sized code, where a
+pure-Python encoder spent 20–80 ms choosing the mask. Modules are drawn in a scaled
+coordinate system so every rectangle has small integer coordinates, which keeps reportlab's
+number formatting cheap.
+"""
+
+import zxingcpp
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.errors import DocumentDataError
 
 QUIET_ZONE_MODULES = 4
+_DARK = 0
+
+
+def qr_modules(data: str, *, error: str = "m", version: int | None = None) -> list[bytes]:
+    """The symbol's modules, one bytes row per line of modules (0 = dark), no quiet zone."""
+    options: dict[str, object] = {"ec_level": error.upper()}
+    if version is not None:
+        options["version"] = version
+    try:
+        barcode = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, **options)
+    except (ValueError, RuntimeError) as e:
+        raise DocumentDataError(f"{len(data)} characters do not fit the QR code: {e}") from e
+    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
+    size = image.shape[0]
+    raw = image.tobytes()
+    return [raw[i * size : (i + 1) * size] for i in range(size)]
 
 
 def draw_qr(
@@ -24,30 +46,28 @@ def draw_qr(
     The dark modules are one path of horizontal runs, which keeps the page small and quick.
     Returns the QR version used.
     """
-    try:
-        qr = segno.make_qr(data, error=error, version=version, boost_error=False)
-    except segno.DataOverflowError as e:
-        raise DocumentDataError(f"{len(data)} characters do not fit the QR code") from e
-    matrix = qr.matrix
-    count = len(matrix)
+    rows = qr_modules(data, error=error, version=version)
+    count = len(rows)
     module = size / count
-    quiet = QUIET_ZONE_MODULES * module
     canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(module, module)
     canvas.setFillColorRGB(1, 1, 1)
-    canvas.rect(x - quiet, y - quiet, size + 2 * quiet, size + 2 * quiet, stroke=0, fill=1)
+    quiet = QUIET_ZONE_MODULES
+    canvas.rect(-quiet, -quiet, count + 2 * quiet, count + 2 * quiet, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
     path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
+    for row_index, row in enumerate(rows):
+        bottom = count - row_index - 1
         column = 0
         while column < count:
-            if row[column]:
+            if row[column] == _DARK:
                 start = column
-                while column < count and row[column]:
+                while column < count and row[column] == _DARK:
                     column += 1
-                path.rect(x + start * module, top, (column - start) * module, module)
+                path.rect(start, bottom, column - start, 1)
             else:
                 column += 1
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
-    return int(qr.version)
+    return (count - 17) // 4
