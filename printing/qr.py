@@ -24,8 +24,8 @@ def qr_modules(data: str, *, error: str = "m", version: int | None = None) -> li
         barcode = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, **options)
     except (ValueError, RuntimeError) as e:
         raise DocumentDataError(f"{len(data)} characters do not fit the QR code: {e}") from e
-    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
-    size = image.shape[0]
+    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
+    size = len(image)
     raw = image.tobytes()
     return [raw[i * size : (i + 1) * size] for i in range(size)]
 
