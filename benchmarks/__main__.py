@@ -8,7 +8,7 @@ import sys
 
 from .common import RESULTS, Table
 
-ALL = ["receipt"]
+ALL = ["receipt", "acs"]
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,142 @@
+"""The production shape for benchmarks: gunicorn workers on PostgreSQL and Redis, simulators.
+
+Everything binds to 127.0.0.1 and is stopped when the context ends. The database is a fresh
+one per run (dropped at the end), so numbers never depend on an earlier run's data.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = Path(sys.executable).parent
+PG_ADMIN = os.environ.get("SPORTELLO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("SPORTELLO_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+@dataclass
+class Stack:
+    base_url: str
+    simulators_url: str
+    database_url: str
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn worker processes (children of the master)."""
+        master = self.processes["gunicorn"].pid
+        out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+        return [int(p) for p in out.stdout.split()]
+
+    def control(self, service: str, **knobs: object) -> None:
+        requests.post(f"{self.simulators_url}/_control/{service}", json=knobs, timeout=5)
+
+    def reset(self) -> None:
+        requests.post(f"{self.simulators_url}/_control/reset", timeout=5)
+
+
+@contextmanager
+def production_stack(
+    *, workers: int = 2, threads: int = 4, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
+    """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database."""
+    name = f"sportello_bench_{secrets.token_hex(3)}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    port, sim_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SPORTELLO_PROFILE": "demo",
+        "SPORTELLO_AUTO_MIGRATE": "false",
+        "SPORTELLO_DATABASE_URL": database_url,
+        "SPORTELLO_REDIS_URL": REDIS,
+        "SPORTELLO_BASE_URL": base,
+        "SPORTELLO_SIMULATORS_URL": f"http://127.0.0.1:{sim_port}",
+        "SPORTELLO_LOG_LEVEL": "WARNING",
+        "SPORTELLO_INSTANCE_DIR": str(ROOT / "instance" / "bench"),
+        "SPORTELLO_RATE_LIMITS": "login=1000000/60,acs=1000000/60,counter=1000000/60",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        **(extra_env or {}),
+    }
+    flask = [str(VENV / "flask"), "--app", "gateway"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([*flask, "seed"], env=env, check=True, cwd=ROOT, capture_output=True)
+    stack = Stack(base, f"http://127.0.0.1:{sim_port}", database_url, env)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    try:
+        stack.processes["simulators"] = subprocess.Popen(
+            [str(VENV / "python"), "-m", "connectors.simulators", "--port", str(sim_port)],
+            env=env,
+            cwd=ROOT,
+            **quiet,
+        )
+        stack.processes["gunicorn"] = subprocess.Popen(
+            [
+                str(VENV / "gunicorn"),
+                "-c",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--access-logfile",
+                "/dev/null",
+                "gateway.wsgi:app",
+            ],
+            env=env,
+            cwd=ROOT,
+            **quiet,
+        )
+        stack.processes["outbox"] = subprocess.Popen(
+            [*flask, "outbox", "work", "--interval", "0.2"], env=env, cwd=ROOT, **quiet
+        )
+        wait_http(f"{stack.simulators_url}/fines?wsdl")
+        wait_http(f"{base}/healthz")
+        yield stack
+    finally:
+        for proc in stack.processes.values():
+            proc.send_signal(signal.SIGTERM)
+        for proc in stack.processes.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
