@@ -173,8 +173,9 @@ def test_unusable_discovery_means_provider_unavailable(
 NOW = int(time.time())
 
 
-def _claims(**overrides: Any) -> dict[str, Any]:
-    now = NOW
+def _claims(*, at: int | None = None, **overrides: Any) -> dict[str, Any]:
+    """ID-token claims issued ``at`` (default: now, for tokens checked against the clock)."""
+    now = int(time.time()) if at is None else at
     claims: dict[str, Any] = {
         "iss": ISSUER,
         "aud": "sportello",
@@ -208,7 +209,7 @@ def _claims(**overrides: Any) -> dict[str, Any]:
     ],
 )
 def test_id_token_claim_checks(overrides: dict[str, Any], reason: str | None) -> None:
-    claims = _claims(**overrides)
+    claims = _claims(at=NOW, **overrides)
     if reason is None:
         check_claims(claims, settings=create_settings(), nonce="n-1", now=NOW)
         return
