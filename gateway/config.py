@@ -66,6 +66,12 @@ class Config:
     oidc_fiscal_code_claim: str = "https://attributes.eid.gov.it/fiscal_number"
     oidc_label: str = "CIE (OpenID Connect)"
     rate_limits: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_tls: str = "none"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Comune di Villanova <noreply@comune.villanova.example>"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Environment variable for each field; the names are what operators set.
@@ -105,6 +111,12 @@ class Config:
         "oidc_fiscal_code_claim": "SPORTELLO_OIDC_FISCAL_CODE_CLAIM",
         "oidc_label": "SPORTELLO_OIDC_LABEL",
         "rate_limits": "SPORTELLO_RATE_LIMITS",
+        "smtp_host": "SPORTELLO_SMTP_HOST",
+        "smtp_port": "SPORTELLO_SMTP_PORT",
+        "smtp_tls": "SPORTELLO_SMTP_TLS",
+        "smtp_user": "SPORTELLO_SMTP_USER",
+        "smtp_password": "SPORTELLO_SMTP_PASSWORD",
+        "smtp_from": "SPORTELLO_SMTP_FROM",
     }
 
     @classmethod

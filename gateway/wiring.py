@@ -13,4 +13,13 @@ def outbox_handlers(app: Flask) -> OutboxHandlers:
     if handlers is None:
         handlers = OutboxHandlers()
         app.extensions["sportello.outbox_handlers"] = handlers
+        from .fines.delivery import register_fines_delivery
+
+        register_fines_delivery(app, handlers)
+        from .notifications.delivery import register_notifications_delivery
+
+        register_notifications_delivery(app, handlers)
+        from .school.certificates import register_school_delivery
+
+        register_school_delivery(app, handlers)
     return handlers

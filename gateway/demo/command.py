@@ -49,6 +49,17 @@ def demo_command() -> None:
             f"cannot start the legacy simulators on {config.simulators_url} ({e}): "
             "is another demo running? Set SPORTELLO_SIMULATORS_URL to another port."
         ) from e
+    from ..config import INSTANCE_DIR
+    from ..notifications.demo import start_demo_mail
+
+    try:
+        mail = start_demo_mail(config, INSTANCE_DIR / "mail")
+    except OSError as e:
+        simulators.stop()
+        raise click.ClickException(
+            f"cannot start the local mail server on {config.smtp_host}:{config.smtp_port} ({e}): "
+            "set SPORTELLO_SMTP_PORT to another port."
+        ) from e
     # The SAML endpoints are absolute URLs: serve exactly where SPORTELLO_BASE_URL says.
     site = urlsplit(config.base_url)
     base = config.base_url.rstrip("/")
@@ -60,7 +71,12 @@ def demo_command() -> None:
         f"  Health/readiness:  {base}/healthz  {base}/readyz\n"
         f"  Database:          {config.database_url}\n"
     )
+    click.echo(mail.banner)
+    from ..counter.demo import demo_banner, start_outbox_worker
+
+    click.echo(demo_banner(base) + "\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    outbox_worker = start_outbox_worker(app)
     try:
         run_simple(
             site.hostname or "127.0.0.1",
@@ -71,4 +87,6 @@ def demo_command() -> None:
             use_debugger=False,
         )
     finally:
+        outbox_worker.set()
+        mail.stop()
         simulators.stop()

@@ -10,6 +10,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..counter.demo import seed_counter
+from ..forms_web.demo import seed_forms
+from ..health.demo import seed_health
+from ..help.demo import seed_help
 from ..models import RoleAssignment, Transaction, utcnow
 from ..transactions.operations import SYSTEM, Actor, change_state, open_transaction
 from ..transactions.states import State
@@ -91,6 +95,10 @@ def seed_demo(session: Session) -> bool:
         data={"report_number": "2026/PL/003877"},
         at=t1 + timedelta(hours=5),
     )
+    seed_health(session)
+    seed_forms(session)
+    seed_help(session)
+    seed_counter(session)
     return True
 
 

@@ -2,8 +2,20 @@
 
 from .audit import AuditEntry, AuditHead
 from .base import Base, UTCDateTime, utcnow
+from .forms import Delegation, Draft, ResumeGuess
+from .health import BreakGlass, ClinicalAccess, HealthConsent, ObscuredDocument
+from .help import Desk, HelpRequest, Office, OpeningHours
 from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
+from .notifications import CitizenContact, InboxMessage
 from .outbox import OutboxMessage
+from .payments import (
+    IdempotencyRecord,
+    Notice,
+    NoticeCounter,
+    Payment,
+    Terminal,
+    TerminalNonce,
+)
 from .ratelimit import RateLimitBucket
 from .sessions import WebSession
 from .transactions import Document, Event, Transaction
@@ -12,13 +24,32 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "BreakGlass",
+    "CitizenContact",
+    "ClinicalAccess",
+    "Delegation",
+    "Desk",
     "Document",
+    "Draft",
     "Event",
+    "HealthConsent",
+    "HelpRequest",
+    "IdempotencyRecord",
+    "InboxMessage",
+    "Notice",
+    "NoticeCounter",
+    "ObscuredDocument",
+    "Office",
+    "OpeningHours",
     "OutboxMessage",
+    "Payment",
     "RateLimitBucket",
+    "ResumeGuess",
     "RoleAssignment",
     "SamlAssertionSeen",
     "SamlRequest",
+    "Terminal",
+    "TerminalNonce",
     "Transaction",
     "UTCDateTime",
     "WebSession",

@@ -1,0 +1,1 @@
+"""Partner counters: the terminal registry, the signed JSON API and the web terminal."""

@@ -1,0 +1,117 @@
+"""Idempotency-Key handling: the same key and request get the same stored answer.
+
+The answer is stored in the same database transaction as the change it reports, so a
+terminal that lost the response and retries gets exactly what the first call decided. Two
+calls with the same key at the same moment meet on the unique (scope, key) row: the second
+one waits for the first and then replays its answer. Refusals of the request itself (4xx)
+are stored too, in their own transaction; failures of ours or of a partner (5xx) are not,
+so a retry can succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..exceptions import SportelloError
+from ..models import IdempotencyRecord
+from ..payments.errors import IdempotencyKeyMissing, IdempotencyKeyReused
+
+MAX_KEY_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(b"\n".join((method.encode(), path.encode(), body))).hexdigest()
+
+
+def check_key(key: str | None) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise IdempotencyKeyMissing()
+    return key
+
+
+def _stored(session: Session, scope: str, key: str, fp: str) -> Answer | None:
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.fingerprint != fp:
+        raise IdempotencyKeyReused()
+    return Answer(record.status_code, json.loads(record.body), replayed=True)
+
+
+def _record(scope: str, key: str, fp: str, answer: Answer) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        scope=scope,
+        key=key,
+        fingerprint=fp,
+        status_code=answer.status,
+        body=json.dumps(answer.body, sort_keys=True),
+    )
+
+
+def run_idempotent(
+    session: Session,
+    *,
+    scope: str,
+    key: str,
+    fp: str,
+    operation: Callable[[], Answer],
+    refusal: Callable[[SportelloError], Answer],
+) -> Answer:
+    """Run ``operation`` once per (scope, key) and commit; replay the stored answer after.
+
+    ``refusal`` turns a domain error into the answer to store. Raises IdempotencyKeyReused
+    when the key was used for another request; errors with status 500+ propagate unstored.
+    """
+    found = _stored(session, scope, key, fp)
+    if found is not None:
+        return found
+    try:
+        answer = operation()
+        session.add(_record(scope, key, fp, answer))
+        session.flush()
+        session.commit()
+        return answer
+    except IntegrityError:
+        session.rollback()
+        found = _stored(session, scope, key, fp)
+        if found is None:
+            raise
+        return found
+    except SportelloError as e:
+        session.rollback()
+        if e.status >= 500:
+            raise
+        found = _stored(session, scope, key, fp)
+        if found is not None:
+            return found
+        answer = refusal(e)
+        try:
+            session.add(_record(scope, key, fp, answer))
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            found = _stored(session, scope, key, fp)
+            if found is None:
+                raise
+            return found
+        return answer

@@ -1,0 +1,1 @@
+"""The clerk's desk (assisted digital) and the citizen's view of the delegations they gave."""

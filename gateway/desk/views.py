@@ -1,0 +1,289 @@
+"""The clerk's desk: open a session for a present citizen, then act for them within it.
+
+Every route under ``/<delegation_id>/`` loads the delegation again and checks it is the
+clerk's, valid, and (for a service) in scope; whatever the clerk does is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from forms import summary
+
+from ..access import SessionIdentity, require_identity
+from ..db import db
+from ..exceptions import NotFound
+from ..forms_web import operations as drafts
+from ..forms_web.catalogue import form_registry, load_choices
+from ..forms_web.errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
+from ..forms_web.filler import filler_event, tag_delegation_events
+from ..forms_web.pages import base_url, code_display, lang, pdf_response
+from ..forms_web.rendering import form_view, posted_answers
+from ..forms_web.views import definition_of
+from ..models import Delegation, Document, Draft, RoleAssignment, Transaction
+from ..timeline import describe, state_label
+from ..transactions.operations import get_by_reference
+from . import operations as ops
+
+bp = Blueprint("desk", __name__, template_folder="templates")
+
+
+def _clerk_name(identity: SessionIdentity) -> str:
+    role = db.session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.fiscal_code == identity.fiscal_code, RoleAssignment.role == "clerk"
+        )
+    )
+    return (role.display_name if role and role.display_name else "") or identity.full_name
+
+
+def _delegation(delegation_id: int) -> Delegation:
+    """The clerk's valid delegation; from now on the request's events carry its id."""
+    identity = require_identity()
+    delegation = ops.delegation_for_clerk(db.session, delegation_id, identity.fiscal_code)
+    tag_delegation_events(db.session, ops.desk_filler(delegation))
+    return delegation
+
+
+def _services() -> list[tuple[str, str]]:
+    return [(d.id, d.title.get(lang())) for d in form_registry()]
+
+
+@bp.route("/", methods=["GET", "POST"])
+def home() -> Any:
+    identity = require_identity()
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {"scope": [s for s, _t in _services()]}
+    if request.method == "POST":
+        parsed = ops.parse_request(
+            request.form,
+            request.form.getlist("scope"),
+            form_registry().service_ids,
+            ops.today_local(),
+        )
+        if parsed.request is not None:
+            delegation = ops.open_delegation(
+                db.session,
+                clerk_cf=identity.fiscal_code,
+                clerk_name=_clerk_name(identity),
+                request=parsed.request,
+            )
+            db.session.commit()
+            return redirect(url_for("desk.citizen", delegation_id=delegation.id))
+        errors = parsed.errors
+        values = {**request.form.to_dict(), "scope": request.form.getlist("scope")}
+    return render_template(
+        "desk/home.html",
+        sessions=ops.active_delegations(db.session, identity.fiscal_code),
+        services=_services(),
+        document_types=ops.DOCUMENT_TYPES,
+        today=ops.today_local().isoformat(),
+        errors=errors,
+        values=values,
+    ), (422 if errors else 200)
+
+
+@bp.get("/<int:delegation_id>/")
+def citizen(delegation_id: int) -> Any:
+    return _citizen_page(_delegation(delegation_id))
+
+
+def _citizen_page(
+    delegation: Delegation, resume_error: str | None = None, status: int = 200, **headers: str
+) -> Any:
+    transactions = db.session.scalars(
+        select(Transaction)
+        .where(
+            Transaction.subject_cf == delegation.citizen_cf,
+            Transaction.service.in_(delegation.scope),
+        )
+        .order_by(Transaction.updated_at.desc())
+        .limit(50)
+    ).all()
+    ops.audit_desk(db.session, delegation, "desk.citizen_viewed")
+    db.session.commit()
+    page = render_template(
+        "desk/citizen.html",
+        d=delegation,
+        transactions=transactions,
+        services=[(s, t) for s, t in _services() if s in delegation.scope],
+        resume_error=resume_error,
+    )
+    return page, status, headers
+
+
+@bp.post("/<int:delegation_id>/chiudi")
+def close(delegation_id: int) -> Response:
+    identity = require_identity()
+    delegation = _delegation(delegation_id)
+    ops.revoke_delegation(
+        db.session,
+        delegation.id,
+        by=f"clerk:{identity.fiscal_code}",
+        clerk_cf=identity.fiscal_code,
+        channel="desk",
+    )
+    db.session.commit()
+    flash(_("Desk session closed."), "success")
+    return redirect(url_for("desk.home"))
+
+
+def _buttons() -> list[tuple[str, str, str]]:
+    return [
+        ("submit", _("Send the request now"), "btn-primary"),
+        ("prepare", _("Leave it for the citizen to confirm online"), "btn-outline-primary"),
+        ("save", _("Save as draft"), "btn-outline-secondary"),
+    ]
+
+
+def _form_page(d: Delegation, definition: Any, form: Any, action: str, status: int = 200,
+               draft: Draft | None = None) -> Any:  # fmt: skip
+    return render_template(
+        "desk/form.html", d=d, definition=definition, form=form, action=action,
+        buttons=_buttons(), draft=draft,
+    ), status  # fmt: skip
+
+
+def _post(d: Delegation, definition: Any, draft: Draft | None, action_url: str) -> Any:
+    filler = ops.desk_filler(d)
+    choices = load_choices(definition, d.citizen_cf)
+    stored = drafts.answers_of(draft) if draft else None
+    raw = posted_answers(definition, request.form, request.files, stored)
+    action = request.form.get("action", "save")
+    common = {"definition": definition, "raw": raw, "choices": choices, "filler": filler,
+              "draft": draft}  # fmt: skip
+    try:
+        if action == "submit":
+            tx = drafts.submit_form(db.session, **common)
+            db.session.commit()
+            flash(_("The request has been sent for the citizen."), "success")
+            return redirect(url_for("desk.transaction", delegation_id=d.id, reference=tx.reference))
+        if action == "prepare":
+            saved = drafts.prepare_for_confirmation(db.session, **common)
+            message = _("The citizen can now confirm the request in their personal area.")
+        else:
+            saved = drafts.save_draft(db.session, **common)
+            message = _("Draft saved.")
+        db.session.commit()
+    except FormNotValid as e:
+        db.session.rollback()
+        form = form_view(definition, raw, choices, lang(), e.result)
+        return _form_page(d, definition, form, action_url, 422, draft)
+    return render_template(
+        "desk/saved.html",
+        d=d,
+        tx=saved.draft.transaction,
+        message=message,
+        shown=code_display(saved.draft, saved.code) if saved.code else None,
+    )
+
+
+@bp.route("/<int:delegation_id>/servizi/<service>", methods=["GET", "POST"])
+def new(delegation_id: int, service: str) -> Any:
+    d = _delegation(delegation_id)
+    definition = definition_of(service)
+    ops.check_scope(d, service)
+    action = url_for("desk.new", delegation_id=d.id, service=service)
+    if request.method == "POST":
+        return _post(d, definition, None, action)
+    choices = load_choices(definition, d.citizen_cf)
+    return _form_page(d, definition, form_view(definition, {}, choices, lang()), action)
+
+
+def _transaction(d: Delegation, reference: str) -> Transaction:
+    tx = get_by_reference(db.session, reference, subject_cf=d.citizen_cf)
+    ops.check_scope(d, tx.service)
+    return tx
+
+
+def _draft_of(tx: Transaction) -> Draft | None:
+    return db.session.scalar(select(Draft).where(Draft.transaction_id == tx.id))
+
+
+@bp.route("/<int:delegation_id>/pratiche/<reference>", methods=["GET", "POST"])
+def transaction(delegation_id: int, reference: str) -> Any:
+    d = _delegation(delegation_id)
+    tx = _transaction(d, reference)
+    draft = _draft_of(tx)
+    if draft is not None and tx.state in drafts.EDITABLE:
+        definition = definition_of(tx.service)
+        action = url_for("desk.transaction", delegation_id=d.id, reference=tx.reference)
+        if request.method == "POST":
+            return _post(d, definition, draft, action)
+        choices = load_choices(definition, d.citizen_cf)
+        ops.audit_desk(db.session, d, "desk.draft_opened", {"reference": tx.reference})
+        db.session.commit()
+        form = form_view(definition, drafts.answers_of(draft), choices, lang())
+        return _form_page(d, definition, form, action, draft=draft)
+    lines: list[tuple[str, str]] = []
+    if draft is not None and tx.service in form_registry():
+        definition = form_registry().get(tx.service)
+        lines = summary(definition, drafts.stored_cleaned(definition, draft), lang(),
+                        choices=drafts.stored_choices(definition, draft))  # fmt: skip
+    ops.audit_desk(db.session, d, "desk.transaction_viewed", {"reference": tx.reference})
+    db.session.commit()
+    return render_template(
+        "desk/transaction.html",
+        d=d,
+        tx=tx,
+        state=state_label(tx.state),
+        lines=lines,
+        entries=[describe(e) for e in tx.events],
+        documents=list(tx.documents),
+    )
+
+
+@bp.post("/<int:delegation_id>/pratiche/<reference>/foglio")
+def print_sheet(delegation_id: int, reference: str) -> Response:
+    d = _delegation(delegation_id)
+    tx = _transaction(d, reference)
+    draft = _draft_of(tx)
+    if draft is None:
+        raise NotFound(_("This request has no form to show."), detail=f"no draft for {reference}")
+    code = drafts.sheet_code(
+        db.session, draft, filler=ops.desk_filler(d), shown_code=request.form.get("code")
+    )
+    db.session.commit()
+    pdf = drafts.render_draft_sheet(
+        definition_of(tx.service), draft, code, lang=lang(), base_url=base_url(),
+        applicant_name=d.citizen_name,
+    )  # fmt: skip
+    return pdf_response(pdf, f"bozza-{tx.reference}.pdf")
+
+
+@bp.get("/<int:delegation_id>/pratiche/<reference>/documenti/<int:document_id>")
+def document(delegation_id: int, reference: str, document_id: int) -> Response:
+    """A document of the citizen's request, printed at the desk (on the timeline, audited)."""
+    d = _delegation(delegation_id)
+    tx = _transaction(d, reference)
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.transaction_id != tx.id:
+        raise NotFound(_("Document not found."), detail=f"document {document_id}")
+    filler_event(db.session, tx, ops.desk_filler(d), "document_printed",
+                 {"document_id": doc.id, "document_kind": doc.kind})  # fmt: skip
+    db.session.commit()
+    return pdf_response(doc.content, doc.filename)
+
+
+@bp.post("/<int:delegation_id>/riprendi")
+def resume(delegation_id: int) -> Any:
+    d = _delegation(delegation_id)
+    code = request.form.get("code", "")
+    try:
+        draft = drafts.resume_by_code(
+            db.session, code, filler=ops.desk_filler(d), client=f"clerk:{d.clerk_cf}"
+        )
+        ops.check_scope(d, draft.service)
+    except (ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses) as e:
+        db.session.commit()  # a failed guess counts even though the request fails
+        headers = {"Retry-After": str(e.retry_after)} if isinstance(e, TooManyGuesses) else {}
+        return _citizen_page(d, e.user_message, e.status, **headers)
+    db.session.commit()
+    return redirect(
+        url_for("desk.transaction", delegation_id=d.id, reference=draft.transaction.reference)
+    )

@@ -1,0 +1,1 @@
+"""Forms on the web and across channels: rendering definitions, drafts, resume codes."""

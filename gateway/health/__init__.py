@@ -1,0 +1,1 @@
+"""Shared health records: the patient's own pages and the clinicians' consultation pages."""

@@ -1,0 +1,141 @@
+"""Clinicians consult a patient's record: with consent, or by break-glass in an emergency.
+
+Every request re-reads the patient's decisions, so a withdrawn consent or a newly obscured
+document takes effect on the next click of a page that is already open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..access import require_identity
+from ..db import db
+from ..exceptions import InvalidInput
+from ..models import utcnow
+from . import operations as ops
+from . import records
+from .errors import document_not_found
+
+bp = Blueprint("clinical", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "document_type_label": records.document_type_label,
+        "basis_label": records.basis_label,
+    }
+
+
+def _clinician() -> ops.Clinician:
+    identity = require_identity()
+    return ops.clinician_profile(db.session, identity.fiscal_code, identity.full_name)
+
+
+def _no_access(patient_cf: str, *, error: str | None = None, reason: str = "") -> Any:
+    """The refusal page, with the break-glass form (403; 422 when the form had an error)."""
+    page = render_template(
+        "health/clinical_no_access.html",
+        patient_cf=patient_cf,
+        error=error,
+        reason=reason,
+        minutes=int(ops.BREAK_GLASS_DURATION.total_seconds() // 60),
+        min_length=ops.REASON_MIN_LENGTH,
+        max_length=ops.REASON_MAX_LENGTH,
+    )
+    return page, 422 if error else 403
+
+
+@bp.get("/")
+def search() -> Any:
+    _clinician()
+    raw = request.args.get("codice_fiscale")
+    if raw is None:
+        return render_template("health/clinical_search.html", value="", error=None)
+    try:
+        patient_cf = records.parse_fiscal_code(raw)
+    except InvalidInput as e:
+        page = render_template("health/clinical_search.html", value=raw, error=e.user_message)
+        return page, 422
+    return redirect(url_for(".patient", patient_cf=patient_cf))
+
+
+@bp.get("/pazienti/<patient_cf>")
+def patient(patient_cf: str) -> Any:
+    clinician = _clinician()
+    patient_cf = records.parse_fiscal_code(patient_cf)
+    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
+    if basis is None:
+        return _no_access(patient_cf)
+    documents, error = records.list_documents(patient_cf)
+    shown = []
+    if documents is not None:
+        hidden = ops.obscured_ids(db.session, patient_cf)
+        visible = [d for d in documents if d.document_id not in hidden]
+        access = ops.record_consultation(
+            db.session, clinician, patient_cf, basis, "list", [d.document_id for d in visible]
+        )
+        db.session.commit()
+        shown = [d for d in visible if d.document_id in access.document_ids]
+    return render_template(
+        "health/clinical_patient.html",
+        patient_cf=patient_cf,
+        basis=basis,
+        documents=shown,
+        documents_error=error,
+    )
+
+
+@bp.get("/pazienti/<patient_cf>/documenti/<document_id>")
+def document(patient_cf: str, document_id: str) -> Any:
+    clinician = _clinician()
+    patient_cf = records.parse_fiscal_code(patient_cf)
+    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
+    if basis is None:
+        return _no_access(patient_cf)
+    if document_id in ops.obscured_ids(db.session, patient_cf):
+        raise document_not_found(detail="obscured by the patient")
+    found = records.fetch_document(patient_cf, document_id)
+    ops.record_consultation(db.session, clinician, patient_cf, basis, "open", [document_id])
+    db.session.commit()
+    return render_template(
+        "health/clinical_document.html", patient_cf=patient_cf, basis=basis, document=found
+    )
+
+
+@bp.post("/pazienti/<patient_cf>/emergenza")
+def break_glass(patient_cf: str) -> Any:
+    clinician = _clinician()
+    patient_cf = records.parse_fiscal_code(patient_cf)
+    raw = request.form.get("reason", "")
+    try:
+        reason = records.clean_reason(raw)
+    except InvalidInput as e:
+        return _no_access(patient_cf, error=e.user_message, reason=raw)
+    grant = ops.open_break_glass(db.session, clinician, patient_cf, reason)
+    db.session.commit()
+    flash(
+        _(
+            "Emergency access open until %(time)s. The patient will see it, with your reason.",
+            time=format_datetime(grant.expires_at, "short"),
+        ),
+        "warning",
+    )
+    return redirect(url_for(".patient", patient_cf=patient_cf))
+
+
+@bp.get("/break-glass")
+def review() -> BaseResponse | str:
+    _clinician()
+    grants = ops.break_glass_grants(db.session)
+    return render_template(
+        "health/clinical_review.html",
+        grants=grants,
+        uses=ops.consultations_per_grant(db.session, [g.id for g in grants]),
+        now=utcnow(),
+    )

@@ -1,0 +1,1 @@
+"""Help from anywhere: appointments at an office desk, call-backs, and the clerks' queue."""

@@ -1,0 +1,60 @@
+"""The booking sheet (PDF) and calendar file (ICS) of an appointment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from printing.booking import BookingSheet, render_booking
+
+from ..models import HelpRequest
+from .ics import CalendarEvent, calendar
+from .operations import display_code
+from .slots import LOCAL
+
+
+def _manage_url(base_url: str, request: HelpRequest) -> str:
+    return f"{base_url.rstrip('/')}/area-personale/aiuto/{request.code}"
+
+
+def booking_pdf(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
+    assert request.office and request.starts_at and request.ends_at
+    return render_booking(
+        BookingSheet(
+            code=request.code,
+            display_code=display_code(request.code),
+            office_name=request.office.name,
+            office_address=request.office.address,
+            desk_name=request.desk.name if request.desk else "",
+            starts_at=request.starts_at.astimezone(LOCAL),
+            ends_at=request.ends_at.astimezone(LOCAL),
+            citizen_name=request.citizen_name,
+            topic=request.topic,
+            manage_url=_manage_url(base_url, request),
+        ),
+        lang if lang in ("it", "en") else "it",
+    )
+
+
+def booking_ics(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
+    assert request.office and request.starts_at and request.ends_at
+    host = urlsplit(base_url).hostname or "sportello.localhost"
+    code = display_code(request.code)
+    if lang == "en":
+        summary = f"Appointment: {request.office.name}"
+        description = f"Booking code {code}. Topic: {request.topic}"
+    else:
+        summary = f"Appuntamento: {request.office.name}"
+        description = f"Codice di prenotazione {code}. Argomento: {request.topic}"
+    return calendar(
+        CalendarEvent(
+            uid=f"help-{request.code}@{host}",
+            starts_at=request.starts_at,
+            ends_at=request.ends_at,
+            summary=summary,
+            location=f"{request.office.name}, {request.office.address}",
+            description=description,
+            url=_manage_url(base_url, request),
+            sequence=request.sequence,
+            cancelled=request.status == "cancelled",
+        )
+    )

@@ -1,0 +1,390 @@
+"""Pages of "Serve aiuto?": public (visitor call-back), citizen (appointments, call-backs)
+and the clerks' queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import get_day_names
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from forms.errors import InvalidValue
+from forms.messages import field_error
+from forms.validators import normalize_phone
+
+from ..access import SessionIdentity, require_identity
+from ..db import db
+from ..exceptions import SportelloError
+from ..models import HelpRequest, Office, utcnow
+from ..ratelimit import check_limit
+from ..transactions.operations import Actor, list_for_subject
+from . import operations as ops
+from .documents import booking_ics, booking_pdf
+from .errors import HelpRequestNotFound, NotOpen, SlotTaken
+from .slots import LOCAL, available_slots, parse_slot_key
+from .windows import callback_windows, window_by_key
+
+public = Blueprint("help", __name__, template_folder="templates")
+citizen = Blueprint("help_citizen", __name__, template_folder="templates")
+clerks = Blueprint("help_queue", __name__, template_folder="templates")
+
+TOPIC_MAX = 500
+
+
+def _lang() -> str:
+    return str(get_locale() or "it")
+
+
+def _offices() -> list[Office]:
+    return list(
+        db.session.scalars(select(Office).where(Office.active.is_(True)).order_by(Office.id))
+    )
+
+
+def _citizen_actor(identity: SessionIdentity) -> Actor:
+    return Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+
+
+def _clerk_actor(identity: SessionIdentity, channel: str = "desk") -> Actor:
+    return Actor(kind="clerk", id=identity.fiscal_code, name=identity.full_name, channel=channel)
+
+
+def _booking_error(error: SportelloError) -> str:
+    if isinstance(error, SlotTaken):
+        return _("This time has just been booked by someone else: please choose another.")
+    if isinstance(error, NotOpen):
+        return _("This appointment can no longer be changed.")
+    return _("This time cannot be booked: please choose one of the times shown.")
+
+
+def _weekday_name(index: int) -> str:
+    return str(get_day_names("wide", locale=get_locale())[index]).capitalize()
+
+
+def _check_phone(raw: str, errors: dict[str, str]) -> str:
+    try:
+        return normalize_phone(raw)
+    except InvalidValue as e:
+        code = "required" if not raw.strip() else e.code
+        errors["phone"] = field_error(code, e.params if raw.strip() else {}).message(_lang())
+        return ""
+
+
+def _check_topic(raw: str, errors: dict[str, str]) -> str:
+    topic = " ".join(raw.split())
+    if not topic:
+        errors["topic"] = _("Tell us briefly what you need.")
+    elif len(topic) > TOPIC_MAX:
+        errors["topic"] = _("At most %(n)d characters.", n=TOPIC_MAX)
+    return topic
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+@public.get("/aiuto")
+def home() -> str:
+    return render_template(
+        "help/home.html", offices=_offices(), form={}, errors={}, weekday_name=_weekday_name
+    )
+
+
+@public.post("/aiuto/richiamata")
+def visitor_callback() -> str | tuple[str, int]:
+    """A visitor leaves a phone number and a topic; nothing is shown back but the code."""
+    check_limit("callback_request")
+    errors: dict[str, str] = {}
+    phone = _check_phone(request.form.get("phone", ""), errors)
+    topic = _check_topic(request.form.get("topic", ""), errors)
+    if errors:
+        html = render_template(
+            "help/home.html",
+            offices=_offices(),
+            form=request.form,
+            errors=errors,
+            weekday_name=_weekday_name,
+        )
+        return html, 422
+    created = ops.request_callback(
+        db.session, phone=phone, topic=topic, citizen=None, language=_lang()
+    )
+    db.session.commit()
+    return render_template(
+        "help/callback_done.html", req=created, code=ops.display_code(created.code)
+    )
+
+
+# --- citizen --------------------------------------------------------------------------------
+
+
+@citizen.get("/")
+def my_requests() -> str:
+    identity = require_identity()
+    return render_template(
+        "help/my_requests.html", requests=ops.list_for_citizen(db.session, identity.fiscal_code)
+    )
+
+
+def _booking_page(identity: SessionIdentity, *, errors: dict[str, str], status: int = 200) -> Any:
+    slug = request.values.get("ufficio", "")
+    offices = _offices()
+    office = next((o for o in offices if o.slug == slug), None)
+    slots = available_slots(db.session, office, now=utcnow()) if office else []
+    html = render_template(
+        "help/book.html",
+        offices=offices,
+        office=office,
+        days=_by_day(slots),
+        transactions=_open_transactions(identity),
+        form=request.form,
+        errors=errors,
+    )
+    return html, status
+
+
+def _by_day(slots: list[Any]) -> list[tuple[Any, list[Any]]]:
+    days: dict[Any, list[Any]] = {}
+    for slot in slots:
+        days.setdefault(slot.local_start.date(), []).append(slot)
+    return list(days.items())
+
+
+def _open_transactions(identity: SessionIdentity) -> list[Any]:
+    return [
+        tx
+        for tx in list_for_subject(db.session, identity.fiscal_code)
+        if tx.service != ops.SERVICE and tx.state not in ("completed", "cancelled", "expired")
+    ]
+
+
+@citizen.get("/appuntamento")
+def book_page() -> Any:
+    return _booking_page(require_identity(), errors={})
+
+
+@citizen.post("/appuntamento")
+def book() -> Any:
+    identity = require_identity()
+    errors: dict[str, str] = {}
+    starts_at = parse_slot_key(request.form.get("slot", ""))
+    if starts_at is None:
+        errors["slot"] = _("Choose a date and time.")
+    topic = _check_topic(request.form.get("topic", ""), errors)
+    if errors:
+        return _booking_page(identity, errors=errors, status=422)
+    assert starts_at is not None
+    try:
+        booked = ops.book_appointment(
+            db.session,
+            office_slug=request.form.get("ufficio", ""),
+            starts_at=starts_at,
+            citizen=_citizen_actor(identity),
+            topic=topic,
+            related_reference=request.form.get("related") or None,
+            language=_lang(),
+        )
+    except SportelloError as e:
+        db.session.rollback()
+        errors["slot"] = _booking_error(e)
+        return _booking_page(identity, errors=errors, status=e.status)
+    db.session.commit()
+    return redirect(url_for("help_citizen.detail", code=booked.code))
+
+
+@citizen.get("/<code>")
+def detail(code: str) -> str:
+    identity = require_identity()
+    found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    return render_template("help/detail.html", req=found, code=ops.display_code(found.code))
+
+
+@citizen.get("/<code>/prenotazione.pdf")
+def pdf(code: str) -> Response:
+    identity = require_identity()
+    found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    if found.kind != "appointment":
+        raise HelpRequestNotFound(detail="not an appointment")
+    body = booking_pdf(found, base_url=current_app.config["SPORTELLO"].base_url, lang=_lang())
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="appuntamento-{found.code}.pdf"'},
+    )
+
+
+@citizen.get("/<code>/appuntamento.ics")
+def ics(code: str) -> Response:
+    identity = require_identity()
+    found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    if found.kind != "appointment":
+        raise HelpRequestNotFound(detail="not an appointment")
+    body = booking_ics(found, base_url=current_app.config["SPORTELLO"].base_url, lang=_lang())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="appuntamento-{found.code}.ics"'},
+    )
+
+
+@citizen.route("/<code>/sposta", methods=["GET", "POST"])
+def move(code: str) -> Any:
+    identity = require_identity()
+    found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        starts_at = parse_slot_key(request.form.get("slot", ""))
+        if starts_at is None:
+            errors["slot"] = _("Choose a date and time.")
+            status = 422
+        else:
+            try:
+                ops.move_appointment(db.session, found, starts_at, _citizen_actor(identity))
+            except SportelloError as e:
+                db.session.rollback()
+                errors["slot"] = _booking_error(e)
+                status = e.status
+            else:
+                db.session.commit()
+                return redirect(url_for("help_citizen.detail", code=found.code))
+        found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    assert found.office is not None
+    slots = available_slots(db.session, found.office, now=utcnow())
+    html = render_template(
+        "help/move.html",
+        req=found,
+        code=ops.display_code(found.code),
+        days=_by_day(slots),
+        errors=errors,
+    )
+    return html, status
+
+
+@citizen.post("/<code>/annulla")
+def cancel(code: str) -> BaseResponse:
+    identity = require_identity()
+    found = ops.citizen_request(db.session, identity.fiscal_code, code)
+    ops.cancel_request(db.session, found, _citizen_actor(identity))
+    db.session.commit()
+    return redirect(url_for("help_citizen.detail", code=found.code))
+
+
+@citizen.route("/richiamata", methods=["GET", "POST"])
+def callback() -> Any:
+    identity = require_identity()
+    now = utcnow()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        check_limit("callback_request", identity.fiscal_code)
+        phone = _check_phone(request.form.get("phone", ""), errors)
+        topic = _check_topic(request.form.get("topic", ""), errors)
+        key = request.form.get("window", "asap")
+        window = None if key == "asap" else window_by_key(key, now)
+        if key != "asap" and window is None:
+            errors["window"] = _("Choose when we should call you.")
+        if not errors:
+            created = ops.request_callback(
+                db.session,
+                phone=phone,
+                topic=topic,
+                citizen=_citizen_actor(identity),
+                window=(window.starts_at, window.ends_at) if window else None,
+                related_reference=request.form.get("related") or None,
+                language=_lang(),
+            )
+            db.session.commit()
+            return redirect(url_for("help_citizen.detail", code=created.code))
+    html = render_template(
+        "help/callback.html",
+        windows=callback_windows(now),
+        transactions=_open_transactions(identity),
+        form=request.form,
+        errors=errors,
+    )
+    return html, (422 if errors else 200)
+
+
+# --- clerks ---------------------------------------------------------------------------------
+
+
+@clerks.get("/")
+def queue() -> str:
+    identity = require_identity()
+    items = ops.queue(db.session)
+    now = utcnow()
+    return render_template(
+        "help/queue.html",
+        items=[(item, ops.due_at(item), _minutes(now, ops.due_at(item))) for item in items],
+        me=identity.fiscal_code,
+        display_code=ops.display_code,
+    )
+
+
+def _minutes(now: datetime, due: datetime) -> int:
+    return int((now - due).total_seconds() // 60)
+
+
+@clerks.get("/codice")
+def lookup() -> Any:
+    require_identity()
+    text = request.args.get("code", "")
+    try:
+        found = ops.find_by_code(db.session, text)
+    except HelpRequestNotFound:
+        return render_template("help/lookup.html", code=text, not_found=True), 404
+    return redirect(url_for("help_queue.item", request_id=found.id))
+
+
+@clerks.get("/<int:request_id>")
+def item(request_id: int) -> str:
+    identity = require_identity()
+    found = db.session.get(HelpRequest, request_id)
+    if found is None:
+        raise HelpRequestNotFound(detail=f"help request {request_id}")
+    return render_template(
+        "help/item.html",
+        req=found,
+        code=ops.display_code(found.code),
+        me=identity.fiscal_code,
+        wait=_minutes(utcnow(), ops.due_at(found)),
+    )
+
+
+@clerks.post("/<int:request_id>/prendi")
+def take(request_id: int) -> BaseResponse:
+    identity = require_identity()
+    found = ops.take(db.session, request_id, _clerk_actor(identity))
+    db.session.commit()
+    return redirect(url_for("help_queue.item", request_id=found.id))
+
+
+@clerks.post("/<int:request_id>/chiudi")
+def close(request_id: int) -> BaseResponse:
+    identity = require_identity()
+    outcome = request.form.get("outcome", "")
+    new_time = None
+    if outcome == "rescheduled":
+        new_time = _local_input(request.form.get("new_time", ""))
+    ops.close(
+        db.session,
+        request_id,
+        _clerk_actor(identity),
+        outcome=outcome,
+        note=request.form.get("note", ""),
+        new_time=new_time,
+    )
+    db.session.commit()
+    return redirect(url_for("help_queue.queue"))
+
+
+def _local_input(value: str) -> datetime | None:
+    """A datetime-local field (Europe/Rome wall clock) as an aware UTC datetime, or None."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=LOCAL).astimezone(UTC)
+    except ValueError:
+        return None

@@ -1,0 +1,137 @@
+"""Scheduled reminders: ``flask notifications due`` (run it every few minutes, e.g. from cron).
+
+Each run looks for what is due and notifies once per item: the dedupe key of each reminder
+names the item and the date it is about, so running the job again, or two runs at once,
+never sends a reminder twice (the loser of a race hits the unique key and skips). Each item
+is written in its own short transaction.
+
+- Payment notices still payable whose last day (``valid_until``) is within ``NOTICE_DAYS``:
+  ``reduced_amount_ending`` for fines (their ``valid_until`` is the end of the reduced
+  amount), ``notice_expiring`` otherwise.
+- Appointments starting within ``APPOINTMENT_HOURS``: ``appointment_reminder`` (a moved
+  appointment is reminded again for its new time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from printing.codes import format_notice_code
+
+from ..models import HelpRequest, Notice, Office, Transaction, utcnow
+from .service import notify
+
+NOTICE_DAYS = 3
+APPOINTMENT_HOURS = 24
+FINES_SERVICE = "pagamento_multa"
+LOCAL = ZoneInfo("Europe/Rome")
+
+
+@dataclass
+class DueStats:
+    notices: int = 0
+    appointments: int = 0
+    skipped: int = 0
+
+
+def _once(factory: sessionmaker[Session], write: Callable[[Session], object | None]) -> bool:
+    with factory() as session:
+        try:
+            created = write(session)
+            session.commit()
+        except IntegrityError:  # another run wrote the same reminder first
+            session.rollback()
+            return False
+        return created is not None
+
+
+def run_due(factory: sessionmaker[Session], *, now: datetime | None = None) -> DueStats:
+    """Write the reminders that are due at ``now`` (default: the current time)."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL).date()
+    stats = DueStats()
+    with factory() as session:
+        notice_ids = list(
+            session.scalars(
+                select(Notice.id).where(
+                    Notice.status == "issued",
+                    Notice.valid_until.is_not(None),
+                    Notice.valid_until >= today,
+                    Notice.valid_until <= today + timedelta(days=NOTICE_DAYS),
+                )
+            )
+        )
+        appointment_ids = list(
+            session.scalars(
+                select(HelpRequest.id).where(
+                    HelpRequest.kind == "appointment",
+                    HelpRequest.status == "waiting",
+                    HelpRequest.citizen_cf.is_not(None),
+                    HelpRequest.starts_at > now,
+                    HelpRequest.starts_at <= now + timedelta(hours=APPOINTMENT_HOURS),
+                )
+            )
+        )
+    for notice_id in notice_ids:
+        if _once(factory, lambda s, i=notice_id: _remind_notice(s, i)):  # type: ignore[misc]
+            stats.notices += 1
+        else:
+            stats.skipped += 1
+    for request_id in appointment_ids:
+        if _once(factory, lambda s, i=request_id: _remind_appointment(s, i)):  # type: ignore[misc]
+            stats.appointments += 1
+        else:
+            stats.skipped += 1
+    return stats
+
+
+def _remind_notice(session: Session, notice_id: int) -> object | None:
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.valid_until is None:
+        return None
+    tx = session.get(Transaction, notice.transaction_id)
+    is_fine = notice.service == FINES_SERVICE
+    context = {
+        "description": notice.description,
+        "amount_cents": notice.amount_cents,
+        "valid_until": notice.valid_until.isoformat(),
+        "notice_code": format_notice_code(notice.code),
+        "report_number": str((notice.details or {}).get("report_number", "")),
+    }
+    return notify(
+        session,
+        citizen_cf=notice.payer_cf,
+        kind="reduced_amount_ending" if is_fine else "notice_expiring",
+        context=context,
+        link=f"/area-personale/pratiche/{tx.reference}" if tx else None,
+        mandatory=False,
+        dedupe_key=f"notice:{notice.id}:{notice.valid_until.isoformat()}",
+        transaction_id=notice.transaction_id,
+    )
+
+
+def _remind_appointment(session: Session, request_id: int) -> object | None:
+    from ..help.operations import appointment_context
+
+    found = session.get(HelpRequest, request_id)
+    if found is None or found.citizen_cf is None or found.office_id is None:
+        return None
+    office = session.get(Office, found.office_id)
+    assert office is not None
+    return notify(
+        session,
+        citizen_cf=found.citizen_cf,
+        kind="appointment_reminder",
+        context=appointment_context(found, office),
+        link=f"/area-personale/aiuto/{found.code}",
+        mandatory=False,
+        dedupe_key=f"{found.code}:{found.sequence}",
+        transaction_id=found.transaction_id,
+    )

@@ -1,0 +1,1 @@
+"""Payments: notices, counter and online payments, receipts (contract in ``operations``)."""

@@ -1,0 +1,258 @@
+"""Payment notices: code allocation, issue, look-up and the notice PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from printing import (
+    InvalidNoticeCode,
+    InvalidPaymentPayload,
+    NoticeData,
+    make_notice_code,
+    parse_notice_code,
+    parse_payment_payload,
+    render_notice,
+)
+
+from ..config import Config
+from ..models import Document, Notice, NoticeCounter, Payment, Transaction, utcnow
+from ..transactions.operations import Actor, change_state, record_event
+from ..transactions.states import State
+from .errors import (
+    ExpiredNotice,
+    InvalidCode,
+    NoticeAlreadyPaid,
+    PaymentInProgress,
+    RevokedNotice,
+    UnknownNotice,
+)
+
+LOCAL = ZoneInfo("Europe/Rome")
+
+
+def today_local(now: datetime | None = None) -> date:
+    """The civil date in Villanova: due dates and validity are local days."""
+    return (now or utcnow()).astimezone(LOCAL).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after ``day`` (local), as an aware datetime."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
+
+
+def _config() -> Config:
+    config: Config = current_app.config["SPORTELLO"]
+    return config
+
+
+def allocate_notice_code(session: Session, segregation: str, year: int) -> str:
+    """A new, never used notice code: aux 3, ``segregation``, IUV base year + 9-digit counter.
+
+    The counter row is incremented with UPDATE … RETURNING, which locks it until the caller
+    commits, so two issues never get the same number on PostgreSQL or SQLite.
+    """
+    if session.get(NoticeCounter, segregation) is None:
+        try:
+            with session.begin_nested():
+                session.add(NoticeCounter(segregation=segregation, value=0))
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent issue
+    value = session.execute(
+        update(NoticeCounter)
+        .where(NoticeCounter.segregation == segregation)
+        .values(value=NoticeCounter.value + 1)
+        .returning(NoticeCounter.value)
+    ).scalar_one()
+    head = session.get(NoticeCounter, segregation)
+    if head is not None:
+        session.expire(head)
+    return make_notice_code(segregation, f"{year % 10000:04d}{value:09d}")
+
+
+def effective_status(notice: Notice, today: date | None = None) -> str:
+    """issued, paid, revoked or expired — an issued notice past ``valid_until`` is expired."""
+    if (
+        notice.status == "issued"
+        and notice.valid_until is not None
+        and (today or today_local()) > notice.valid_until
+    ):
+        return "expired"
+    return notice.status
+
+
+def check_payable(notice: Notice) -> None:
+    """Raise the error a counter gets for a notice that cannot be paid now."""
+    status = effective_status(notice)
+    if status == "paid":
+        raise NoticeAlreadyPaid()
+    if status == "revoked":
+        raise RevokedNotice()
+    if status == "expired":
+        raise ExpiredNotice()
+
+
+def issue_notice(
+    session: Session,
+    *,
+    transaction: Transaction,
+    amount_cents: int,
+    description: str,
+    payer_cf: str,
+    payer_name: str,
+    due_date: date,
+    details: Mapping[str, Any],
+    actor: Actor,
+    valid_until: date | None = None,
+) -> Notice:
+    """Issue a notice for ``transaction`` (see the contract in ``payments.operations``)."""
+    if amount_cents <= 0:
+        raise ValueError("a notice amount must be positive")
+    config = _config()
+    for older in session.scalars(
+        select(Notice).where(Notice.transaction_id == transaction.id, Notice.status == "issued")
+    ):
+        if active_payment(session, older) is not None:
+            raise PaymentInProgress()
+        older.status = "expired" if effective_status(older) == "expired" else "revoked"
+    now = utcnow()
+    notice = Notice(
+        code=allocate_notice_code(session, config.notice_segregation_code, today_local(now).year),
+        transaction=transaction,
+        service=transaction.service,
+        creditor_name=config.creditor_name,
+        creditor_fiscal_code=config.creditor_fiscal_code,
+        amount_cents=amount_cents,
+        description=description,
+        payer_cf=payer_cf,
+        payer_name=payer_name,
+        due_date=due_date,
+        valid_until=valid_until,
+        details=dict(details),
+        status="issued",
+        issued_at=now,
+    )
+    session.add(notice)
+    session.flush()
+    pdf = render_notice_pdf(notice, "it")
+    document = Document(
+        transaction=transaction,
+        subject_cf=transaction.subject_cf,
+        kind="payment_notice",
+        filename=f"avviso-{notice.code}.pdf",
+        content=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_at=now,
+    )
+    session.add(document)
+    session.flush()
+    data = {
+        "notice_code": notice.code,
+        "amount_cents": amount_cents,
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "document_id": document.id,
+    }
+    if transaction.state == State.AWAITING_PAYMENT:
+        record_event(session, transaction, actor, "notice_issued", data)
+    else:
+        change_state(
+            session, transaction, State.AWAITING_PAYMENT, actor, kind="notice_issued", data=data
+        )
+    transaction.amount_cents = amount_cents
+    return notice
+
+
+def active_payment(session: Session, notice: Notice) -> Payment | None:
+    """The attempt that holds the notice now, if any (an activation not yet expired)."""
+    return session.scalar(
+        select(Payment).where(
+            Payment.notice_id == notice.id,
+            Payment.status == "activated",
+            Payment.expires_at > utcnow(),
+        )
+    )
+
+
+def find_notice(session: Session, code: str) -> Notice:
+    """The notice with this (checked) code; raises UnknownNotice."""
+    notice = session.scalar(select(Notice).where(Notice.code == code))
+    if notice is None:
+        raise UnknownNotice(detail=f"notice {code}")
+    return notice
+
+
+def parse_scanned(text: str) -> str:
+    """The notice code in a scanned QR payload or a typed code; raises InvalidCode.
+
+    A QR payload of another creditor names a notice we cannot know: UnknownNotice.
+    """
+    raw = text.strip()
+    if raw.upper().startswith("PAGOPA|"):
+        try:
+            payload = parse_payment_payload(raw)
+        except InvalidPaymentPayload as e:
+            raise InvalidCode(detail=str(e)) from e
+        if payload.creditor_fiscal_code != _config().creditor_fiscal_code:
+            raise UnknownNotice(detail="QR code of another creditor")
+        return payload.notice_code
+    try:
+        return parse_notice_code(raw.replace("-", " ")).code
+    except InvalidNoticeCode as e:
+        raise InvalidCode(detail=str(e)) from e
+
+
+def notice_for_counter(session: Session, scanned: str) -> Notice:
+    """Look a notice up by what a counter scanned or typed, and check it can be paid now."""
+    notice = find_notice(session, parse_scanned(scanned))
+    check_payable(notice)
+    return notice
+
+
+def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    """The label/value lines a notice prints (see ``details`` in the operations contract)."""
+    lines = details.get("lines")
+    if isinstance(lines, Mapping):
+        lines = lines.get(lang) or lines.get("it") or []
+    if isinstance(lines, list):
+        return tuple((str(label), str(value)) for label, value in lines)
+    return tuple(
+        (str(k), str(v))
+        for k, v in details.items()
+        if isinstance(v, str) and not k.startswith("_") and k != "unit"
+    )
+
+
+def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
+    """What the notice PDF prints, from the stored notice."""
+    config = _config()
+    return NoticeData(
+        notice_code=notice.code,
+        creditor_name=notice.creditor_name,
+        creditor_fiscal_code=notice.creditor_fiscal_code,
+        payer_name=notice.payer_name,
+        payer_fiscal_code=notice.payer_cf,
+        subject=notice.description,
+        amount_cents=notice.amount_cents,
+        due_date=notice.due_date,
+        details=detail_lines(notice.details or {}, lang),
+        creditor_unit=str((notice.details or {}).get("unit", "")),
+        portal_url=config.base_url.rstrip("/"),
+    )
+
+
+def render_notice_pdf(notice: Notice, lang: str = "it") -> bytes:
+    """The notice as a PDF in ``lang`` (it, en); rendered from the stored data, so stable."""
+    return render_notice(notice_data(notice, lang), lang)
+
+
+def mask_name(name: str) -> str:
+    """ "Mario Rossi" -> "M**** R****": enough for the counter to confirm, not to identify."""
+    return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split() if part)

@@ -1,0 +1,263 @@
+"""Paying a notice: activate (reserve it for one attempt), then close with an outcome.
+
+Exactly once: activation and close lock the notice row (SELECT … FOR UPDATE: a row lock on
+PostgreSQL, the write lock on SQLite), so two counters never both hold or pay one notice, and
+``payment.paid_notice_id`` is unique, so the database itself refuses a second success. The
+receipt PDF is rendered before the lock is taken and stored in the same database transaction
+as the payment: a crash either loses both or keeps both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from printing import PaymentMethod, SealSigner
+
+from ..audit import append_audit
+from ..models import Notice, Payment, Terminal, utcnow
+from ..transactions.operations import Actor, change_state, record_event
+from ..transactions.states import State
+from .errors import (
+    AmountMismatch,
+    NoticeAlreadyPaid,
+    OutcomeConflict,
+    PaymentInProgress,
+    TokenExpired,
+    TokenUnknown,
+)
+from .hooks import run_paid_handlers, run_payable_checks
+from .notices import active_payment, check_payable, end_of_day, find_notice
+from .receipts import (
+    RenderedReceipt,
+    receipt_data,
+    receipt_id_for,
+    render_for,
+    store_receipt,
+)
+
+TOKEN_LIFETIME = timedelta(minutes=15)
+MAX_TOKEN_LIFETIME = timedelta(minutes=30)  # pagoPA's bound on a reservation
+Outcome = Literal["OK", "KO"]
+
+
+def terminal_actor(terminal: Terminal) -> Actor:
+    """How a counter terminal appears on timelines: shop, address and terminal id."""
+    return Actor(
+        kind="terminal",
+        id=terminal.id,
+        name=f"{terminal.shop_name}, {terminal.shop_address} — {terminal.id}",
+        channel="counter",
+    )
+
+
+def _locked_notice(session: Session, notice_id: int) -> Notice:
+    return session.scalars(
+        select(Notice)
+        .where(Notice.id == notice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def activate_payment(
+    session: Session,
+    *,
+    notice_code: str,
+    amount_cents: int,
+    terminal: Terminal | None,
+    lifetime: timedelta = TOKEN_LIFETIME,
+) -> Payment:
+    """Reserve the notice for one payment attempt and return it with its token.
+
+    The reservation lasts ``lifetime`` (at most 30 minutes) and never past the notice's last
+    valid day. Raises UnknownNotice, NoticeAlreadyPaid, RevokedNotice, ExpiredNotice,
+    AmountMismatch, PaymentInProgress, or what the service's payable check raises (e.g.
+    CreditorUnavailable). Online payments pass ``terminal=None``.
+    """
+    notice = find_notice(session, notice_code)
+    check_payable(notice)
+    if amount_cents != notice.amount_cents:
+        raise AmountMismatch(detail=f"{amount_cents} != {notice.amount_cents}")
+    run_payable_checks(notice)  # may ask a legacy system: before any lock is taken
+    notice = _locked_notice(session, notice.id)
+    check_payable(notice)
+    if active_payment(session, notice) is not None:
+        raise PaymentInProgress()
+    now = utcnow()
+    expires = now + min(lifetime, MAX_TOKEN_LIFETIME)
+    if notice.valid_until is not None:
+        expires = min(expires, end_of_day(notice.valid_until))
+    payment = Payment(
+        token=secrets.token_urlsafe(24),
+        notice=notice,
+        channel="counter" if terminal else "web",
+        terminal=terminal,
+        amount_cents=notice.amount_cents,
+        status="activated",
+        activated_at=now,
+        expires_at=expires,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def payment_by_token(session: Session, token: str, terminal: Terminal | None) -> Payment:
+    """The payment with this token *of this terminal*; another terminal's is unknown to it."""
+    payment = session.scalar(select(Payment).where(Payment.token == token)) if token else None
+    if payment is None or payment.terminal_id != (terminal.id if terminal else None):
+        raise TokenUnknown()
+    return payment
+
+
+def _repeat(payment: Payment, outcome: Outcome, external_ref: str | None) -> Payment:
+    """A close for a payment already closed: the same answer, or a conflict."""
+    if payment.status == "paid" and outcome == "OK" and external_ref == payment.external_ref:
+        return payment
+    if payment.status == "aborted" and outcome == "KO":
+        return payment
+    if payment.status == "expired":
+        raise TokenExpired()
+    raise OutcomeConflict(detail=f"payment is {payment.status}, close asked {outcome}")
+
+
+def close_payment(
+    session: Session,
+    *,
+    token: str,
+    terminal: Terminal | None,
+    outcome: Outcome,
+    actor: Actor,
+    signer: SealSigner,
+    payment_method: str = "cash",
+    external_ref: str = "",
+) -> Payment:
+    """Close an activated payment: OK records it and issues the sealed receipt; KO frees the notice.
+
+    Closing again with the same outcome (and reference) returns the same payment: a retry
+    gets the same receipt. Raises TokenUnknown, TokenExpired, OutcomeConflict. On OK the
+    transaction moves to "paid" with its events, the audit entry is written and the service's
+    paid handlers run — all in the caller's database transaction.
+    """
+    payment = payment_by_token(session, token, terminal)
+    if payment.status != "activated":
+        return _repeat(payment, outcome, external_ref or None)
+    if outcome == "OK" and not external_ref:
+        raise ValueError("an OK outcome needs the payment's external reference")
+    now = utcnow()
+    paid_at = now.replace(microsecond=0)  # receipts and seals state the second
+    rendered: RenderedReceipt | None = None
+    if outcome == "OK":
+        if payment.expires_at <= now:
+            raise TokenExpired()
+        method = PaymentMethod(payment_method).value
+        data = receipt_data(
+            payment,
+            payment.notice,
+            paid_at=paid_at,
+            receipt_id=receipt_id_for(payment.id, paid_at),
+            method=method,
+            external_ref=external_ref,
+        )
+        rendered = render_for(data, signer)  # before the lock: ~20 ms not spent holding it
+    notice = _locked_notice(session, payment.notice_id)
+    session.refresh(payment)
+    if payment.status != "activated":
+        return _repeat(payment, outcome, external_ref or None)
+    if outcome == "KO":
+        payment.status, payment.closed_at = "aborted", now
+        payment.external_ref = external_ref or None
+        return payment
+    assert rendered is not None
+    if payment.expires_at <= now:
+        raise TokenExpired()
+    if notice.status == "paid":
+        raise NoticeAlreadyPaid()
+    _record_paid(session, payment, notice, rendered, payment_method, external_ref, actor)
+    return payment
+
+
+def _record_paid(
+    session: Session,
+    payment: Payment,
+    notice: Notice,
+    rendered: RenderedReceipt,
+    method: str,
+    external_ref: str,
+    actor: Actor,
+) -> None:
+    now = rendered.paid_at
+    payment.status, payment.closed_at = "paid", now
+    payment.paid_notice_id = notice.id
+    payment.payment_method, payment.external_ref = method, external_ref
+    payment.receipt_id = rendered.receipt_id
+    notice.status, notice.paid_at = "paid", now
+    session.flush()  # the unique paid_notice_id is the database's own guard
+    document = store_receipt(session, payment, rendered)
+    payment.receipt_document_id = document.id
+    tx = notice.transaction
+    terminal = payment.terminal
+    where = {
+        "notice_code": notice.code,
+        "amount_cents": payment.amount_cents,
+        "payment_method": method,
+        "shop": terminal.shop_name if terminal else None,
+        "terminal_id": terminal.id if terminal else None,
+    }
+    change_state(
+        session,
+        tx,
+        State.PAID,
+        actor,
+        kind="paid_at_counter" if terminal else "paid_online",
+        data=where,
+    )
+    record_event(
+        session,
+        tx,
+        actor,
+        "receipt_issued",
+        {"receipt_id": rendered.receipt_id, "document_id": document.id},
+    )
+    append_audit(
+        session,
+        actor=actor.audit_name,
+        action="counter.payment_completed" if terminal else "payment.online_completed",
+        subject=notice.payer_cf,
+        channel=actor.channel,
+        data={"reference": tx.reference, "receipt_id": rendered.receipt_id, **where},
+    )
+    run_paid_handlers(session, tx, payment, actor)
+
+
+def pay_now(
+    session: Session,
+    *,
+    notice_code: str,
+    amount_cents: int,
+    terminal: Terminal | None,
+    actor: Actor,
+    signer: SealSigner,
+    payment_method: str,
+    external_ref: str,
+) -> Payment:
+    """Activate and close at once: the web terminal after the operator confirms, and the
+    simulated online checkout. Same checks and guarantees as the two steps."""
+    payment = activate_payment(
+        session, notice_code=notice_code, amount_cents=amount_cents, terminal=terminal
+    )
+    return close_payment(
+        session,
+        token=payment.token,
+        terminal=terminal,
+        outcome="OK",
+        actor=actor,
+        signer=signer,
+        payment_method=payment_method,
+        external_ref=external_ref,
+    )

@@ -1,0 +1,142 @@
+"""The citizen's notices: the notice page, its PDF, the simulated online checkout, documents."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..access import SessionIdentity, require_identity
+from ..db import db
+from ..exceptions import NotFound
+from ..models import Document, Event, Notice
+from ..seals import seal_keys
+from ..transactions.operations import Actor, record_event
+from .errors import PaymentError
+from .messages import refusal_message
+from .notices import effective_status, render_notice_pdf
+from .operations import paid_payment
+from .settle import pay_now
+
+bp = Blueprint("payments", __name__, template_folder="templates")
+
+
+def citizen_actor(identity: SessionIdentity) -> Actor:
+    return Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+
+
+def own_notice(identity: SessionIdentity, code: str) -> Notice:
+    """The notice if the logged-in citizen is its payer; anyone else's reads as missing."""
+    notice = db.session.scalar(select(Notice).where(Notice.code == code))
+    if notice is None or identity.fiscal_code not in (
+        notice.payer_cf,
+        notice.transaction.subject_cf,
+    ):
+        raise NotFound(_("Payment notice not found."), detail=f"notice {code}")
+    return notice
+
+
+@bp.get("/avvisi/<code>")
+def notice(code: str) -> str:
+    identity = require_identity()
+    item = own_notice(identity, code)
+    return render_template(
+        "payments/notice.html",
+        notice=item,
+        status=effective_status(item),
+        payment=paid_payment(db.session, item),
+    )
+
+
+@bp.get("/avvisi/<code>/avviso.pdf")
+def notice_pdf(code: str) -> Response:
+    """The notice PDF; the first download is the "printed" step of the timeline."""
+    identity = require_identity()
+    item = own_notice(identity, code)
+    lang = request.args.get("lang", "it")
+    pdf = render_notice_pdf(item, "en" if lang == "en" else "it")
+    printed = db.session.scalars(
+        select(Event).where(
+            Event.transaction_id == item.transaction_id, Event.kind == "notice_printed"
+        )
+    ).all()
+    if not any(e.data.get("notice_code") == item.code for e in printed):
+        record_event(
+            db.session,
+            item.transaction,
+            citizen_actor(identity),
+            "notice_printed",
+            {"notice_code": item.code},
+        )
+        db.session.commit()
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="avviso-{item.code}.pdf"'
+    return response
+
+
+@bp.get("/avvisi/<code>/paga-online")
+def checkout(code: str) -> str:
+    identity = require_identity()
+    item = own_notice(identity, code)
+    return render_template("payments/checkout.html", notice=item, status=effective_status(item))
+
+
+@bp.post("/avvisi/<code>/paga-online")
+def checkout_pay(code: str) -> Response:
+    """The simulated checkout: no card is charged; the payment is recorded as online."""
+    identity = require_identity()
+    item = own_notice(identity, code)
+    if request.form.get("action") != "pay":
+        flash(_("Payment cancelled: nothing was charged."), "info")
+        return redirect(url_for("payments.notice", code=item.code))
+    try:
+        pay_now(
+            db.session,
+            notice_code=item.code,
+            amount_cents=item.amount_cents,
+            terminal=None,
+            actor=citizen_actor(identity),
+            signer=seal_keys().signer,
+            payment_method="card",
+            external_ref=f"SIM-{secrets.token_hex(6).upper()}",
+        )
+    except PaymentError as e:
+        db.session.rollback()
+        flash(refusal_message(e), "error")
+        return redirect(url_for("payments.notice", code=item.code))
+    db.session.commit()
+    flash(_("Payment completed. Your receipt is ready."), "success")
+    return redirect(url_for("citizen.timeline", reference=item.transaction.reference))
+
+
+@bp.get("/documenti/<int:doc_id>")
+def document(doc_id: int) -> Response:
+    """A PDF the gateway issued to the logged-in citizen (notice, receipt, certificate)."""
+    identity = require_identity()
+    doc = db.session.get(Document, doc_id)
+    if doc is None or doc.subject_cf != identity.fiscal_code:
+        raise NotFound(_("Document not found."), detail=f"document {doc_id}")
+    if doc.kind == "payment_notice":  # through the notice, so that printing is on the timeline
+        code = doc.filename.removeprefix("avviso-").removesuffix(".pdf")
+        return redirect(url_for("payments.notice_pdf", code=code))
+    response = Response(doc.content, mimetype=doc.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{doc.filename}"'
+    return response
+
+
+NOTICE_STATUSES = {
+    "issued": _l("To be paid"),
+    "paid": _l("Already paid"),
+    "revoked": _l("Replaced or withdrawn"),
+    "expired": _l("No longer valid (the amount due has changed)"),
+}
+
+
+@bp.app_context_processor
+def _notice_labels() -> dict[str, Any]:
+    return {"notice_status_label": lambda status: str(NOTICE_STATUSES.get(status, status))}

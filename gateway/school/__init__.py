@@ -1,0 +1,1 @@
+"""The children's school records and the school certificate journey."""

@@ -1,0 +1,1 @@
+"""Public verification of sealed documents and the published seal keys."""
