@@ -22,7 +22,7 @@ lint:
 	$(VENV)/python tools/i18n.py check
 
 pytest:
-	$(VENV)/python -m pytest -q -p no:cacheprovider
+	$(VENV)/python -m pytest -q -p no:cacheprovider -n auto
 
 production: ## gunicorn workers + PostgreSQL + Redis + outbox worker + simulators, on this machine
 	@tools/run-production.sh
