@@ -23,6 +23,7 @@ from forms.resume import format_code
 from printing import DraftSheet, render_draft
 
 from ..models import Draft, Transaction, utcnow
+from ..notifications import notify
 from ..transactions.operations import change_state, get_by_reference, open_transaction
 from ..transactions.states import State
 from .catalogue import Choices, form_registry, transaction_title
@@ -234,6 +235,17 @@ def prepare_for_confirmation(
     if tx.state == State.DRAFT.value:
         change_state(session, tx, State.AWAITING_CONFIRMATION, filler.actor,
                      kind="prepared_for_confirmation", data=filler.data())  # fmt: skip
+        # The citizen is told where to confirm; the link survives the login.
+        notify(
+            session,
+            citizen_cf=tx.subject_cf,
+            kind="prepared_for_confirmation",
+            context={"title": tx.title, "reference": tx.reference,
+                     "clerk_name": filler.actor.name},
+            link=f"/area-personale/pratiche/{tx.reference}/conferma",
+            dedupe_key=f"tx{tx.id}",
+            transaction_id=tx.id,
+        )  # fmt: skip
     return Saved(draft, code)
 
 

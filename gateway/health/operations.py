@@ -29,6 +29,7 @@ from ..models import (
     Transaction,
     utcnow,
 )
+from ..notifications import notify
 from ..transactions.operations import SYSTEM, Actor, change_state, open_transaction, record_event
 from ..transactions.states import State
 from .errors import BreakGlassNotNeeded, ConsultationNotAllowed, document_not_found
@@ -277,6 +278,14 @@ def open_break_glass(
         clinician.actor,
         "health_break_glass",
         {"break_glass_id": grant.id, **details},
+    )
+    notify(
+        session,
+        citizen_cf=patient_cf,
+        kind="break_glass_access",
+        context={"clinician_name": clinician.name, "reason": reason, "at": now.isoformat()},
+        link="/area-personale/salute/accessi",
+        dedupe_key=f"bg{grant.id}",
     )
     return grant
 

@@ -154,6 +154,16 @@ def test_prepared_at_the_desk_confirmed_online_by_the_citizen(
     reference = reference_from(response)
     assert transaction(session, reference).state == "awaiting_confirmation"
 
+    # The citizen is told: an inbox message that links to the confirmation page.
+    from gateway.models import InboxMessage
+
+    session.expire_all()
+    messages = session.scalars(
+        select(InboxMessage).where(InboxMessage.citizen_cf == MARIO["fiscal_code"])
+    ).all()
+    assert [(m.kind, m.link) for m in messages] == [
+        ("prepared_for_confirmation", f"/area-personale/pratiche/{reference}/conferma")
+    ]
     login(client, app, MARIO)
     status = client.get(f"/area-personale/richieste/{reference}")
     assert b'data-testid="to-confirm"' in status.data

@@ -21,6 +21,7 @@ from gateway.models import (
     BreakGlass,
     ClinicalAccess,
     HealthConsent,
+    InboxMessage,
     RoleAssignment,
     Transaction,
     utcnow,
@@ -229,6 +230,8 @@ def test_break_glass_needs_a_reason_lasts_an_hour_and_is_flagged(
     audited = audit_entries(session, LUCA_CF, "health.break_glass")
     assert len(audited) == 1 and audit_data(audited[0])["reason"] == REASON
     assert health_events(session, LUCA_CF)[-1] == "health_break_glass"
+    told = session.scalars(select(InboxMessage).where(InboxMessage.citizen_cf == LUCA_CF)).all()
+    assert [m.kind for m in told] == ["break_glass_access"]
 
     page = doctor.get(f"/clinico/pazienti/{LUCA_CF}").get_data(as_text=True)
     assert 'data-basis="emergency"' in page and LUCA_DOC in page
