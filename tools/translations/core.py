@@ -9,4 +9,5 @@ IT = {
     "the municipal police's fines system": "il sistema delle multe della Polizia Locale",
     "the regional health record": "il Fascicolo Sanitario regionale",
     "the regional school registry": "l'anagrafe scolastica regionale",
+    "Patients": "Pazienti",
 }
