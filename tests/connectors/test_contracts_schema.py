@@ -103,3 +103,17 @@ def test_check_character_computation_catches_a_typo() -> None:
     # The computation must be able to say no: a transposed pair changes the expected character.
     assert check_character("RSSMRA80A01H501") == "U"
     assert check_character("RSSMRA08A01H501") != "U"
+
+
+def test_seeded_notice_codes_carry_valid_check_digits() -> None:
+    """The fines system's past payments quote pagoPA notice codes: they must check."""
+    import re
+    from pathlib import Path
+
+    from printing.codes import check_notice_code
+
+    data = (
+        Path(__file__).resolve().parents[2] / "connectors/simulators/data/fines.yaml"
+    ).read_text()
+    codes = re.findall(r'notice_code:\s*"?(\d{18})"?', data)
+    assert codes and all(check_notice_code(code) for code in codes)
