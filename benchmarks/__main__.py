@@ -8,7 +8,7 @@ import sys
 
 from .common import RESULTS, Table
 
-ALL = ["receipt", "acs"]
+ALL = ["receipt", "acs", "cobrowse"]
 
 
 def main(argv: list[str]) -> int:

@@ -46,6 +46,8 @@ LIMITS = {
     "resume_code_global": Limit("resume_code_global", 1000, 86400),
     "counter": Limit("counter", 600, 60),
     "callback_request": Limit("callback_request", 5, 3600),
+    # Per clerk: codes of shared live sessions (7 characters, valid for minutes).
+    "session_code": Limit("session_code", 10, 600),
 }
 
 

@@ -51,6 +51,11 @@ KINDS = {
     "help_taken": _l("A clerk is handling your request"),
     "help_rescheduled": _l("Rescheduled by the clerk"),
     "help_closed": _l("Request for help closed"),
+    "cobrowse_started": _l("Live help session started"),
+    "cobrowse_proposed": _l("The clerk proposed an answer"),
+    "cobrowse_accepted": _l("The citizen accepted the clerk's proposal"),
+    "cobrowse_rejected": _l("The citizen rejected the clerk's proposal"),
+    "cobrowse_ended": _l("Live help session ended"),
 }
 
 ROLES = {

@@ -10,6 +10,8 @@ from .access import register
 def register_all(app: Flask) -> None:
     from .auth.views import bp as auth
     from .citizen.views import bp as citizen
+    from .cobrowse.citizen_views import bp as cobrowse_citizen
+    from .cobrowse.clerk_views import bp as cobrowse_clerk
     from .core.views import bp as core
     from .counter.api import bp as counter_api
     from .counter.web import bp as counter_web
@@ -51,3 +53,5 @@ def register_all(app: Flask) -> None:
     register(app, help_public, access="public")
     register(app, help_citizen, access="citizen", url_prefix="/area-personale/aiuto")
     register(app, help_queue, access="clerk", url_prefix="/sportello/coda")
+    register(app, cobrowse_citizen, access="citizen", url_prefix="/area-personale/assistenza-live")
+    register(app, cobrowse_clerk, access="clerk", url_prefix="/sportello/live")

@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry, AuditHead
 from .base import Base, UTCDateTime, utcnow
+from .cobrowse import SharedMessage, SharedProposal, SharedSession
 from .forms import Delegation, Draft, ResumeGuess
 from .health import BreakGlass, ClinicalAccess, HealthConsent, ObscuredDocument
 from .help import Desk, HelpRequest, Office, OpeningHours
@@ -48,6 +49,9 @@ __all__ = [
     "RoleAssignment",
     "SamlAssertionSeen",
     "SamlRequest",
+    "SharedMessage",
+    "SharedProposal",
+    "SharedSession",
     "Terminal",
     "TerminalNonce",
     "Transaction",

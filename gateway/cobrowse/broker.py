@@ -1,0 +1,176 @@
+"""Live events between gunicorn workers: Redis pub/sub, or an in-process broker for one process.
+
+A stream subscribes to its session's channel and receives the events published by any worker.
+Each process keeps one Redis connection that listens to every shared-session channel (a pattern
+subscription) and fans messages out to the local streams through thread-safe queues, so 200
+open streams cost 200 queues, not 200 Redis connections. Without ``SPORTELLO_REDIS_URL`` (the
+SQLite demo, one process) the same fan-out is the whole broker.
+
+Delivery is best effort: events are also stored in the database and streams replay what they
+missed (see ``stream``), so a Redis hiccup delays an event, it does not lose it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import defaultdict
+from typing import Any, Protocol
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+PREFIX = "sportello:cobrowse:"
+EXTENSION = "sportello.cobrowse.broker"
+
+
+class Subscription:
+    """Messages of one channel for one reader; ``close`` it when the stream ends."""
+
+    def __init__(self, fanout: LocalFanout, channel: str) -> None:
+        self.channel = channel
+        self.queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._fanout = fanout
+
+    def get(self, timeout: float) -> str | None:
+        """The next message, or None after ``timeout`` seconds without one."""
+        try:
+            return self.queue.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self._fanout.remove(self)
+
+
+class LocalFanout:
+    """Channel -> the queues of the readers in this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._readers: dict[str, set[Subscription]] = defaultdict(set)
+
+    def add(self, channel: str) -> Subscription:
+        subscription = Subscription(self, channel)
+        with self._lock:
+            self._readers[channel].add(subscription)
+        return subscription
+
+    def remove(self, subscription: Subscription) -> None:
+        with self._lock:
+            readers = self._readers.get(subscription.channel)
+            if readers is not None:
+                readers.discard(subscription)
+                if not readers:
+                    del self._readers[subscription.channel]
+
+    def deliver(self, channel: str, message: str) -> None:
+        with self._lock:
+            readers = list(self._readers.get(channel, ()))
+        for reader in readers:
+            reader.queue.put(message)
+
+    @property
+    def readers(self) -> int:
+        with self._lock:
+            return sum(len(r) for r in self._readers.values())
+
+
+class Broker(Protocol):
+    def publish(self, channel: str, message: str) -> None: ...
+
+    def subscribe(self, channel: str) -> Subscription: ...
+
+
+class InProcessBroker:
+    """For a single process (the SQLite demo, tests): publishing is delivering."""
+
+    def __init__(self) -> None:
+        self.local = LocalFanout()
+
+    def publish(self, channel: str, message: str) -> None:
+        self.local.deliver(channel, message)
+
+    def subscribe(self, channel: str) -> Subscription:
+        return self.local.add(channel)
+
+
+class RedisBroker:
+    """Publishes through Redis; one listener thread per process feeds the local readers."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=5)
+        self.local = LocalFanout()
+        self._url = url
+        self._ready = threading.Event()
+        self._started = False
+        self._start_lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def publish(self, channel: str, message: str) -> None:
+        try:
+            self.redis.publish(PREFIX + channel, message)
+        except Exception:  # the database copy reaches the streams at their next check
+            log.warning("cobrowse: Redis publish failed on %s", channel, exc_info=True)
+
+    def subscribe(self, channel: str) -> Subscription:
+        subscription = self.local.add(channel)
+        self._ensure_listener()
+        # Until the pattern subscription is confirmed a publish could pass unseen; the stream
+        # also replays from the database, so waiting briefly is enough.
+        self._ready.wait(timeout=5)
+        return subscription
+
+    def _ensure_listener(self) -> None:
+        with self._start_lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._listen, name="cobrowse-redis", daemon=True).start()
+
+    def _listen(self) -> None:
+        import redis
+
+        while not self._stopping.is_set():
+            client = redis.Redis.from_url(self._url, socket_timeout=None)
+            pubsub: Any = client.pubsub()
+            try:
+                pubsub.psubscribe(PREFIX + "*")
+                for item in pubsub.listen():
+                    kind = item.get("type")
+                    if kind == "psubscribe":
+                        self._ready.set()
+                    elif kind == "pmessage":
+                        channel = _text(item["channel"])[len(PREFIX) :]
+                        self.local.deliver(channel, _text(item["data"]))
+                    if self._stopping.is_set():
+                        break
+            except Exception:
+                log.warning("cobrowse: Redis listener lost its connection", exc_info=True)
+                self._ready.clear()
+                self._stopping.wait(1)
+            finally:
+                try:
+                    pubsub.close()
+                    client.close()
+                except Exception:  # noqa: S110 - closing a broken connection
+                    pass
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def broker(app: Flask) -> Broker:
+    """The app's broker, made on first use: Redis when configured, else in-process."""
+    found: Broker | None = app.extensions.get(EXTENSION)
+    if found is None:
+        url = app.config["SPORTELLO"].redis_url
+        found = app.extensions.setdefault(EXTENSION, RedisBroker(url) if url else InProcessBroker())
+    return found

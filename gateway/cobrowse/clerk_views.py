@@ -1,0 +1,234 @@
+"""The clerk's side of live help: join with the citizen's code (or invite), see the one shared
+request, propose answers. Every route loads the session again and checks it is this clerk's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..access import SessionIdentity, require_identity
+from ..audit import append_audit
+from ..db import db
+from ..desk.operations import active_delegations
+from ..exceptions import NotFound
+from ..forms_web import operations as drafts
+from ..forms_web.errors import FormNotValid
+from ..forms_web.pages import lang, pdf_response
+from ..forms_web.rendering import form_view, posted_answers
+from ..models import Document, RoleAssignment, SharedSession
+from ..ratelimit import check_limit
+from . import operations as ops
+from . import proposals
+from .errors import SessionCodeMistyped, SessionCodeNotFound
+from .live import live_settings
+from .pages import LiveView, choices_for, done, live_view, stream_response
+from .stream import event_stream, parse_last_event_id
+
+bp = Blueprint("cobrowse_clerk", __name__, template_folder="templates")
+
+
+def clerk_name(identity: SessionIdentity) -> str:
+    role = db.session.scalar(
+        select(RoleAssignment).where(
+            RoleAssignment.fiscal_code == identity.fiscal_code, RoleAssignment.role == "clerk"
+        )
+    )
+    return (role.display_name if role and role.display_name else "") or identity.full_name
+
+
+def _mine(session_id: int) -> SharedSession:
+    identity = require_identity()
+    return ops.for_clerk(db.session, session_id, identity.fiscal_code)
+
+
+def _home(error: str | None = None, status: int = 200) -> Any:
+    identity = require_identity()
+    return render_template(
+        "cobrowse/clerk_home.html",
+        sessions=ops.sessions_of_clerk(db.session, identity.fiscal_code),
+        error=error,
+    ), status
+
+
+@bp.get("/")
+def home() -> Any:
+    return _home()
+
+
+@bp.post("/unisciti")
+def join() -> Any:
+    identity = require_identity()
+    check_limit("session_code", f"clerk:{identity.fiscal_code}")
+    try:
+        shared = ops.join_with_code(
+            db.session,
+            request.form.get("code", ""),
+            clerk_cf=identity.fiscal_code,
+            clerk_name=clerk_name(identity),
+            secret=current_app.config["SPORTELLO"].secret_key,
+        )
+    except (SessionCodeMistyped, SessionCodeNotFound) as e:
+        db.session.rollback()
+        return _home(e.user_message, e.status)
+    db.session.commit()
+    return redirect(url_for("cobrowse_clerk.live", session_id=shared.id), code=303)
+
+
+@bp.post("/invita")
+def invite() -> Response:
+    identity = require_identity()
+    ops.invite(
+        db.session,
+        clerk_cf=identity.fiscal_code,
+        clerk_name=clerk_name(identity),
+        citizen_cf=request.form.get("citizen_cf", ""),
+        settings=live_settings(),
+    )
+    db.session.commit()
+    flash(_("Invitation sent: the session opens when the citizen accepts it."), "success")
+    return redirect(url_for("cobrowse_clerk.home"), code=303)
+
+
+def _form(view: LiveView, values: dict[str, Any] | None = None, result: Any = None) -> Any:
+    if view.definition is None or view.draft is None or not view.editable:
+        return None
+    choices = choices_for(view.definition, view.shared.citizen_cf)
+    answers = values if values is not None else drafts.answers_of(view.draft)
+    return form_view(view.definition, answers, choices, lang(), result)
+
+
+def _page(shared: SharedSession, form: Any = None, status: int = 200) -> Any:
+    view = live_view(db.session, shared)
+    delegations = [
+        d
+        for d in active_delegations(db.session, shared.clerk_cf or "")
+        if d.citizen_cf == shared.citizen_cf and view.draft is not None
+        and view.draft.service in d.scope
+    ]  # fmt: skip
+    return render_template(
+        "cobrowse/clerk_live.html",
+        view=view,
+        form=form if form is not None else _form(view),
+        delegations=delegations,
+    ), status
+
+
+@bp.get("/<int:session_id>/")
+def live(session_id: int) -> Any:
+    shared = _mine(session_id)
+    if ops.end_if_idle(db.session, shared, live_settings()):
+        db.session.commit()
+    return _page(shared)
+
+
+@bp.get("/<int:session_id>/pannello")
+def panel(session_id: int) -> str:
+    shared = _mine(session_id)
+    return render_template("cobrowse/_clerk_panel.html", view=live_view(db.session, shared))
+
+
+@bp.get("/<int:session_id>/eventi")
+def events(session_id: int) -> Response:
+    shared = _mine(session_id)
+    if shared.state == ops.ENDED:
+        return Response(status=204)
+    clerk_cf = shared.clerk_cf
+
+    def may_see(s: SharedSession) -> bool:
+        from sqlalchemy.orm import object_session
+
+        found = object_session(s)
+        active = found is not None and found.scalar(
+            select(RoleAssignment.id).where(
+                RoleAssignment.fiscal_code == clerk_cf,
+                RoleAssignment.role == "clerk",
+                RoleAssignment.active.is_(True),
+            )
+        )
+        return bool(active) and s.clerk_cf == clerk_cf
+
+    last = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return stream_response(event_stream(app, shared.id, may_see, last))
+
+
+@bp.post("/<int:session_id>/proponi")
+def propose(session_id: int) -> Any:
+    shared = _mine(session_id)
+    view = live_view(db.session, shared)
+    if view.definition is None or view.draft is None:
+        raise NotFound(_("This request has no form to fill in."))
+    choices = choices_for(view.definition, shared.citizen_cf)
+    stored = drafts.answers_of(view.draft)
+    raw = posted_answers(view.definition, request.form, request.files, stored)
+    try:
+        proposals.propose_fields(db.session, shared, raw, definition=view.definition,
+                                 choices=choices, settings=live_settings())  # fmt: skip
+    except FormNotValid as e:
+        db.session.rollback()
+        shared = _mine(session_id)
+        return _page(shared, _form(live_view(db.session, shared), raw, e.result), 422)
+    db.session.commit()
+    if not request.headers.get("X-Requested-With"):
+        flash(_("Proposal sent: it counts only when the citizen accepts it."), "success")
+    return done(url_for("cobrowse_clerk.live", session_id=shared.id))
+
+
+@bp.post("/<int:session_id>/avviso")
+def propose_notice(session_id: int) -> Response:
+    shared = _mine(session_id)
+    proposals.propose_notice(db.session, shared, settings=live_settings())
+    db.session.commit()
+    return done(url_for("cobrowse_clerk.live", session_id=shared.id))
+
+
+@bp.post("/<int:session_id>/invia")
+def submit_for_citizen(session_id: int) -> Response:
+    shared = _mine(session_id)
+    view = live_view(db.session, shared)
+    if view.definition is None:
+        raise NotFound(_("This request has no form to fill in."))
+    delegation = request.form.get("delegation", "")
+    proposals.submit_for_citizen(
+        db.session,
+        shared,
+        int(delegation) if delegation.isdigit() else 0,
+        definition=view.definition,
+        choices=choices_for(view.definition, shared.citizen_cf),
+        settings=live_settings(),
+    )
+    db.session.commit()
+    flash(_("The request has been sent for the citizen."), "success")
+    return redirect(url_for("cobrowse_clerk.live", session_id=shared.id), code=303)
+
+
+@bp.post("/<int:session_id>/termina")
+def end(session_id: int) -> Response:
+    shared = _mine(session_id)
+    ops.end(db.session, shared, by=f"clerk:{shared.clerk_cf}", reason="clerk")
+    db.session.commit()
+    return done(url_for("cobrowse_clerk.home"))
+
+
+@bp.get("/<int:session_id>/documenti/<int:document_id>")
+def document(session_id: int, document_id: int) -> Response:
+    """A document of the shared request only (audited); any other is not found."""
+    shared = _mine(session_id)
+    ops.require_active(db.session, shared, live_settings())
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.transaction_id != shared.transaction_id:
+        raise NotFound(_("Document not found."), detail=f"document {document_id}")
+    append_audit(
+        db.session,
+        actor=f"clerk:{shared.clerk_cf}",
+        action="cobrowse.document_viewed",
+        subject=shared.citizen_cf,
+        channel="phone",
+        data={"session": shared.id, "document": doc.id, "kind": doc.kind},
+    )
+    db.session.commit()
+    return pdf_response(doc.content, doc.filename, inline=True)

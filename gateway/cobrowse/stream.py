@@ -1,0 +1,114 @@
+"""The Server-Sent Events stream of a shared session, for the citizen or the clerk.
+
+Under gunicorn's gthread workers an open stream holds one worker thread, so a stream is bounded:
+it ends after ``stream_seconds`` and the browser's EventSource reconnects with
+``Last-Event-ID``; the events it missed are replayed from the database. Every
+``keepalive_seconds`` the stream sends a comment (proxies drop silent connections, and a
+failed write is how the stream learns the browser left); every ``check_seconds`` it checks
+that the viewer may still see the session, ends an idle session, and replays from the
+database anything a lost pub/sub message left out. No database connection is held between
+those checks: 200 open streams must not take 200 pooled connections.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from ..db import db
+from ..models import SharedMessage, SharedSession
+from .broker import broker
+from .live import channel, live_settings, message_json, messages_after
+from .operations import ENDED, end_if_idle
+
+Viewer = Callable[[SharedSession], bool]
+
+
+def sse(message_id: int, kind: str, payload: str) -> str:
+    return f"id: {message_id}\nevent: {kind}\ndata: {payload}\n\n"
+
+
+def _frame(message: SharedMessage) -> str:
+    return sse(message.id, message.kind, message_json(message))
+
+
+def _check(app: Flask, session_id: int, may_see: Viewer, after: int) -> tuple[bool, list[str]]:
+    """(still open for this viewer, frames of the stored events after ``after``)."""
+    # The request's context is gone while a response streams: ending an idle session
+    # publishes through the app's broker, so give it the app's context.
+    with app.app_context(), db.fresh_session(app) as session:
+        shared = session.get(SharedSession, session_id)
+        if shared is None or not may_see(shared):
+            return False, []
+        if end_if_idle(session, shared, live_settings(app)):
+            session.commit()
+        frames = [_frame(m) for m in messages_after(session, session_id, after)]
+        return shared.state != ENDED, frames
+
+
+def _last_id(frames: list[str], current: int) -> int:
+    for frame in reversed(frames):
+        return int(frame.split("\n", 1)[0].removeprefix("id: "))
+    return current
+
+
+def event_stream(app: Flask, session_id: int, may_see: Viewer, last_event_id: int) -> Iterator[str]:
+    """Replay what the browser missed, then live events until the session ends or the
+    stream's time is up. ``may_see`` re-checks the viewer's right at every keep-alive."""
+    settings = live_settings(app)
+    subscription = broker(app).subscribe(channel(session_id))
+    try:
+        yield f"retry: 2000\n: stream of shared session {session_id}\n\n"
+        is_open, frames = _check(app, session_id, may_see, last_event_id)
+        sent = _last_id(frames, last_event_id)
+        yield from frames
+        if not is_open:
+            return
+        started = time.monotonic()
+        next_beat = started + settings.keepalive_seconds
+        next_check = started + settings.check_seconds
+        deadline = started + settings.stream_seconds
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            raw = subscription.get(min(next_beat, deadline) - now)
+            if raw is None:
+                now = time.monotonic()
+                if now < next_beat:
+                    continue
+                if now >= next_check:
+                    is_open, frames = _check(app, session_id, may_see, sent)
+                    sent = _last_id(frames, sent)
+                    yield from frames
+                    if not is_open:
+                        return
+                    next_check = now + settings.check_seconds
+                yield ": keep-alive\n\n"
+                next_beat = time.monotonic() + settings.keepalive_seconds
+                continue
+            item = json.loads(raw)
+            if item["id"] <= sent:
+                continue
+            sent = item["id"]
+            yield sse(item["id"], item["kind"], raw)
+            if item["kind"] == "ended":
+                return
+    finally:
+        subscription.close()
+
+
+def parse_last_event_id(header: str | None, query: str | None) -> int:
+    """The browser sends ``Last-Event-ID`` on reconnection; a page may pass ``?after=``."""
+    for value in (header, query):
+        if value and value.strip().isdigit():
+            return int(value.strip())
+    return 0
+
+
+def session_of(session: Session, session_id: int) -> SharedSession | None:
+    return session.get(SharedSession, session_id)

@@ -1,0 +1,100 @@
+// Sportello live help: the shared view of one request, kept current by Server-Sent Events.
+// Each event makes the page fetch its panel again from the server (which renders it in the
+// reader's language); accept, reject and end are sent without leaving the page. Without this
+// script every button is a plain form and the page can be reloaded by hand.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-cobrowse]");
+  if (!root || !window.EventSource || !window.fetch) { return; }
+  var status = document.getElementById("cobrowse-status");
+  var errorBox = document.getElementById("cobrowse-error");
+  var source = null;
+  var refreshing = null;
+  var again = false;
+
+  function announce(text) {
+    if (!status || !text) { return; }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function showError(text) {
+    if (!errorBox) { return; }
+    errorBox.textContent = text || "";
+    errorBox.classList.toggle("d-none", !text);
+  }
+
+  function refresh() {
+    // One refresh at a time; events that arrive meanwhile ask for one more.
+    if (refreshing) { again = true; return refreshing; }
+    var focused = document.activeElement && document.activeElement.getAttribute("data-focus-key");
+    refreshing = fetch(root.getAttribute("data-panel-url"), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "text/html" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      root.innerHTML = html;
+      root.setAttribute("data-revision", String(Number(root.getAttribute("data-revision") || 0) + 1));
+      if (focused) {
+        var target = root.querySelector('[data-focus-key="' + focused + '"]');
+        if (target) { target.focus(); }
+      }
+      var panel = root.querySelector("[data-session-state]");
+      if (panel && panel.getAttribute("data-session-state") === "ended") { stop(); }
+    }).catch(function () { /* the next event or keep-alive brings the page back */ })
+      .then(function () {
+        refreshing = null;
+        if (again) { again = false; refresh(); }
+      });
+    return refreshing;
+  }
+
+  function stop() {
+    if (source) { source.close(); source = null; }
+  }
+
+  function connect() {
+    source = new EventSource(root.getAttribute("data-stream-url"));
+    source.addEventListener("open", function () { root.setAttribute("data-connected", "true"); });
+    source.addEventListener("proposed", function () {
+      announce(root.getAttribute("data-on-proposed"));
+      refresh();
+    });
+    ["joined", "answered", "submitted"].forEach(function (kind) {
+      source.addEventListener(kind, function () { refresh(); });
+    });
+    source.addEventListener("answered", function () { announce(root.getAttribute("data-on-answered")); });
+    source.addEventListener("ended", function () {
+      announce(root.getAttribute("data-ended"));
+      stop();
+      refresh();
+    });
+  }
+
+  // Accept, reject, end: sent with fetch; the live event (or this answer) refreshes the panel.
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-live-action")) { return; }
+    event.preventDefault();
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.ok) { showError(""); return null; }
+      return response.json().then(function (problem) {
+        showError(problem.detail || problem.title);
+      }, function () { showError(String(response.status)); });
+    }).catch(function () {
+      showError("");
+    }).then(function () { refresh(); });
+  });
+
+  connect();
+})();

@@ -1,0 +1,91 @@
+"""The shared live view in a real browser: a citizen and a clerk, two contexts, live events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from gateway.cobrowse.live import LiveSettings
+from gateway.db import db
+from gateway.demo.seed import seed_roles
+
+from .conftest import LiveServer
+from .login import spid_login
+
+pytestmark = pytest.mark.browser
+
+MARIO_CF = "RSSMRA80A01H501U"
+ANNA_CF = "SPSNNA75S70L219W"
+
+
+def test_clerk_proposes_two_answers_the_citizen_accepts_one_rejects_one_and_submits(
+    live_app: Flask, live_server: LiveServer, browser: Any
+) -> None:
+    with db.fresh_session(live_app) as s:
+        seed_roles(s)
+        s.commit()
+    # Streams notice a departed browser at their next keep-alive: keep the server's stop short.
+    live_app.extensions["sportello.cobrowse.settings"] = LiveSettings(keepalive_seconds=0.5)
+    base = live_server.url
+    citizen_ctx = browser.new_context(locale="it-IT")
+    clerk_ctx = browser.new_context(locale="it-IT")
+    try:
+        page = citizen_ctx.new_page()
+        spid_login(page, base, MARIO_CF, "/servizi/certificato_scolastico/nuova")
+        page.locator("label[for='f-tipo_certificato-2']").click()  # frequenza
+        page.locator("#f-uso").select_option("sport")
+        page.locator("label[for='f-consegna-1']").click()  # download
+        page.locator("[data-testid=action-save]").click()
+        reference = page.locator("[data-testid=reference]").first.inner_text().strip()
+
+        page.goto(f"{base}/area-personale/assistenza-live/?pratica={reference}")
+        page.locator("[data-testid=start-sharing]").click()
+        code = page.locator("[data-testid=session-code]").inner_text().strip()
+        page.wait_for_selector("#cobrowse-live[data-connected=true]")
+        page.evaluate("window.__notReloaded = true")
+
+        clerk = clerk_ctx.new_page()
+        spid_login(clerk, base, ANNA_CF, "/sportello/live/")
+        clerk.locator("#session-code").fill(code)
+        clerk.locator("[data-testid=join]").click()
+        clerk.wait_for_url("**/sportello/live/*/")
+        assert reference in clerk.locator("[data-testid=clerk-panel]").inner_text()
+        # The citizen's page learns that the clerk joined, without reloading.
+        page.wait_for_selector("[data-testid=shared-with]")
+
+        clerk.locator("label", has_text="Sofia Rossi").click()
+        clerk.locator("label[for='f-consegna-2']").click()  # stampa
+        clerk.locator("[data-testid=action-propose]").click()
+        clerk.wait_for_url("**/sportello/live/*/")
+
+        proposals = page.locator("[data-testid=proposal]")
+        proposals.nth(1).wait_for()
+        assert proposals.count() == 2
+        assert page.evaluate("window.__notReloaded") is True
+        assert page.locator("tr.cobrowse-proposed").count() == 2  # highlighted in the answers
+        page.locator("[data-testid=proposal][data-field=alunno] [data-testid=accept]").click()
+        page.locator("[data-testid=proposal][data-field=alunno]").wait_for(state="detached")
+        page.locator("[data-testid=proposal][data-field=consegna] [data-testid=reject]").click()
+        page.locator("[data-testid=proposal]").first.wait_for(state="detached")
+        assert "Sofia Rossi" in page.locator("[data-testid=answer-alunno]").inner_text()
+        assert page.evaluate("window.__notReloaded") is True
+
+        # The clerk's panel shows both answers, live.
+        clerk.locator("[data-testid=clerk-proposals] [data-status=rejected]").wait_for()
+        assert clerk.locator("[data-testid=clerk-proposals] [data-status=accepted]").count() == 1
+
+        page.locator("[data-testid=submit-shared]").click()
+        page.wait_for_url(f"**/area-personale/richieste/{reference}")
+
+        page.goto(f"{base}/area-personale/pratiche/{reference}")
+        timeline = page.locator("[data-testid=timeline]").inner_text()
+        assert "L'operatore ha proposto una risposta" in timeline
+        assert "Il cittadino ha accettato la proposta dell'operatore" in timeline
+        assert "Il cittadino ha rifiutato la proposta dell'operatore" in timeline
+        assert "Anna Esposito" in timeline and "Mario Rossi" in timeline
+        assert "al telefono" in timeline
+    finally:
+        citizen_ctx.close()
+        clerk_ctx.close()
