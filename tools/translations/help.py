@@ -191,7 +191,8 @@ IT = {
     "now booked for %(when)s": "ora prenotato per il %(when)s",
     "waiting for %(n)d min": "in attesa da %(n)d min",
     "Already on the phone with a clerk? Share one of your requests with them, live.": (
-        "Sei già al telefono con un operatore? Condividi con lui una delle tue pratiche, in diretta."
+        "Sei già al telefono con un operatore? "
+        "Condividi con lui una delle tue pratiche, in diretta."
     ),
     "Share a request with the clerk": "Condividi una pratica con l'operatore",
 }

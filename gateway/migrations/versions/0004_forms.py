@@ -1,7 +1,7 @@
 """forms
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23
 
 Form drafts with hashed resume codes, clerks' delegations, and counted resume-code guesses.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

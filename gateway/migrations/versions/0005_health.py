@@ -1,7 +1,7 @@
 """health
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-23
 
 Shared health records: the patient's consent decisions, obscured documents, break-glass grants
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

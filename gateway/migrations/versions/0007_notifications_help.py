@@ -1,7 +1,7 @@
 """notifications and help
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0006
 Create Date: 2026-11-23
 
 Citizens' contacts and message preferences, the portal inbox; offices, desks, opening hours
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
