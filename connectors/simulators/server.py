@@ -97,10 +97,12 @@ class SimulatorApp:
             control.count_call(operation or "unknown")
             if operation is None:
                 raise SoapFault("Client.Invalid", "Unknown operation", "SOAP-404")
+            # A call's fate is drawn when it arrives: a slow call that its client gave up on
+            # must not, when it wakes, take a fault meant for a later call.
+            injected = control.draw_failure(operation)
             latency = control.knobs.latency_ms
             if latency:
                 time.sleep(latency / 1000)
-            injected = control.draw_failure(operation)
             if injected:
                 status = "503" if injected.startswith("Server") else "400"
                 raise SoapFault(injected, "Simulated fault", f"{LEGACY_PREFIX[name]}-{status}")
