@@ -24,5 +24,8 @@ lint:
 pytest:
 	$(VENV)/python -m pytest -q -p no:cacheprovider -n auto
 
+bench: setup ## run every benchmark (production shape; needs PostgreSQL and Redis) and write the table
+	$(VENV)/python -m benchmarks
+
 production: ## gunicorn workers + PostgreSQL + Redis + outbox worker + simulators, on this machine
 	@tools/run-production.sh

@@ -8,7 +8,7 @@ import sys
 
 from .common import RESULTS, Table
 
-ALL = ["receipt", "acs", "cobrowse"]
+ALL = ["receipt", "acs", "cobrowse", "counter", "legacy", "memory"]
 
 
 def main(argv: list[str]) -> int:

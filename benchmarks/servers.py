@@ -68,14 +68,26 @@ class Stack:
 
 @contextmanager
 def production_stack(
-    *, workers: int = 2, threads: int = 4, extra_env: dict[str, str] | None = None
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    extra_env: dict[str, str] | None = None,
+    pg_admin: str | None = None,
+    simulators: list[str] | None = None,
 ) -> Iterator[Stack]:
-    """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database."""
+    """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database.
+
+    ``pg_admin`` names another PostgreSQL server (a throwaway one, in the fault tests);
+    ``simulators`` replaces ``-m connectors.simulators`` in the simulators' command line (it
+    gets ``--port`` appended).
+    """
+    pg_admin = pg_admin or PG_ADMIN
     name = f"sportello_bench_{secrets.token_hex(3)}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault tests restart the server under this engine
+    admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    database_url = pg_admin.rsplit("/", 1)[0] + "/" + name
     port, sim_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -101,7 +113,12 @@ def production_stack(
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     try:
         stack.processes["simulators"] = subprocess.Popen(
-            [str(VENV / "python"), "-m", "connectors.simulators", "--port", str(sim_port)],
+            [
+                str(VENV / "python"),
+                *(simulators or ["-m", "connectors.simulators"]),
+                "--port",
+                str(sim_port),
+            ],
             env=env,
             cwd=ROOT,
             **quiet,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
 from .db import db
+
+log = logging.getLogger(__name__)
 
 
 def register_cli(app: Flask) -> None:
@@ -95,7 +99,17 @@ def outbox_work(once: bool, interval: float) -> None:
     handlers = outbox_handlers(current_app)
     factory = db.session_factory(current_app)
     while True:
-        stats = deliver_due(factory, handlers)
+        try:
+            stats = deliver_due(factory, handlers)
+        except OperationalError as e:
+            # The database is unreachable (a restart, a failover): wait and poll again
+            # rather than die. Messages claimed when it went away are redelivered when their
+            # lease expires; receivers are idempotent on the message key.
+            if once:
+                raise
+            log.warning("outbox: database unavailable (%s); retrying", type(e).__name__)
+            time.sleep(max(interval, 1.0))
+            continue
         if stats.claimed:
             click.echo(
                 f"claimed {stats.claimed}: delivered {stats.delivered}, "

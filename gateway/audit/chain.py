@@ -51,10 +51,24 @@ def entry_hash(
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def _ensure_head(session: Session) -> None:
-    if session.get(AuditHead, 1) is None:
+def _advance_head(session: Session) -> tuple[int, str]:
+    """Take the next sequence number and the previous hash, locking the head row.
+
+    The head row exists from the first migration on; it is created here only if it is
+    missing, so the common case costs one statement.
+    """
+    advance = (
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    )
+    row = session.execute(advance).one_or_none()
+    if row is None:
         session.add(AuditHead(id=1, seq=0, last_hash=GENESIS))
         session.flush()
+        row = session.execute(advance).one()
+    return int(row[0]), str(row[1])
 
 
 def append_audit(
@@ -71,14 +85,7 @@ def append_audit(
     The caller commits; until then the head row stays locked, so keep the rest of the
     transaction short.
     """
-    _ensure_head(session)
-    row = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).one()
-    seq, prev_hash = row
+    seq, prev_hash = _advance_head(session)
     at = utcnow()
     payload = canonical(data or {})
     digest = entry_hash(prev_hash, seq, at, actor, action, subject, channel, payload)
@@ -95,8 +102,9 @@ def append_audit(
     )
     session.add(entry)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=digest))
-    # The head row was changed behind the ORM's back: drop any cached copy.
-    head = session.get(AuditHead, 1)
+    # The head row was changed behind the ORM's back: drop a cached copy, if the session
+    # holds one (looked up in the identity map: ``session.get`` would reload it).
+    head = session.identity_map.get(session.identity_key(AuditHead, 1))
     if head is not None:
         session.expire(head)
     return entry

@@ -42,6 +42,8 @@ ERRORS = {
     "AMOUNT_MISMATCH": (422, "The amount sent differs from the notice's."),
     "IDEMPOTENCY_KEY_REUSED": (422, "The key was used for a different request."),
     "CREDITOR_UNAVAILABLE": (502, "The creditor's system did not answer (504: timed out)."),
+    "TOO_MANY_REQUESTS": (429, "Over this terminal's rate limit: wait `Retry-After` seconds."),
+    "DATABASE_UNAVAILABLE": (503, "Briefly unavailable: retry with the same Idempotency-Key."),
 }
 
 
@@ -61,7 +63,16 @@ def _json(schema: str, description: str) -> dict[str, Any]:
     }
 
 
-AUTH_ERRORS = {"401": _error("UNAUTHORIZED_TERMINAL"), "403": _error("UNAUTHORIZED_TERMINAL")}
+# Answers every operation can give: authentication, the rate limit, a database outage.
+AUTH_ERRORS = {
+    "401": _error("UNAUTHORIZED_TERMINAL"),
+    "403": _error("UNAUTHORIZED_TERMINAL"),
+    "429": {
+        **_error("TOO_MANY_REQUESTS"),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "required": True}},
+    },
+    "503": _error("DATABASE_UNAVAILABLE"),
+}
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",

@@ -1,0 +1,501 @@
+"""Counter completion: verify -> activate -> close -> receipt PDF, over HTTP, signed.
+
+Terminals are threads of this process, each with its own keep-alive connection
+(``http.client``: the cheapest client in the standard library, so the load generator takes
+as little as possible of the two cores it shares with the server). A thread pool rather
+than locust: a completion is a sequence of four signed calls whose end-to-end time is the
+figure wanted, which a plain loop measures directly.
+
+Floor: the same domain operations (the same database writes, the same reportlab receipt,
+the same SOAP call to the fines system) called in-process with a SQLAlchemy session on the
+same PostgreSQL, in as many processes and threads as the server has, with no web layer.
+
+The fines simulator runs with thousands of extra open fines (``--bulk-fines``), so that
+every completion pays a different fine, as on a real Monday morning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import secrets
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
+from urllib.parse import urlsplit
+
+from .common import Row, Table, percentile
+from .servers import Stack, production_stack
+
+API = "/counter/api/v1"
+BULK_OFFENDER = "CNTGPP62M10G273O"  # Giuseppe Conti: the demo pages of Mario stay as they are
+BULK_PREFIX = "VB"
+BULK_BASE_AMOUNT = 8_300
+BULK_NOTIFIED_DAYS_AGO = 21  # the base amount, valid for 39 more days
+WORKERS = 2
+THREADS = 4
+CONCURRENCY = (1, 8, 32)
+
+
+# --- the simulators, with many open fines -------------------------------------------------
+
+
+def bulk_report_number(n: int, year: int) -> str:
+    return f"{BULK_PREFIX}-{year:04d}-{n:06d}"
+
+
+def serve_simulators(argv: list[str]) -> None:
+    """``python -m benchmarks.counter simulators --port P --bulk-fines N``."""
+    import argparse
+
+    from connectors.simulators import fines_service
+    from connectors.simulators.running import credentials_from_env, make_server
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--bulk-fines", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    seeded = fines_service.load_fines
+
+    def load_fines(today: date) -> dict[str, fines_service.FineRecord]:
+        fines = seeded(today)
+        notified = today - timedelta(days=BULK_NOTIFIED_DAYS_AGO)
+        for n in range(1, args.bulk_fines + 1):
+            number = bulk_report_number(n, notified.year)
+            fines[number] = fines_service.FineRecord(
+                report_number=number,
+                plate="AB123CD",
+                offender=BULK_OFFENDER,
+                offence_at=datetime.combine(notified, clock(9, 0), tzinfo=fines_service.LOCAL_TIME),
+                place="Via Roma, Villanova",
+                article="art. 7 c.15",
+                description="Sosta oltre il tempo consentito",
+                base_amount=BULK_BASE_AMOUNT,
+                notified_on=notified,
+                status="open",
+            )
+        return fines
+
+    # reset() reloads the data through this name, so a reset keeps the bulk fines too.
+    fines_service.load_fines = load_fines  # type: ignore[assignment]
+    server, _app = make_server(args.host, args.port, *credentials_from_env())
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def simulators_command(bulk_fines: int) -> list[str]:
+    return ["-m", "benchmarks.counter", "simulators", "--bulk-fines", str(bulk_fines)]
+
+
+@contextmanager
+def counter_stack(
+    *, bulk_fines: int, workers: int = WORKERS, threads: int = THREADS, **kwargs: Any
+) -> Iterator[Stack]:
+    """The production shape with a fines simulator holding ``bulk_fines`` extra open fines."""
+    with production_stack(
+        workers=workers,
+        threads=threads,
+        simulators=simulators_command(bulk_fines),
+        **kwargs,
+    ) as stack:
+        yield stack
+
+
+# --- notices and terminals, written straight into the database ----------------------------
+
+
+@dataclass(frozen=True)
+class NoticeRef:
+    code: str
+    amount_cents: int
+    report_number: str
+
+
+@dataclass(frozen=True)
+class TerminalKey:
+    terminal_id: str
+    secret: str
+
+
+def app_for(env: Mapping[str, str]) -> Any:
+    from gateway import create_app
+    from gateway.config import Config
+
+    return create_app(Config.from_env(dict(env)))
+
+
+def seed_notices(app: Any, first: int, count: int) -> list[NoticeRef]:
+    """Notices for bulk fines ``first .. first+count-1``, each in its own transaction.
+
+    The rows are what ``fines.request_fine_notice`` writes, minus the notice PDF (which the
+    counter never reads): so seeding 10,000 takes seconds, not minutes.
+    """
+    from sqlalchemy import update
+
+    from gateway.db import db
+    from gateway.fines.operations import SERVICE
+    from gateway.models import Notice, NoticeCounter, Transaction, utcnow
+    from gateway.payments.notices import today_local
+    from gateway.transactions.reference import new_reference
+    from gateway.transactions.states import State
+    from printing import make_notice_code
+
+    config = app.config["SPORTELLO"]
+    today = today_local()
+    notified = today - timedelta(days=BULK_NOTIFIED_DAYS_AGO)
+    valid_until = notified + timedelta(days=60)
+    refs: list[NoticeRef] = []
+    with db.fresh_session(app) as session:
+        segregation = config.notice_segregation_code
+        if session.get(NoticeCounter, segregation) is None:
+            session.add(NoticeCounter(segregation=segregation, value=0))
+            session.flush()
+        last = session.execute(
+            update(NoticeCounter)
+            .where(NoticeCounter.segregation == segregation)
+            .values(value=NoticeCounter.value + count)
+            .returning(NoticeCounter.value)
+        ).scalar_one()
+        now = utcnow()
+        for i in range(count):
+            number = bulk_report_number(first + i, notified.year)
+            tx = Transaction(
+                reference=new_reference(),
+                service=SERVICE,
+                title=f"Pagamento verbale n. {number}",
+                subject_cf=BULK_OFFENDER,
+                state=State.AWAITING_PAYMENT.value,
+                amount_cents=BULK_BASE_AMOUNT,
+                data={"report_number": number, "plate": "AB123CD"},
+            )
+            code = make_notice_code(segregation, f"{today.year:04d}{last - count + i + 1:09d}")
+            session.add(
+                Notice(
+                    code=code,
+                    transaction=tx,
+                    service=SERVICE,
+                    creditor_name=config.creditor_name,
+                    creditor_fiscal_code=config.creditor_fiscal_code,
+                    amount_cents=BULK_BASE_AMOUNT,
+                    description=f"Sanzione al Codice della Strada — verbale n. {number}",
+                    payer_cf=BULK_OFFENDER,
+                    payer_name="Giuseppe Conti",
+                    due_date=valid_until,
+                    valid_until=valid_until,
+                    details={"report_number": number, "unit": "Polizia Locale"},
+                    status="issued",
+                    issued_at=now,
+                )
+            )
+            refs.append(NoticeRef(code, BULK_BASE_AMOUNT, number))
+            if i % 1000 == 999:
+                session.flush()
+        session.commit()
+    return refs
+
+
+def seed_terminals(app: Any, count: int, prefix: str = "BEN") -> list[TerminalKey]:
+    from gateway.counter.terminals import add_terminal
+    from gateway.db import db
+
+    keys = []
+    with db.fresh_session(app) as session:
+        for n in range(count):
+            terminal_id = f"{prefix}-{n:04d}-{secrets.token_hex(2).upper()}"
+            _, secret = add_terminal(
+                session,
+                secret_key=app.config["SPORTELLO"].secret_key,
+                terminal_id=terminal_id,
+                network="Rete Punti Esempio",
+                shop_name=f"Tabaccheria n. {n}",
+                shop_address="via Roma 12, Villanova",
+            )
+            keys.append(TerminalKey(terminal_id, secret))
+        session.commit()
+    return keys
+
+
+# --- a partner terminal over HTTP ---------------------------------------------------------
+
+
+class CallFailed(Exception):
+    """The gateway answered something else than expected, or the connection broke."""
+
+    def __init__(self, step: str, status: int | None, body: Any) -> None:
+        super().__init__(f"{step}: {status} {body!r:.300}")
+        self.step, self.status, self.body = step, status, body
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class TerminalHTTP:
+    """One terminal: signed calls on one keep-alive connection (reopened when it breaks)."""
+
+    def __init__(self, base_url: str, key: TerminalKey, timeout: float = 30) -> None:
+        from gateway.counter.signing import signed_headers
+
+        self._sign = signed_headers
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.key, self.timeout = key, timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def call(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, idem: str = ""
+    ) -> Answer:
+        raw = json.dumps(body).encode() if body is not None else b""
+        full = API + path
+        headers = self._sign(self.key.terminal_id, self.key.secret, method, full, raw)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if idem:
+            headers["Idempotency-Key"] = idem
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            self.conn.request(method, full, body=raw, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        return Answer(response.status, dict(response.getheaders()), data)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class Completion:
+    """One notice paid at one terminal, with the keys that make its calls safe to repeat."""
+
+    notice: NoticeRef
+    terminal_id: str = ""
+    activate_key: str = field(default_factory=lambda: secrets.token_hex(12))
+    close_key: str = field(default_factory=lambda: secrets.token_hex(12))
+    ref: str = field(default_factory=lambda: f"TX-{secrets.token_hex(6)}")
+    token: str = ""
+    receipt_id: str = ""
+    receipt_sha256: str = ""
+
+    @property
+    def done(self) -> bool:
+        return bool(self.receipt_sha256)
+
+
+def complete(terminal: TerminalHTTP, c: Completion, *, verify: bool = True) -> Completion:
+    """verify -> activate -> close -> receipt; raises CallFailed (or OSError) on the way.
+
+    Running it again on the same Completion repeats each call with the same keys: what the
+    gateway already did is replayed, not done twice.
+    """
+    if verify:
+        a = terminal.call("POST", "/notices/verify", {"notice_code": c.notice.code})
+        if a.status != 200 and not (a.status == 409 and c.token):
+            raise CallFailed("verify", a.status, a.body)
+    body = {"notice_code": c.notice.code, "amount_cents": c.notice.amount_cents}
+    a = terminal.call("POST", "/payments/activate", body, c.activate_key)
+    if a.status != 201:
+        raise CallFailed("activate", a.status, a.body)
+    c.token = a.json()["payment_token"]
+    close = {"outcome": "OK", "payment_method": "cash", "terminal_transaction_ref": c.ref}
+    a = terminal.call("POST", f"/payments/{c.token}/close", close, c.close_key)
+    if a.status != 200:
+        raise CallFailed("close", a.status, a.body)
+    c.receipt_id = a.json()["receipt_id"]
+    a = terminal.call("GET", f"/payments/{c.token}/receipt")
+    if a.status != 200 or not a.body.startswith(b"%PDF"):
+        raise CallFailed("receipt", a.status, a.body[:200])
+    if hashlib.sha256(a.body).hexdigest() != a.headers.get("X-Content-SHA256"):
+        raise CallFailed("receipt", a.status, "hash mismatch")
+    c.receipt_sha256 = a.headers["X-Content-SHA256"]
+    return c
+
+
+def drive(
+    base_url: str,
+    terminals: list[TerminalKey],
+    notices: list[NoticeRef],
+    *,
+    on_error: Callable[[Completion, BaseException], None] | None = None,
+) -> tuple[float, list[float], list[Completion]]:
+    """Each terminal pays its share of ``notices`` back to back; (seconds, ms each, all)."""
+    shares = [notices[i :: len(terminals)] for i in range(len(terminals))]
+    latencies: list[float] = []
+    done: list[Completion] = []
+    lock = threading.Lock()
+
+    def run(key: TerminalKey, share: list[NoticeRef]) -> None:
+        terminal = TerminalHTTP(base_url, key)
+        try:
+            for notice in share:
+                c = Completion(notice, key.terminal_id)
+                t0 = time.perf_counter()
+                try:
+                    complete(terminal, c)
+                except (CallFailed, OSError, http.client.HTTPException) as e:
+                    if on_error is None:
+                        raise
+                    on_error(c, e)
+                elapsed = (time.perf_counter() - t0) * 1000
+                with lock:
+                    done.append(c)
+                    if c.done:
+                        latencies.append(elapsed)
+        finally:
+            terminal.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(terminals)) as pool:
+        for future in [pool.submit(run, k, s) for k, s in zip(terminals, shares, strict=True)]:
+            future.result()
+    return time.perf_counter() - started, latencies, done
+
+
+# --- the floor: the same operations in-process, no web layer ------------------------------
+
+_FLOOR_APP: Any = None
+
+
+def _floor_init(env: dict[str, str]) -> None:
+    global _FLOOR_APP
+    _FLOOR_APP = app_for(env)
+
+
+def _floor_batch(args: tuple[str, list[NoticeRef], int]) -> list[float]:
+    """One process of the floor: ``threads`` threads paying the notices of this batch."""
+    terminal_id, notices, threads = args
+    from gateway.db import db
+    from gateway.models import Terminal
+    from gateway.payments.notices import notice_for_counter
+    from gateway.payments.receipts import receipt_for
+    from gateway.payments.settle import activate_payment, close_payment, terminal_actor
+    from gateway.seals import seal_keys
+
+    app = _FLOOR_APP
+
+    def one(notice: NoticeRef) -> float:
+        t0 = time.perf_counter()
+        with app.app_context(), db.fresh_session(app) as s:
+            terminal = s.get(Terminal, terminal_id)
+            notice_for_counter(s, notice.code)
+            s.rollback()
+            payment = activate_payment(
+                s, notice_code=notice.code, amount_cents=notice.amount_cents, terminal=terminal
+            )
+            token = payment.token
+            s.commit()
+            close_payment(
+                s,
+                token=token,
+                terminal=terminal,
+                outcome="OK",
+                actor=terminal_actor(terminal),
+                signer=seal_keys().signer,
+                payment_method="cash",
+                external_ref=f"TX-{token[:8]}",
+            )
+            s.commit()
+            document = receipt_for(s, payment)
+            assert document is not None and document.content.startswith(b"%PDF")
+        return (time.perf_counter() - t0) * 1000
+
+    if threads == 1:
+        return [one(n) for n in notices]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, notices))
+
+
+def floor(
+    env: dict[str, str], terminal_id: str, notices: list[NoticeRef], processes: int, threads: int
+) -> tuple[float, list[float]]:
+    """Completions/s and ms each of the bare operations, ``processes`` x ``threads``."""
+    batches = [(terminal_id, notices[i::processes], threads) for i in range(processes)]
+    with ProcessPoolExecutor(processes, initializer=_floor_init, initargs=(env,)) as pool:
+        list(pool.map(_floor_warm, [notices[0].report_number] * processes))
+        started = time.perf_counter()
+        results = list(pool.map(_floor_batch, batches))
+        elapsed = time.perf_counter() - started
+    latencies = [ms for batch in results for ms in batch]
+    return len(notices) / elapsed, latencies
+
+
+def _floor_warm(report_number: str) -> None:
+    from gateway.legacy import legacy
+
+    with _FLOOR_APP.app_context():
+        legacy().fines.get_fine(report_number)
+
+
+# --- the benchmark ------------------------------------------------------------------------
+
+
+def run(table: Table, *, rounds: int = 5) -> None:
+    per_level = 40 * rounds  # completions per concurrency level
+    floor_count = per_level * 2
+    total = per_level * len(CONCURRENCY) + floor_count + 50
+    with counter_stack(bulk_fines=total + 10) as stack:
+        app = app_for(stack.env)
+        notices = seed_notices(app, 1, total)
+        terminals = seed_terminals(app, max(CONCURRENCY) + 1)
+        warm, notices = notices[:50], notices[50:]
+        drive(stack.base_url, terminals[:8], warm)
+        for level in CONCURRENCY:
+            batch, notices = notices[:per_level], notices[per_level:]
+            seconds, latencies, _ = drive(stack.base_url, terminals[:level], batch)
+            http_rate = len(batch) / seconds
+            if level == CONCURRENCY[-1]:
+                floor_batch, notices = notices[:floor_count], notices[floor_count:]
+                floor_rate, floor_ms = floor(
+                    dict(stack.env), terminals[-1].terminal_id, floor_batch, WORKERS, THREADS
+                )
+                ratio: float | None = floor_rate / http_rate
+                floor_text = (
+                    f"{floor_rate:.0f} completions/s in-process ({WORKERS}x{THREADS}), "
+                    f"p50 {statistics.median(floor_ms):.0f} ms"
+                )
+                verdict = "ok" if ratio is not None and ratio <= 1.5 else "over target"
+                verdict += "; " + ("≥200/s" if http_rate >= 200 else "below 200/s")
+            else:
+                ratio, floor_text, verdict = None, "-", ""
+            table.add(
+                Row(
+                    f"Counter completion, {level} terminal{'s' if level > 1 else ''}",
+                    f"{http_rate:.0f} completions/s, p50 {percentile(latencies, 50):.0f} ms, "
+                    f"p95 {percentile(latencies, 95):.0f} ms, "
+                    f"p99 {percentile(latencies, 99):.0f} ms",
+                    floor_text,
+                    ratio,
+                    "within 1.5x, ≥200/s" if level == CONCURRENCY[-1] else "-",
+                    verdict,
+                )
+            )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["simulators"]:
+        serve_simulators(sys.argv[2:])
