@@ -61,20 +61,13 @@ def test_circuit_opens_fails_fast_and_recovers_through_a_probe(
         assert not isinstance(caught.value, CircuitOpen)
         assert health.state() == expected_state
 
+    # While open, calls fail without touching the network (how fast is measured in
+    # benchmarks/legacy.py, not asserted here: a timing assertion flakes on a loaded machine).
     drops_before = sims.state()["services"]["health"]["dropped_connections"]
-    timings = []
     for _ in range(50):
-        started = time.perf_counter()
         with pytest.raises(CircuitOpen):
             health.list_documents(GIULIA)
-        timings.append(time.perf_counter() - started)
-    assert max(timings) < 0.05
     assert sims.state()["services"]["health"]["dropped_connections"] == drops_before
-    with capsys.disabled():
-        print(
-            f"\n[circuit open] fail-fast over {len(timings)} calls: "
-            f"mean {sum(timings) / len(timings) * 1e6:.0f} us, max {max(timings) * 1e6:.0f} us"
-        )
 
     sims.control("health", down=False)
     time.sleep(0.45)
