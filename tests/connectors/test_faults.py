@@ -28,12 +28,13 @@ from .conftest import settings_for
 def test_slow_service_hits_the_read_timeout(sims: RunningSimulators) -> None:
     fines = FinesConnector(settings_for(sims, "fines", read_timeout=0.3, retries=0))
     fines.list_by_plate("EK903ZP")  # WSDL loaded before the service slows down
-    sims.control("fines", latency_ms=1500)
+    sims.control("fines", latency_ms=5000)
     started = time.perf_counter()
     with pytest.raises(Unavailable) as caught:
         fines.list_by_plate("EK903ZP")
     elapsed = time.perf_counter() - started
-    assert 0.3 <= elapsed < 1.0
+    # Far below the service's 5 s: the client gave up at its bound (slack for a busy machine).
+    assert 0.3 <= elapsed < 3.0
     assert "timeout" in caught.value.message
 
 
