@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from identity import AuthenticationError, Identity, LoginRequest, ServiceProvider
 
 from ..audit import append_audit
-from ..models import RoleAssignment, SamlRequest, utcnow
+from ..models import SamlRequest, utcnow
 
 REQUEST_VALIDITY = timedelta(minutes=10)
 
@@ -93,33 +93,10 @@ def complete_spid_login(
             raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)
     except AuthenticationError as e:
         session.rollback()
-        append_audit(
-            session,
-            actor="anonymous",
-            action="auth.login_refused",
-            subject="-",
-            channel="web",
-            data={
-                "reason": e.reason,
-                "idp": pending.idp_entity_id if pending else None,
-                "client": client,
-            },
-        )
+        record_refusal(session, e, pending.idp_entity_id if pending else None, client)
         session.commit()
         raise
-    append_audit(
-        session,
-        actor=f"citizen:{identity.fiscal_code}",
-        action="auth.login",
-        subject=identity.fiscal_code,
-        channel="web",
-        data={
-            "method": identity.method,
-            "idp": identity.idp_entity_id,
-            "level": identity.spid_level,
-            "client": client,
-        },
-    )
+    record_login(session, identity, client)
     return identity, pending
 
 
@@ -128,15 +105,6 @@ def session_identity(identity: Identity) -> dict[str, Any]:
     data = identity.to_dict()
     data["level"] = identity.spid_level
     return data
-
-
-def roles_of(session: Session, fiscal_code: str) -> dict[str, RoleAssignment]:
-    rows = session.scalars(
-        select(RoleAssignment).where(
-            RoleAssignment.fiscal_code == fiscal_code, RoleAssignment.active.is_(True)
-        )
-    )
-    return {row.role: row for row in rows}
 
 
 def record_logout(session: Session, fiscal_code: str, reason: str) -> None:
