@@ -20,6 +20,7 @@ from printing import PaymentMethod, SealSigner
 
 from ..audit import append_audit
 from ..models import Notice, Payment, Terminal, utcnow
+from ..notifications import AttachmentRef, notify
 from ..transactions.operations import Actor, change_state, record_event
 from ..transactions.states import State
 from .errors import (
@@ -223,6 +224,23 @@ def _record_paid(
         actor,
         "receipt_issued",
         {"receipt_id": rendered.receipt_id, "document_id": document.id},
+    )
+    # The receipt reaches the payer in the portal inbox and by e-mail (through the outbox, so
+    # a retried close or a mail server that is down never sends it twice nor loses it).
+    notify(
+        session,
+        citizen_cf=notice.payer_cf,
+        kind="receipt_issued",
+        context={
+            "title": tx.title,
+            "reference": tx.reference,
+            "amount_cents": payment.amount_cents,
+        },
+        link=f"/area-personale/pratiche/{tx.reference}",
+        attachments=[AttachmentRef(document_id=document.id)],
+        mandatory=True,
+        dedupe_key=f"receipt:{document.id}",
+        transaction_id=tx.id,
     )
     append_audit(
         session,

@@ -349,3 +349,37 @@ def test_notify_refuses_what_it_cannot_send(app: Flask, session: Session) -> Non
             with pytest.raises(ValueError):
                 notify(s, **{**base, **change})
         assert notify(s, **base) is not None  # no contact: inbox only
+
+
+def test_a_payment_at_the_counter_sends_its_receipt_by_email_and_to_the_inbox_once(
+    app: Flask, session: Session, smtp: LocalMailServer
+) -> None:
+    """The close of a payment writes the inbox message and queues the e-mail with the receipt;
+    the terminal retrying its close (same Idempotency-Key) sends nothing more."""
+    from gateway.seals import seal_keys
+
+    from .payments_factories import create_fine_notice, terminal_client
+
+    create_contact(session)
+    notice = create_fine_notice(app)
+    tc = terminal_client(app, session)
+    token = tc.activate(notice).get_json()["payment_token"]
+    closed = tc.close(token, key="close-once")
+    assert closed.status_code == 200, closed.get_json()
+    assert tc.close(token, key="close-once").status_code == 200
+    assert deliver(app).delivered == 2  # the e-mail, and the payment to the fines system
+    assert deliver(app).claimed == 0
+    [inbox] = session.scalars(
+        select(InboxMessage).where(InboxMessage.kind == "receipt_issued")
+    ).all()
+    assert inbox.citizen_cf == MARIO_CF and inbox.transaction_id == notice.transaction_id
+    receipt = session.scalars(select(Document).where(Document.kind == "receipt")).one()
+    assert [a["document_id"] for a in inbox.attachments] == [receipt.id]
+    [mail] = [m for m in smtp.received if m.message["Subject"].startswith("Ricevuta")]
+    assert mail.rcpt_tos == ("mario.rossi@example.org",)
+    [attachment] = list(mail.message.iter_attachments())
+    assert attachment.get_content() == receipt.content
+    with app.app_context():
+        verifier = seal_keys().verifier
+    verified = verify_pdf(attachment.get_content(), verifier)
+    assert verified.claims["rid"] == closed.get_json()["receipt_id"]
