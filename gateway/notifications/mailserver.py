@@ -93,11 +93,22 @@ class LocalMailServer:
 
 def summary(maildir: Path) -> list[str]:
     """One line per message of a Maildir: date, recipient, subject."""
-    box = mailbox.Maildir(maildir, create=False)
     lines = []
-    for _key, msg in sorted(box.items(), key=lambda item: item[1].get_date()):
-        lines.append(f"{msg.get('Date')}  {msg.get('To')}  {msg.get('Subject')}")
+    for msg in sorted(read_maildir(maildir), key=lambda m: m["Date"].datetime):
+        lines.append(f"{msg['Date']}  {msg['To']}  {msg['Subject']}")
     return lines
+
+
+def read_maildir(maildir: Path) -> list[EmailMessage]:
+    """Every message of a Maildir, parsed with the modern policy (headers decoded)."""
+    box = mailbox.Maildir(maildir, create=False)
+    messages: list[EmailMessage] = []
+    for key in box.iterkeys():
+        with box.get_file(key) as f:
+            parsed = email.message_from_binary_file(f, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        messages.append(parsed)
+    return messages
 
 
 if __name__ == "__main__":  # pragma: no cover - a convenience for the demo
