@@ -242,6 +242,8 @@ def _record_paid(
         dedupe_key=f"receipt:{document.id}",
         transaction_id=tx.id,
     )
+    run_paid_handlers(session, tx, payment, actor)
+    # Last: the audit head row stays locked from here to the commit.
     append_audit(
         session,
         actor=actor.audit_name,
@@ -250,7 +252,6 @@ def _record_paid(
         channel=actor.channel,
         data={"reference": tx.reference, "receipt_id": rendered.receipt_id, **where},
     )
-    run_paid_handlers(session, tx, payment, actor)
 
 
 def pay_now(

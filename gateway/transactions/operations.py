@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from ..audit import append_audit
@@ -64,7 +64,6 @@ def record_event(
     """
     event = Event(
         at=at or utcnow(),
-        transaction=transaction,
         channel=actor.channel,
         actor_kind=actor.kind,
         actor_id=actor.id,
@@ -73,6 +72,12 @@ def record_event(
         kind=kind,
         data=dict(data or {}),
     )
+    if transaction.id is not None and "events" in inspect(transaction).unloaded:
+        # Setting the relationship would load the whole timeline to append one event to it;
+        # the foreign key is enough while the collection is not in memory.
+        event.transaction_id = transaction.id
+    else:
+        event.transaction = transaction
     session.add(event)
     return event
 
