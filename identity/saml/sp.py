@@ -27,6 +27,7 @@ from identity.saml.messages import (
 )
 from identity.saml.metadata import build_sp_metadata
 from identity.saml.responses import PendingRequest
+from identity.saml.toolkit import cache_compiled_schemas
 from identity.saml.xmlutil import (
     BINDING_POST,
     BINDING_REDIRECT,
@@ -89,6 +90,7 @@ class ServiceProvider:
         self.idps = idp_registry
         self.replay_cache = replay_cache
         self._metadata: bytes | None = None
+        cache_compiled_schemas()
 
     def metadata(self) -> bytes:
         """Signed SP metadata (built once; serve as `application/samlmetadata+xml`)."""
