@@ -2,8 +2,10 @@
 
 200 shared sessions are open at once, each with the citizen's Server-Sent Events stream held
 by one of two gunicorn gthread workers (PostgreSQL, Redis pub/sub between the workers). Clerks
-post proposals (8 at a time); each latency runs from just before the clerk's POST to the moment
-the event's bytes arrive on that session's stream (one thread reads every stream with a
+post proposals, first 8 at a time back to back (saturated: capacity), then at a steady 20 per
+second (paced: the latency a citizen sees, checked against the target); each latency runs from
+just before the clerk's POST (its scheduled time, when paced) to the moment the event's bytes
+arrive on that session's stream (one thread reads every stream with a
 selector, so reading adds no queueing). Floor: the same POST's own round trip, measured in the
 same run (the proposal is stored, audited and published before it answers).
 """
@@ -33,6 +35,8 @@ WORKERS = 2
 THREADS = int(os.environ.get("SPORTELLO_BENCH_COBROWSE_THREADS", "160"))
 SESSIONS = 200
 PROPOSERS = 8
+# Paced run: 200 sessions, each getting a proposal every 10 s.
+PACED_RATE = 20
 MARIO, ANNA = "RSSMRA80A01H501U", "SPSNNA75S70L219W"
 SOFIA, MARCO = "RSSSFO12P50H501K", "RSSMRC15D22H501V"
 LIMITS = "login=1000000/60,acs=1000000/60,counter=1000000/60,session_code=1000000/60"
@@ -174,16 +178,13 @@ def run(table: Table, *, rounds: int = 3) -> None:
         streams = Streams()
         streams.open(base, dict(opened), ids)
         time.sleep(2)  # every stream connected and replayed its "joined"
-        latencies: list[float] = []
-        requests_ms: list[float] = []
-        early: list[bool] = []  # the event reached the citizen before the clerk's answer
-        lock = threading.Lock()
 
-        def propose(item: tuple[int, int]) -> None:
+        def propose(item: tuple[int, int], t0: float | None, out: Measured) -> None:
+            """One proposal; latency from ``t0`` (its scheduled time when paced) to arrival."""
             sid, round_no = item
             seen = len(streams.arrivals[sid])
             child = SOFIA if round_no % 2 == 0 else MARCO
-            t0 = time.perf_counter()
+            sent = time.perf_counter()
             answer = clerk.post(
                 f"{base}/sportello/live/{sid}/proponi",
                 data={"csrf_token": clerk_token, "action": "propose", "alunno": child},
@@ -194,33 +195,75 @@ def run(table: Table, *, rounds: int = 3) -> None:
             if answer.status_code != 204:
                 raise RuntimeError(f"proposal answered {answer.status_code}")
             arrived = streams.wait(sid, seen)
-            with lock:
-                latencies.append((arrived - t0) * 1000)
-                requests_ms.append((t1 - t0) * 1000)
-                early.append(arrived <= t1)
+            out.add((arrived - (t0 or sent)) * 1000, (t1 - sent) * 1000, arrived <= t1)
 
+        # Saturated: PROPOSERS clerks post back to back (closed loop). The latency here is
+        # mostly queueing (about PROPOSERS / throughput): it shows capacity, not what a
+        # citizen on the phone sees.
+        saturated = Measured()
         work = [(sid, r) for r in range(rounds) for sid in ids]
         started = time.perf_counter()
         with ThreadPoolExecutor(PROPOSERS) as pool:
-            list(pool.map(propose, work))
-        elapsed = time.perf_counter() - started
+            list(pool.map(lambda item: propose(item, None, saturated), work))
+        saturated.seconds = time.perf_counter() - started
+
+        # Paced: proposals arrive at PACED_RATE per second whatever the answers (open loop),
+        # i.e. each of the 200 sessions gets one every SESSIONS / PACED_RATE seconds — a
+        # clerk filling a form while talking. Latency counts from the scheduled moment, so a
+        # slow server cannot hide its queue (no coordinated omission).
+        paced = Measured()
+        work = [(sid, rounds + r) for r in range(rounds) for sid in ids]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(64) as pool:
+            futures = []
+            for i, item in enumerate(work):
+                due = started + i / PACED_RATE
+                time.sleep(max(0.0, due - time.perf_counter()))
+                futures.append(pool.submit(propose, item, due, paced))
+            for future in futures:
+                future.result()
+        paced.seconds = time.perf_counter() - started
         streams.stop.set()
         still_open = SESSIONS - streams.closed
 
-    p95 = percentile(latencies, 95)
+    label = f"({SESSIONS} open streams, {WORKERS} workers x {THREADS} threads)"
+    table.add(saturated.row(f"Live help, saturated: proposal -> citizen's stream {label}", None))
     table.add(
-        Row(
-            f"Live help: proposal -> citizen's stream ({SESSIONS} open streams, "
-            f"{WORKERS} workers x {THREADS} threads)",
-            f"p50 {percentile(latencies, 50):.0f} ms, p95 {p95:.0f} ms, "
-            f"p99 {percentile(latencies, 99):.0f} ms ({len(latencies)} proposals, "
-            f"{len(latencies) / elapsed:.0f}/s)",
-            f"proposal POST p50 {percentile(requests_ms, 50):.0f} ms, "
-            f"p95 {percentile(requests_ms, 95):.0f} ms",
-            p95 / percentile(requests_ms, 95),
-            "p95 under 200 ms",
-            ("ok" if p95 < 200 else "over target")
-            + f"; {still_open} streams open at the end; event before the POST's answer in "
-            f"{100 * sum(early) / max(1, len(early)):.0f}% of proposals",
+        paced.row(
+            f"Live help, {PACED_RATE} proposals/s: proposal -> citizen's stream {label}",
+            f"{still_open} streams open at the end",
         )
     )
+
+
+@dataclass
+class Measured:
+    latencies: list[float] = field(default_factory=list)
+    requests_ms: list[float] = field(default_factory=list)
+    early: list[bool] = field(default_factory=list)  # event before the clerk's answer
+    seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, latency: float, request_ms: float, early: bool) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.requests_ms.append(request_ms)
+            self.early.append(early)
+
+    def row(self, name: str, note: str | None) -> Row:
+        """The table row; the target is checked on the paced run only (``note`` given)."""
+        p95 = percentile(self.latencies, 95)
+        checked = note is not None
+        verdict = ("ok" if p95 < 200 else "over target") if checked else "capacity, not checked"
+        return Row(
+            name,
+            f"p50 {percentile(self.latencies, 50):.0f} ms, p95 {p95:.0f} ms, "
+            f"p99 {percentile(self.latencies, 99):.0f} ms ({len(self.latencies)} proposals, "
+            f"{len(self.latencies) / self.seconds:.0f}/s)",
+            f"proposal POST p50 {percentile(self.requests_ms, 50):.0f} ms, "
+            f"p95 {percentile(self.requests_ms, 95):.0f} ms",
+            p95 / percentile(self.requests_ms, 95),
+            "p95 under 200 ms" if checked else "-",
+            verdict + (f"; {note}" if note else "") + f"; event before the POST's answer in "
+            f"{100 * sum(self.early) / max(1, len(self.early)):.0f}% of proposals",
+        )
