@@ -114,7 +114,9 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         spid_login(page, base, MARIO, "/servizi/certificato_scolastico/nuova")
         page.locator("[data-testid=action-save]").click()
         reference = page.locator("[data-testid=reference]").first.inner_text().strip()
-        page.goto(f"{base}/area-personale/assistenza-live/?pratica={reference}")
+        page.locator("[data-testid=nav-help]").click()
+        page.locator("[data-testid=live-help]").click()
+        page.locator("[data-testid=share-reference]").select_option(reference)
         page.locator("[data-testid=start-sharing]").click()
         code = page.locator("[data-testid=session-code]").inner_text().strip()
         page.wait_for_selector("#cobrowse-live[data-connected=true]")
@@ -122,7 +124,8 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
 
         # Anna joins with the code and fills the whole request in the shared view.
         clerk = clerk_ctx.new_page()
-        spid_login(clerk, base, ANNA, "/sportello/live/")
+        spid_login(clerk, base, ANNA, "/")
+        clerk.locator("[data-testid=nav-live]").click()
         clerk.locator("#session-code").fill(code)
         clerk.locator("[data-testid=join]").click()
         clerk.wait_for_url("**/sportello/live/*/")
