@@ -7,15 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from connectors.simulators.clock import LOCAL_TIME, today_in_rome
 from connectors.simulators.seed import seed
 from connectors.simulators.soap import ElementBuilder, SoapFault
 
 NAMESPACE = "urn:villanova:polizialocale:fines:v1"
-LOCAL_TIME = ZoneInfo("Europe/Rome")
+
 E = ElementBuilder(NAMESPACE)
 REDUCED_DAYS = 5
 BASE_DAYS = 60
@@ -105,7 +105,7 @@ class FinesService:
 
     namespace = NAMESPACE
 
-    def __init__(self, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, today: Callable[[], date] = today_in_rome) -> None:
         self._today = today
         self._lock = threading.Lock()
         self._fines: dict[str, FineRecord] = {}

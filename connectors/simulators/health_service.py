@@ -8,6 +8,7 @@ from typing import Any
 
 from lxml import etree
 
+from connectors.simulators.clock import today_in_rome
 from connectors.simulators.seed import seed
 from connectors.simulators.soap import ElementBuilder, SoapFault
 
@@ -20,7 +21,7 @@ class HealthService:
 
     namespace = NAMESPACE
 
-    def __init__(self, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, today: Callable[[], date] = today_in_rome) -> None:
         self._today = today
         self._patients: dict[str, dict[str, Any]] = {}
         self._loaded_on = today()

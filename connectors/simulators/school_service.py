@@ -9,6 +9,7 @@ from typing import Any
 
 from lxml import etree
 
+from connectors.simulators.clock import today_in_rome
 from connectors.simulators.seed import seed
 from connectors.simulators.soap import ElementBuilder, SoapFault
 
@@ -27,7 +28,7 @@ class SchoolService:
 
     namespace = NAMESPACE
 
-    def __init__(self, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, today: Callable[[], date] = today_in_rome) -> None:
         self._today = today
         self._lock = threading.Lock()
         self._schools: dict[str, dict[str, Any]] = {}

@@ -13,6 +13,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from lxml import etree
 
+from connectors.simulators.clock import today_in_rome
 from connectors.simulators.control import KnobError, ServiceControl
 from connectors.simulators.fines_service import FinesService
 from connectors.simulators.health_service import HealthService
@@ -49,7 +50,7 @@ class SimulatedService(Protocol):
 class SimulatorApp:
     """WSGI app: `/<service>` (POST SOAP, GET ?wsdl) and `/_control/...` (JSON)."""
 
-    def __init__(self, username: str, password: str, today: Callable[[], date] = date.today):
+    def __init__(self, username: str, password: str, today: Callable[[], date] = today_in_rome):
         self.services: dict[str, SimulatedService] = {
             "fines": FinesService(today),
             "school": SchoolService(today),

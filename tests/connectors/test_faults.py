@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from datetime import date
 
 import pytest
 import requests
@@ -20,6 +19,7 @@ from connectors import (
     Unavailable,
 )
 from connectors.simulators import RunningSimulators
+from connectors.simulators.clock import today_in_rome
 
 from .cast import GIULIA, MARIO, SOFIA
 from .conftest import settings_for
@@ -177,7 +177,7 @@ def test_a_write_is_never_retried(sims: RunningSimulators) -> None:
     payment = PaymentRecord(
         report_number=fine.report_number,
         amount=fine.amount_due,
-        payment_date=date.today(),
+        payment_date=today_in_rome(),
         notice_code="301000000000004117",
         payer_fiscal_code=MARIO,
     )

@@ -16,6 +16,7 @@ from connectors import (
     Rejected,
 )
 from connectors.simulators import RunningSimulators
+from connectors.simulators.clock import today_in_rome
 
 from .cast import CHIARA, GIULIA, GIUSEPPE, LUCA, MARIO
 
@@ -48,7 +49,7 @@ def test_mario_has_a_fine_in_every_status_and_every_amount_window(fines: FinesCo
 
 
 def test_amount_due_follows_the_documented_rule(fines: FinesConnector) -> None:
-    today = date.today()
+    today = today_in_rome()
     everyone = [f for cf in (MARIO, GIULIA, LUCA, GIUSEPPE) for f in fines.list_by_fiscal_code(cf)]
     for fine in everyone:
         amount, rule, valid_until = expected_amount(fine, today)
@@ -66,7 +67,7 @@ def test_fine_fields_are_typed_and_realistic(fines: FinesConnector) -> None:
         assert fine.article.startswith("art. ")
         assert isinstance(fine.base_amount, int) and fine.base_amount > 0
         assert fine.offence_at.tzinfo is not None
-        assert fine.offence_at.date() <= fine.notification_date <= date.today()
+        assert fine.offence_at.date() <= fine.notification_date <= today_in_rome()
         assert (fine.payment is not None) == (fine.status == "paid")
         assert fine.payable == (fine.status == "open")
     paid = next(f for f in fines.list_by_fiscal_code(MARIO) if f.status == "paid")
@@ -126,7 +127,7 @@ def _payment(fine: Fine, notice_code: str, amount: int | None = None) -> Payment
     return PaymentRecord(
         report_number=fine.report_number,
         amount=fine.amount_due if amount is None else amount,
-        payment_date=date.today(),
+        payment_date=today_in_rome(),
         notice_code=notice_code,
         payer_fiscal_code=MARIO,
     )
@@ -183,3 +184,18 @@ def test_reset_restores_the_seed(fines: FinesConnector, sims: RunningSimulators)
     fines.register_payment(_payment(fine, "301000000000004117"))
     sims.reset()
     assert fines.get_fine(fine.report_number).status == "open"
+
+
+def test_the_simulated_offices_keep_italian_dates() -> None:
+    """Between midnight in Rome and midnight UTC a payment made "today" in Italy must not look
+    like one from the future: every simulated service counts days in Europe/Rome."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from connectors.simulators.fines_service import FinesService
+    from connectors.simulators.health_service import HealthService
+    from connectors.simulators.school_service import SchoolService
+
+    assert today_in_rome() == datetime.now(ZoneInfo("Europe/Rome")).date()
+    for service in (FinesService(), SchoolService(), HealthService()):
+        assert service._today is today_in_rome

@@ -10,12 +10,13 @@ import pytest
 from connectors import NotFound, SchoolConnector
 from connectors.school import CertificateKind
 from connectors.simulators import RunningSimulators
+from connectors.simulators.clock import today_in_rome
 
 from .cast import CHIARA, MARCO, MARIO, SOFIA
 
 
 def current_school_year() -> str:
-    today = date.today()
+    today = today_in_rome()
     start = today.year if today.month >= 9 else today.year - 1
     return f"{start}/{start + 1}"
 
@@ -71,7 +72,7 @@ def test_issue_certificate_returns_printable_data(
     certificate = school.issue_certificate(SOFIA, kind, "Uso iscrizione attività sportiva")
     assert certificate.kind == kind
     assert certificate.purpose == "Uso iscrizione attività sportiva"
-    assert certificate.issue_date == date.today()
+    assert certificate.issue_date == today_in_rome()
     assert certificate.student.fiscal_code == SOFIA
     assert certificate.student.class_name == "3B"
     assert certificate.student.school.name

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from connectors.simulators.clock import today_in_rome
 from gateway.counter.openapi import ERRORS
 from gateway.counter.terminals import set_active
 from gateway.legacy import legacy
@@ -221,7 +222,7 @@ def test_a_fine_paid_or_cancelled_meanwhile_cannot_be_paid_again(
         PaymentRecord(
             report_number=notice.details["report_number"],
             amount=notice.amount_cents,
-            payment_date=date.today(),
+            payment_date=today_in_rome(),
             notice_code=make_notice_code("01", "2026888888888"),
             payer_fiscal_code="RSSMRA80A01H501U",
         )
