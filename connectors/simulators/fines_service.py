@@ -15,7 +15,6 @@ from connectors.simulators.seed import seed
 from connectors.simulators.soap import ElementBuilder, SoapFault
 
 NAMESPACE = "urn:villanova:polizialocale:fines:v1"
-
 E = ElementBuilder(NAMESPACE)
 REDUCED_DAYS = 5
 BASE_DAYS = 60
