@@ -179,8 +179,8 @@ class _CompiledSchemas:
     (with its imports) each time: about 7 ms of CPU per response, measured. It builds the
     schema through the class attribute ``OneLogin_Saml2_XML._schema_class`` from a freshly
     parsed schema file; this callable returns the schema already compiled from that file.
-    Compiled schemas are kept
-    per thread: an lxml validator carries its own error log, so it is not shared.
+    Compiled schemas are kept per thread: an lxml validator carries its own error log, so it
+    is not shared.
     """
 
     _local = threading.local()
