@@ -13,8 +13,22 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     """Build the application for ``config`` (default: the profile named in the environment).
 
     Extensions are created unbound in their modules and attached here with ``init_app``.
+    Built from the environment (``config`` None), a configuration that cannot be used ends
+    the process with one line naming the variable to set, not a traceback.
     """
-    config = config or Config.from_env(**overrides)
+    if config is not None:
+        return _build(config)
+    from identity.errors import ConfigurationError as IdentityConfigurationError
+
+    from .config import ConfigurationError
+
+    try:
+        return _build(Config.from_env(**overrides))
+    except (ConfigurationError, IdentityConfigurationError) as e:
+        raise SystemExit(f"sportello: configuration refused: {e}") from None
+
+
+def _build(config: Config) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(
         SPORTELLO=config,
@@ -32,6 +46,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     from .db import db
     from .errors import register_error_handlers
     from .i18n import init_i18n
+    from .identifiers import init_identifiers
+    from .levels import init_levels
     from .logs import configure_logging, init_request_ids
     from .security import init_security
     from .sessions import DatabaseSessionInterface
@@ -41,7 +57,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.session_interface = DatabaseSessionInterface(db)
     init_request_ids(app)
     init_i18n(app)
+    init_identifiers(app)
     init_security(app)
+    init_levels(app)
     register_error_handlers(app)
 
     from .context import init_template_context

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .exceptions import Forbidden, Unauthenticated
+from .exceptions import Forbidden, StepUpRequired, Unauthenticated
+from .levels import DEFAULT_LEVELS, required_level
 
 ACCESS_RULES = ("public", "citizen", "clerk", "clinician", "terminal")
+PERSON_RULES = ("citizen", "clerk", "clinician")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class SessionIdentity:
             name=data.get("name", ""),
             family_name=data.get("family_name", ""),
             method=data.get("method", "spid"),
-            level=int(data.get("level", data.get("spid_level", 1))),
+            level=int(data.get("level", 0)),
             roles=tuple(data.get("roles", ())),
         )
 
@@ -74,15 +77,28 @@ def require_identity() -> SessionIdentity:
     return identity
 
 
-def register(app: Flask, blueprint: Blueprint, *, access: str, **options: Any) -> None:
-    """Register a blueprint together with the access rule that guards all its routes."""
+def register(
+    app: Flask, blueprint: Blueprint, *, access: str, area: str | None = None, **options: Any
+) -> None:
+    """Register a blueprint with the access rule that guards all its routes.
+
+    ``area`` names the SPID level policy of its pages (``gateway/levels.py``); by default the
+    area of the access rule (citizen, clerk, clinician), none for public and terminal pages.
+    """
     if access not in ACCESS_RULES:
         raise ValueError(f"unknown access rule {access!r} for blueprint {blueprint.name}")
+    if area is None and access in PERSON_RULES:
+        area = access
+    if area is not None and area not in DEFAULT_LEVELS:
+        raise ValueError(f"unknown level area {area!r} for blueprint {blueprint.name}")
     rules: dict[str, str] | None = app.extensions.get("sportello.access")
     if rules is None:
         rules = app.extensions["sportello.access"] = {}
+        app.extensions["sportello.areas"] = {}
         app.before_request(_guard)
     rules[blueprint.name] = access
+    if area is not None:
+        app.extensions["sportello.areas"][blueprint.name] = area
     app.register_blueprint(blueprint, **options)
 
 
@@ -99,15 +115,26 @@ def _guard() -> Response | None:
     access = access_rule(current_app, request.endpoint)
     if access is None:
         raise Forbidden(detail=f"endpoint {request.endpoint} has no access rule")
-    if access not in ("citizen", "clerk", "clinician"):
+    needed = required_level(current_app, request.endpoint)
+    if access not in PERSON_RULES and not needed:
         return None  # public pages, or terminals that authenticate each request themselves
     identity = current_identity()
-    if identity is None:
-        from .errors import wants_problem_json
+    from .errors import wants_problem_json
 
+    if identity is None:
+        if access not in PERSON_RULES:
+            return None
         if wants_problem_json():
             raise Unauthenticated()
         return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))
-    if access != "citizen" and access not in identity.roles:
+    if access in PERSON_RULES and access != "citizen" and access not in identity.roles:
         raise Forbidden(detail=f"{access} role required")
+    if identity.level < needed:
+        if wants_problem_json() or request.method != "GET":
+            raise StepUpRequired(
+                _("This page needs a login with SPID level %(level)s.", level=needed),
+                required_level=needed,
+                current_level=identity.level,
+            )
+        return redirect(url_for("auth.step_up", next=request.full_path.rstrip("?")))
     return None

@@ -53,8 +53,18 @@ class Config:
     ipa_code: str = "c_x000"
     contact_email: str = "urp@comune.villanova.example"
     contact_phone: str = "+390123456789"
+    cie_municipality: str = "X000"  # fictional cadastral code, like the demo IPA code c_x000
+    cie_province: str = ""
+    cie_ipa_category: str = "L6"
+    cie_vat_number: str = ""
+    cie_idp_metadata: str = ""
     idp_metadata: str = ""
+    idp_metadata_signer: str = ""
+    idp_metadata_unsigned: str = ""
+    idp_metadata_refresh_seconds: int = 6 * 3600
     idp_trust_expired: str = ""
+    spid_levels: str = ""
+    oidc_acr_levels: str = ""
     seal_key_file: str = ""
     seal_retired_keys: str = ""
     creditor_name: str = "Comune di Villanova"
@@ -98,8 +108,18 @@ class Config:
         "ipa_code": "SPORTELLO_IPA_CODE",
         "contact_email": "SPORTELLO_CONTACT_EMAIL",
         "contact_phone": "SPORTELLO_CONTACT_PHONE",
+        "cie_municipality": "SPORTELLO_CIE_MUNICIPALITY",
+        "cie_province": "SPORTELLO_CIE_PROVINCE",
+        "cie_ipa_category": "SPORTELLO_CIE_IPA_CATEGORY",
+        "cie_vat_number": "SPORTELLO_CIE_VAT_NUMBER",
+        "cie_idp_metadata": "SPORTELLO_CIE_IDP_METADATA",
         "idp_metadata": "SPORTELLO_IDP_METADATA",
+        "idp_metadata_signer": "SPORTELLO_IDP_METADATA_SIGNER",
+        "idp_metadata_unsigned": "SPORTELLO_IDP_METADATA_UNSIGNED",
+        "idp_metadata_refresh_seconds": "SPORTELLO_IDP_METADATA_REFRESH_SECONDS",
         "idp_trust_expired": "SPORTELLO_IDP_TRUST_EXPIRED",
+        "spid_levels": "SPORTELLO_SPID_LEVELS",
+        "oidc_acr_levels": "SPORTELLO_OIDC_ACR_LEVELS",
         "seal_key_file": "SPORTELLO_SEAL_KEY_FILE",
         "seal_retired_keys": "SPORTELLO_SEAL_RETIRED_KEYS",
         "creditor_name": "SPORTELLO_CREDITOR_NAME",
@@ -205,9 +225,30 @@ class Config:
             raise ConfigurationError(
                 "SPORTELLO_IDP_TRUST_EXPIRED is for conformance testing only: unset it"
             )
+        self._check_idp_trust()
         if self.connector_password == Config.connector_password:
             raise ConfigurationError(
                 "SPORTELLO_CONNECTOR_PASSWORD is the simulators' demo password: set the real one"
+            )
+
+    def _check_idp_trust(self) -> None:
+        """Production trusts IdP metadata only over https and only signed by the federation."""
+        for location in Config.split(self.idp_metadata):
+            scheme = location.partition(":")[0].lower() if ":" in location else ""
+            if scheme not in ("", "https", "file") or location.startswith("//"):
+                raise ConfigurationError(
+                    f"SPORTELLO_IDP_METADATA lists {location!r}: metadata URLs must be https://"
+                )
+        if self.idp_metadata_unsigned:
+            raise ConfigurationError(
+                "SPORTELLO_IDP_METADATA_UNSIGNED is for local test files only: unset it and "
+                "set SPORTELLO_IDP_METADATA_SIGNER to the federation's signing certificate"
+            )
+        if self.idp_metadata and not self.idp_metadata_signer:
+            raise ConfigurationError(
+                "SPORTELLO_IDP_METADATA_SIGNER is not set: the PEM file(s) of the federation "
+                "certificates that sign the IdP metadata (AgID for SPID, the Ministry of the "
+                "Interior for CIE)"
             )
 
     @staticmethod

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from .access import current_identity
+from .access import SessionIdentity, current_identity
 from .timeline import state_label
 
 
@@ -22,8 +23,18 @@ def init_template_context(app: Flask) -> None:
                 return url_for("core.home")
 
         return {
+            "login_method_label": login_method_label,
             "current_locale": str(get_locale() or "it"),
             "identity": current_identity(),
             "login_url": login_url,
             "state_label": state_label,
         }
+
+
+def login_method_label(identity: SessionIdentity) -> str:
+    """How this session logged in, as the header says it: "accesso con SPID livello 2"."""
+    if identity.method == "cie":
+        return _("logged in with CIE")
+    if identity.method == "oidc":
+        return _("logged in with OpenID Connect, level %(level)s", level=identity.level)
+    return _("logged in with SPID level %(level)s", level=identity.level)

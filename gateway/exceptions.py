@@ -62,3 +62,19 @@ class ServiceUnavailable(SportelloError):
     code = "SERVICE_UNAVAILABLE"
     status = 503
     title = "A service is temporarily unavailable"
+
+
+class StepUpRequired(SportelloError):
+    """The session's SPID level is below what the page needs: log in again at that level."""
+
+    code = "STEP_UP_REQUIRED"
+    status = 403
+    title = "A higher SPID level is required"
+
+    def __init__(self, user_message: str | None = None, *, required_level: int, current_level: int):
+        super().__init__(
+            user_message,
+            detail=f"SpidL{required_level} required, session at SpidL{current_level}",
+            required_level=required_level,
+            current_level=current_level,
+        )

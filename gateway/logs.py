@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
@@ -72,7 +72,7 @@ def init_request_ids(app: Flask) -> None:
     @app.before_request
     def _assign() -> None:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if _VALID_ID.match(incoming) else secrets.token_hex(8)
+        g.request_id = incoming if _VALID_ID.fullmatch(incoming) else secrets.token_hex(8)
         g.request_started = time.perf_counter()
 
     @app.after_request

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from werkzeug.datastructures import CallbackDict
 
 from .db import Database
@@ -26,6 +26,37 @@ TOUCH_EVERY = timedelta(seconds=60)
 
 def _hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def sso_key(idp_entity_id: str, name_id: str) -> str:
+    """What an IdP's LogoutRequest (IdP + NameID) finds a session by."""
+    return hashlib.sha256(f"{idp_entity_id}\n{name_id}".encode()).hexdigest()
+
+
+def _sso_key_of(data: dict[str, Any]) -> str | None:
+    identity = data.get("identity") or {}
+    if identity.get("method") in ("spid", "cie") and identity.get("name_id"):
+        return sso_key(str(identity.get("idp_entity_id", "")), str(identity["name_id"]))
+    return None
+
+
+def session_id_hash(session: SessionMixin) -> str | None:
+    """The stored id of this browser's current session (None when it has none yet)."""
+    sid = getattr(session, "sid", None)
+    return _hash(sid) if sid else None
+
+
+def end_sessions(session: Any, *, id_hashes: Any = (), key: str | None = None) -> int:
+    """Delete web sessions by id hash or by SSO key (in the caller's transaction)."""
+    conditions = []
+    if id_hashes:
+        conditions.append(WebSession.id_hash.in_(list(id_hashes)))
+    if key:
+        conditions.append(WebSession.sso_key == key)
+    if not conditions:
+        return 0
+    result = session.execute(delete(WebSession).where(or_(*conditions)))
+    return int(result.rowcount or 0)
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
@@ -109,6 +140,7 @@ class DatabaseSessionInterface(SessionInterface):
                 s.add(row)
             row.data = dict(session)
             row.subject_cf = (session.get("identity") or {}).get("fiscal_code")
+            row.sso_key = _sso_key_of(row.data)
             row.last_seen_at = now
             s.commit()
         response.set_cookie(

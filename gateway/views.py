@@ -42,10 +42,12 @@ def register_all(app: Flask) -> None:
     register(app, counter_web, access="terminal", url_prefix="/sportello-convenzionato")
     register(app, forms_web, access="citizen")
     register(app, school, access="citizen", url_prefix="/area-personale/scuola")
-    register(app, delegations, access="citizen", url_prefix="/area-personale/deleghe")
+    register(
+        app, delegations, access="citizen", area="delegations", url_prefix="/area-personale/deleghe"
+    )
     register(app, desk, access="clerk", url_prefix="/sportello-assistito")
     register(app, counter_drafts, access="terminal", url_prefix="/counter/api/v1")
-    register(app, health, access="citizen", url_prefix="/area-personale/salute")
+    register(app, health, access="citizen", area="health", url_prefix="/area-personale/salute")
     register(app, clinical, access="clinician", url_prefix="/clinico")
     register(app, notify_inbox, access="citizen", url_prefix="/area-personale")
     register(app, notify_unsubscribe, access="public")

@@ -1,13 +1,15 @@
 """Logging in and out: the operations behind the auth views.
 
 A login request is stored on the server and found again by its RelayState, because the IdP's
-POST to the ACS is cross-site and may arrive without the session cookie. When the cookie does
-arrive, the request must be the one that session started (no login CSRF). Each request is
-answered once; replayed assertions are refused by the shared replay cache.
+POST to the ACS is cross-site and arrives without the session cookie. It is answered only in
+the browser that started it (its binder cookie, ``binding.py``), only once, and only for the
+person that browser was already logged in as, if any (a step-up never switches people).
+Replayed assertions are refused by the shared replay cache.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,9 +19,21 @@ from sqlalchemy.orm import Session
 from identity import AuthenticationError, Identity, LoginRequest, ServiceProvider
 
 from ..audit import append_audit
+from ..levels import effective_level
 from ..models import SamlRequest, utcnow
+from ..sessions import end_sessions
+from .binding import binder_hash, matches
 
 REQUEST_VALIDITY = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class BrowserState:
+    """What the starting browser shows: its binder, and the session it is logged in with."""
+
+    binder: str
+    subject: str | None = None
+    session_hash: str | None = None
 
 
 def start_spid_login(
@@ -30,8 +44,9 @@ def start_spid_login(
     level: int,
     next_url: str,
     lang: str | None,
+    browser: BrowserState,
 ) -> LoginRequest:
-    """Build the AuthnRequest and remember it; the caller commits and redirects."""
+    """Build the AuthnRequest and remember it; the caller commits, sets the binder, redirects."""
     login = sp.login(idp_entity_id, level=level, binding="redirect")
     session.add(
         SamlRequest(
@@ -43,6 +58,9 @@ def start_spid_login(
             next_url=next_url,
             lang=lang,
             expires_at=utcnow() + REQUEST_VALIDITY,
+            browser_hash=binder_hash(browser.binder),
+            session_subject=browser.subject,
+            session_hash=browser.session_hash,
         )
     )
     return login
@@ -54,12 +72,15 @@ def complete_spid_login(
     *,
     saml_response: str,
     relay_state: str,
-    browser_request_id: str | None,
+    binder: str | None,
+    current_subject: str | None,
     client: str,
 ) -> tuple[Identity, SamlRequest]:
     """Validate the IdP's answer to one of our pending requests and audit the outcome.
 
-    Raises AuthenticationError (after auditing the refusal) for anything but a good answer.
+    ``binder`` is the binder cookie this browser sent; ``current_subject`` the fiscal code of
+    the session that came with the answer, if any. Raises AuthenticationError (after auditing
+    the refusal) for anything but a good answer from the browser that asked.
     """
     pending = (
         session.scalar(select(SamlRequest).where(SamlRequest.relay_state == relay_state))
@@ -73,9 +94,10 @@ def complete_spid_login(
             raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)
         if pending.expires_at < utcnow():
             raise AuthenticationError("REQUEST_EXPIRED", pending.request_id)
-        if browser_request_id is not None and browser_request_id != pending.request_id:
+        if not matches(binder, pending.browser_hash):
             raise AuthenticationError(
-                "SESSION_MISMATCH", "the browser's session started another login"
+                "BROWSER_MISMATCH",
+                "no binder cookie" if binder is None else "another browser started this login",
             )
         identity = sp.process_response(
             saml_response,
@@ -91,6 +113,13 @@ def complete_spid_login(
         )
         if claimed.rowcount != 1:
             raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)
+        for subject in (pending.session_subject, current_subject):
+            if subject is not None and subject != identity.fiscal_code:
+                raise AuthenticationError(
+                    "SESSION_SWITCH", "the browser is logged in as another person"
+                )
+        if pending.session_hash:
+            end_sessions(session, id_hashes=[pending.session_hash])
     except AuthenticationError as e:
         session.rollback()
         record_refusal(session, e, pending.idp_entity_id if pending else None, client)
@@ -103,7 +132,7 @@ def complete_spid_login(
 def session_identity(identity: Identity) -> dict[str, Any]:
     """What the web session keeps of a login (roles are looked up per request, not here)."""
     data = identity.to_dict()
-    data["level"] = identity.spid_level
+    data["level"] = effective_level(identity.method, identity.spid_level)
     return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,11 +22,21 @@ from identity import (
     SPSettings,
 )
 from identity.saml.metadata import build_sp_metadata
-from identity.testdata import sp_cert_pem, sp_key_pem
+from identity.saml.metadata_trust import sign_metadata
+from identity.testdata import (
+    federation_cert_pem,
+    federation_key_pem,
+    is_test_certificate,
+    sp_cert_pem,
+    sp_key_pem,
+)
 
-from ..config import Config
+from ..config import Config, ConfigurationError
 from ..db import db
 from .replay import DatabaseReplayCache
+
+log = logging.getLogger(__name__)
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*")
 
 TEST_IDP_PATH = "/test-idp"
 TEST_OP_PATH = "/test-op"
@@ -61,7 +73,15 @@ def sp_settings(config: Config) -> SPSettings:
             name="Comune di Villanova", display_name="Comune di Villanova", url=base + "/"
         ),
         contact=ContactPerson(
-            ipa_code=config.ipa_code, email=config.contact_email, phone=config.contact_phone
+            ipa_code=config.ipa_code,
+            email=config.contact_email,
+            phone=config.contact_phone,
+            # What the CIE metadata also register of the body; its fiscal code is the creditor's.
+            municipality=config.cie_municipality or None,
+            province=config.cie_province or None,
+            fiscal_code=config.creditor_fiscal_code or None,
+            vat_number=config.cie_vat_number or None,
+            ipa_category=config.cie_ipa_category or None,
         ),
     )
 
@@ -78,11 +98,7 @@ def init_identity(app: Flask) -> None:
     """Attach the service provider (and the test IdP when enabled) to the app."""
     config: Config = app.config["SPORTELLO"]
     settings = sp_settings(config)
-    trusted_expired = set(Config.split(config.idp_trust_expired))
-    sources = [
-        IdPSource(location=loc, accept_expired_certificate=loc in trusted_expired)
-        for loc in Config.split(config.idp_metadata)
-    ]
+    sources = idp_sources(config)
     if config.test_idp_enabled:
         from identity.testidp import TestIdP, TestIdPApp, TestIdPSettings
 
@@ -91,19 +107,106 @@ def init_identity(app: Flask) -> None:
             TestIdPSettings(entity_id=base, base_url=base),
             service_providers=[build_sp_metadata(settings)],
         )
-        sources.append(IdPSource(metadata=test_idp.metadata(), display_name="Sportello Test IdP"))
+        # Loaded as a federation entry is: signed (by the TEST federation key), then verified.
+        sources.append(
+            IdPSource(
+                metadata=sign_metadata(
+                    test_idp.metadata(), federation_key_pem(), federation_cert_pem()
+                ),
+                signer_certificates=(federation_cert_pem(),),
+                display_name="Sportello Test IdP",
+            )
+        )
         app.extensions["sportello.test_idp"] = test_idp
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
             app.wsgi_app, {TEST_IDP_PATH: TestIdPApp(test_idp)}
         )
     init_oidc(app, config)
-    registry = IdPRegistry(sources)
+    registry = IdPRegistry(sources, cache_seconds=config.idp_metadata_refresh_seconds)
+    if config.profile == "production":
+        refuse_test_idps(registry)
     sp = ServiceProvider(settings, registry, replay_cache(app, config))
     app.extensions["sportello.saml_sp"] = sp
     app.extensions["sportello.identity_providers"] = [
         ProviderChoice(idp.entity_id, idp.display_name or idp.entity_id, idp.method)
         for idp in registry.all()
     ]
+
+
+def idp_sources(config: Config) -> list[IdPSource]:
+    """The configured SPID and CIE metadata, each signed by the federation or explicitly not."""
+    trusted_expired = set(Config.split(config.idp_trust_expired))
+    unsigned = set(Config.split(config.idp_metadata_unsigned))
+    signers = federation_signers(config)
+    sources = []
+    for variable, method, value in (
+        ("SPORTELLO_IDP_METADATA", "spid", config.idp_metadata),
+        ("SPORTELLO_CIE_IDP_METADATA", "cie", config.cie_idp_metadata),
+    ):
+        for location in Config.split(value):
+            if location in unsigned:
+                log.warning("IdP metadata %s is trusted WITHOUT a signature (test only)", location)
+            elif not signers:
+                raise ConfigurationError(
+                    f"{variable} lists {location} but SPORTELLO_IDP_METADATA_SIGNER is not set: "
+                    "the federation certificate that signs it (a local test file may be listed "
+                    "in SPORTELLO_IDP_METADATA_UNSIGNED instead, outside production)"
+                )
+            sources.append(
+                IdPSource(
+                    location=location,
+                    method=method,  # type: ignore[arg-type]
+                    accept_expired_certificate=location in trusted_expired,
+                    signer_certificates=() if location in unsigned else signers,
+                    allow_unsigned=location in unsigned,
+                )
+            )
+    return sources
+
+
+def federation_signers(config: Config) -> tuple[str, ...]:
+    """The PEM certificates in the files of SPORTELLO_IDP_METADATA_SIGNER."""
+    pems: list[str] = []
+    for path in Config.split(config.idp_metadata_signer):
+        try:
+            text = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigurationError(
+                f"SPORTELLO_IDP_METADATA_SIGNER: cannot read {path}: {e}"
+            ) from e
+        found = _PEM.findall(text)
+        if not found:
+            raise ConfigurationError(f"SPORTELLO_IDP_METADATA_SIGNER: no certificate in {path}")
+        for pem in found:
+            if config.profile == "production" and is_test_certificate(pem):
+                raise ConfigurationError(
+                    f"SPORTELLO_IDP_METADATA_SIGNER: {path} is a public TEST certificate"
+                )
+        pems.extend(found)
+    return tuple(pems)
+
+
+def refuse_test_idps(registry: IdPRegistry) -> None:
+    """Production never trusts an IdP whose signing key is one of the repository's."""
+    for idp in registry.all():
+        if any(is_test_certificate(pem) for pem in idp.signing_certificates):
+            raise ConfigurationError(
+                f"SPORTELLO_IDP_METADATA: the IdP {idp.entity_id} signs with a public TEST "
+                "certificate from this repository: anyone could log in as anyone. Remove it"
+            )
+
+
+def oidc_acr_levels(config: Config) -> dict[str, int]:
+    """``SPORTELLO_OIDC_ACR_LEVELS``: the provider's acr values and the SPID level of each."""
+    levels: dict[str, int] = {}
+    for part in Config.split(config.oidc_acr_levels):
+        acr, sep, level = part.rpartition("=")
+        if not sep or not acr or level not in ("1", "2", "3"):
+            raise ConfigurationError(
+                f"SPORTELLO_OIDC_ACR_LEVELS: {part!r} is not <acr value>=<level 1, 2 or 3>"
+            )
+        levels[acr] = int(level)
+    return levels
 
 
 def service_provider(app: Flask) -> ServiceProvider:
@@ -133,6 +236,7 @@ def init_oidc(app: Flask, config: Config) -> None:
         client_secret=secret,
         redirect_uri=callback,
         fiscal_code_claim=config.oidc_fiscal_code_claim,
+        **({"acr_levels": oidc_acr_levels(config)} if config.oidc_acr_levels else {}),
     )
     app.extensions["sportello.oidc_rp"] = RelyingParty(settings)
     app.extensions["sportello.oidc_label"] = config.oidc_label

@@ -1,4 +1,9 @@
-"""Log in and out with SPID/CIE (SAML 2.0): IdP picker, AuthnRequest, ACS, single logout."""
+"""Log in and out with SPID/CIE (SAML 2.0) and OpenID Connect: chooser, requests, ACS, logout.
+
+The SPID level a login asks for is the policy level of the page it leads to
+(``gateway/levels.py``), never a parameter of the request; every login is bound to the
+browser that started it (``binding.py``); every ``next`` goes through ``safe_target``.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +18,27 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from identity import AuthenticationError, Identity
 
 from ..access import current_identity
+from ..config import Config
 from ..db import db
+from ..levels import required_level_for_path
 from ..ratelimit import rate_limited
+from ..redirects import safe_target
 from ..security import csrf
+from ..sessions import session_id_hash
+from . import binding
+from .logout import end_local_session, single_logout_endpoint
 from .operations import (
+    BrowserState,
     complete_spid_login,
     record_login,
-    record_logout,
     record_refusal,
     session_identity,
     start_spid_login,
@@ -40,24 +51,58 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 DEFAULT_NEXT = "/area-personale/"
 
 
-def safe_next(value: str | None, default: str = DEFAULT_NEXT) -> str:
-    """Only a path on this site; never an absolute or protocol-relative address."""
-    target = value or default
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
+def _config() -> Config:
+    return current_app.config["SPORTELLO"]  # type: ignore[no-any-return]
+
+
+def _next() -> str:
+    return safe_target(request.args.get("next"), DEFAULT_NEXT)
+
+
+def login_level(next_url: str) -> int:
+    """The level to ask for: the policy level of the page, never less than the session's."""
+    identity = current_identity()
+    current = identity.level if identity else 0
+    return min(3, max(1, required_level_for_path(current_app, next_url), current))
+
+
+def _browser() -> BrowserState:
+    identity = current_identity()
+    return BrowserState(
+        binder=binding.new_or_current(request, _config()),
+        subject=identity.fiscal_code if identity else None,
+        session_hash=session_id_hash(session) if identity else None,
+    )
 
 
 @bp.get("/accedi")
 def login_page() -> str:
     providers = current_app.extensions.get("sportello.identity_providers", [])
+    next_url = _next()
     return render_template(
         "auth/login.html",
         spid_providers=[p for p in providers if p.method == "spid"],
         cie_providers=[p for p in providers if p.method == "cie"],
         oidc_label=current_app.extensions.get("sportello.oidc_label"),
-        next=safe_next(request.args.get("next")),
+        next=next_url,
+        level=login_level(next_url),
         expired=bool(session.get("expired")),
+    )
+
+
+@bp.get("/accedi/livello")
+def step_up() -> str:
+    """The page needs a higher level than this session's: explain, and offer to log in again."""
+    providers = current_app.extensions.get("sportello.identity_providers", [])
+    next_url = _next()
+    identity = current_identity()
+    return render_template(
+        "auth/step_up.html",
+        providers=providers,
+        oidc_label=current_app.extensions.get("sportello.oidc_label"),
+        next=next_url,
+        level=login_level(next_url),
+        current_level=identity.level if identity else 0,
     )
 
 
@@ -67,17 +112,24 @@ def oidc_login() -> BaseResponse:
     rp = current_app.extensions.get("sportello.oidc_rp")
     if rp is None:
         return refusal(AuthenticationError("INVALID", "no OIDC provider configured"))
+    next_url = _next()
+    level = login_level(next_url)
+    browser = _browser()
     try:
-        auth = rp.begin()
+        auth = rp.begin(min_level=level)
     except AuthenticationError as e:
         return refusal(e)
     session["oidc"] = {
         "state": auth.state,
         "nonce": auth.nonce,
         "code_verifier": auth.code_verifier,
-        "next": safe_next(request.args.get("next")),
+        "next": next_url,
+        "level": level,
+        "browser": binding.binder_hash(browser.binder),
     }
-    return redirect(auth.url)
+    response = redirect(auth.url)
+    binding.set_cookie(response, browser.binder, _config())
+    return response
 
 
 @bp.get("/accedi/oidc/callback")
@@ -86,15 +138,24 @@ def oidc_callback() -> BaseResponse:
     rp = current_app.extensions.get("sportello.oidc_rp")
     pending = session.pop("oidc", None)
     client = request.remote_addr or "-"
+    current = current_identity()
     try:
         if rp is None or not pending:
             raise AuthenticationError("OIDC_STATE_MISMATCH", "no OIDC login pending here")
+        if not binding.matches(binding.binder_of(request, _config()), pending.get("browser")):
+            raise AuthenticationError("BROWSER_MISMATCH", "OIDC callback in another browser")
         identity = rp.complete(
             request.args,
             state=pending["state"],
             nonce=pending["nonce"],
             code_verifier=pending["code_verifier"],
         )
+        if identity.spid_level < int(pending.get("level", 1)):
+            raise AuthenticationError(
+                "LEVEL_TOO_LOW", f"SpidL{identity.spid_level}, asked SpidL{pending['level']}"
+            )
+        if current is not None and current.fiscal_code != identity.fiscal_code:
+            raise AuthenticationError("SESSION_SWITCH", "logged in as another person")
     except AuthenticationError as e:
         record_refusal(db.session, e, rp.settings.issuer if rp else None, client)
         db.session.commit()
@@ -102,7 +163,7 @@ def oidc_callback() -> BaseResponse:
     record_login(db.session, identity, client)
     db.session.commit()
     begin_session(identity, lang=session.get("lang"))
-    return redirect(safe_next(pending.get("next")))
+    return _logged_in(safe_target(pending.get("next"), DEFAULT_NEXT))
 
 
 @bp.get("/saml/metadata")
@@ -111,50 +172,62 @@ def metadata() -> Response:
     return Response(body, mimetype="application/samlmetadata+xml")
 
 
+@bp.get("/saml/metadata/cie")
+def cie_metadata() -> Response:
+    """The same service provider described by the CIE federation's metadata profile."""
+    body = service_provider(current_app).metadata(profile="cie")
+    return Response(body, mimetype="application/samlmetadata+xml")
+
+
 @bp.get("/accedi/spid")
 @rate_limited("login")
 def spid_login() -> BaseResponse:
-    idp = request.args.get("idp", "")
-    try:
-        level = int(request.args.get("level", "2"))
-    except ValueError:
-        level = 0
-    if level not in (1, 2, 3):
-        return refusal(AuthenticationError("INVALID", f"bad level {request.args.get('level')!r}"))
+    next_url = _next()
+    browser = _browser()
     try:
         login = start_spid_login(
             db.session,
             service_provider(current_app),
-            idp_entity_id=idp,
-            level=level,
-            next_url=safe_next(request.args.get("next")),
+            idp_entity_id=request.args.get("idp", ""),
+            level=login_level(next_url),
+            next_url=next_url,
             lang=str(get_locale()),
+            browser=browser,
         )
     except AuthenticationError as e:
         return refusal(e)
     db.session.commit()
-    session["saml_request_id"] = login.request_id
-    return redirect(login.url)
+    response = redirect(login.url)
+    binding.set_cookie(response, browser.binder, _config())
+    return response
 
 
 @bp.post("/saml/acs")
 @csrf.exempt
 @rate_limited("acs")
 def acs() -> BaseResponse:
+    current = current_identity()
     try:
         identity, pending = complete_spid_login(
             db.session,
             service_provider(current_app),
             saml_response=request.form.get("SAMLResponse", ""),
             relay_state=request.form.get("RelayState", ""),
-            browser_request_id=session.get("saml_request_id"),
+            binder=binding.binder_of(request, _config()),
+            current_subject=current.fiscal_code if current else None,
             client=request.remote_addr or "-",
         )
     except AuthenticationError as e:
         return refusal(e)
     db.session.commit()
     begin_session(identity, lang=pending.lang)
-    return redirect(safe_next(pending.next_url))
+    return _logged_in(safe_target(pending.next_url, DEFAULT_NEXT))
+
+
+def _logged_in(target: str) -> BaseResponse:
+    response = redirect(target)
+    binding.clear_cookie(response, _config())
+    return response
 
 
 def begin_session(identity: Identity, *, lang: str | None) -> None:
@@ -166,14 +239,31 @@ def begin_session(identity: Identity, *, lang: str | None) -> None:
         session["lang"] = lang
 
 
+GATEWAY_REASONS = ("BROWSER_MISMATCH", "SESSION_SWITCH", "UNKNOWN_REQUEST", "REQUEST_EXPIRED")
+
+
 def refusal(error: AuthenticationError) -> BaseResponse:
     """A clear page for a refused login: plain words for the person, the reason in the log."""
     log.warning("login refused: %s (%s)", error.reason, error.detail)
     lang = str(get_locale() or "it")
     status = 400 if error.reason in {"INVALID", "UNKNOWN_IDP"} else 403
+    messages = {
+        "BROWSER_MISMATCH": _(
+            "This login was not started in this browser, or it took too long. For your "
+            "safety we did not complete it: please start the login again from this page."
+        ),
+        "SESSION_SWITCH": _(
+            "You are already logged in as another person in this browser. Log out first, "
+            "then log in with the other identity."
+        ),
+        "UNKNOWN_REQUEST": _(
+            "We found no login under way for this answer. Please start the login again."
+        ),
+        "REQUEST_EXPIRED": _("The login took too long. Please start it again."),
+    }
     html = render_template(
         "auth/refused.html",
-        message=error.user_message(lang),
+        message=messages.get(error.reason) or error.user_message(lang),
         cancelled=error.user_cancelled,
         reason=error.reason,
     )
@@ -182,43 +272,10 @@ def refusal(error: AuthenticationError) -> BaseResponse:
 
 @bp.post("/esci")
 def logout() -> BaseResponse:
-    identity = current_identity()
-    data = session.get("identity") or {}
-    session.destroy()  # type: ignore[attr-defined]
-    if identity is None:
-        return redirect(url_for("core.home"))
-    record_logout(db.session, identity.fiscal_code, "user")
-    db.session.commit()
-    if data.get("method") in ("spid", "cie") and data.get("idp_entity_id"):
-        try:
-            full = Identity.from_dict({k: v for k, v in data.items() if k != "level"})
-            slo = service_provider(current_app).logout_request(full)
-        except (AuthenticationError, TypeError, ValueError) as e:
-            log.info("single logout not started: %s", e)
-        else:
-            session["slo_request_id"] = slo.request_id
-            session["slo_idp"] = full.idp_entity_id
-            return redirect(slo.url)
-    return redirect(url_for("auth.logged_out"))
+    return end_local_session(current_identity(), reason="user")
 
 
-@bp.route("/saml/slo", methods=["GET", "POST"])
-@csrf.exempt
-def slo() -> BaseResponse:
-    request_id, idp = session.get("slo_request_id"), session.get("slo_idp")
-    if request_id and idp:
-        try:
-            service_provider(current_app).process_logout_response(
-                request_id=request_id,
-                idp_entity_id=idp,
-                binding="redirect" if request.method == "GET" else "post",
-                query_string=request.query_string.decode(),
-                saml_response_b64=request.form.get("SAMLResponse", ""),
-            )
-        except AuthenticationError as e:
-            log.info("logout response not accepted: %s (%s)", e.reason, e.detail)
-    session.destroy()  # type: ignore[attr-defined]
-    return redirect(url_for("auth.logged_out"))
+bp.add_url_rule("/saml/slo", "slo", csrf.exempt(single_logout_endpoint), methods=["GET", "POST"])
 
 
 @bp.get("/uscita")

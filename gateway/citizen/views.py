@@ -19,7 +19,7 @@ def home() -> str:
     return render_template("citizen/home.html", identity=identity, transactions=transactions)
 
 
-@bp.get("/pratiche/<reference>")
+@bp.get("/pratiche/<reference:reference>")
 def timeline(reference: str) -> str:
     identity = require_identity()
     tx = operations.get_by_reference(db.session, reference, subject_cf=identity.fiscal_code)

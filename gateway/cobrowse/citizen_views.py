@@ -23,6 +23,7 @@ from forms.resume import format_code, spell_code
 from ..access import require_identity
 from ..db import db
 from ..forms_web.pages import lang
+from ..identifiers import valid_reference
 from ..models import SharedSession, Transaction
 from ..transactions.states import FINAL_STATES
 from . import operations as ops
@@ -33,6 +34,11 @@ from .stream import event_stream, parse_last_event_id
 
 bp = Blueprint("cobrowse_citizen", __name__, template_folder="templates")
 CODES = "cobrowse_codes"  # codes shown to the citizen while they wait (server-side session)
+
+
+def _posted_reference() -> str:
+    """The reference chosen in the form if it is one ("" otherwise: no request has it)."""
+    return valid_reference(request.form.get("reference")) or ""
 
 
 def _mine(session_id: int) -> SharedSession:
@@ -68,7 +74,7 @@ def start() -> Response:
         db.session,
         citizen_cf=identity.fiscal_code,
         citizen_name=identity.full_name,
-        reference=request.form.get("reference", ""),
+        reference=_posted_reference(),
         secret=current_app.config["SPORTELLO"].secret_key,
         settings=live_settings(),
     )
@@ -79,7 +85,7 @@ def start() -> Response:
     return redirect(url_for("cobrowse_citizen.live", session_id=opened.shared.id), code=303)
 
 
-@bp.post("/inviti/<int:invitation_id>/accetta")
+@bp.post("/inviti/<id:invitation_id>/accetta")
 def accept_invitation(invitation_id: int) -> Response:
     identity = require_identity()
     shared = ops.accept_invitation(
@@ -87,7 +93,7 @@ def accept_invitation(invitation_id: int) -> Response:
         invitation_id,
         citizen_cf=identity.fiscal_code,
         citizen_name=identity.full_name,
-        reference=request.form.get("reference", ""),
+        reference=_posted_reference(),
     )
     db.session.commit()
     return redirect(url_for("cobrowse_citizen.live", session_id=shared.id), code=303)
@@ -109,19 +115,19 @@ def _refreshed(session_id: int) -> SharedSession:
     return shared
 
 
-@bp.get("/<int:session_id>/")
+@bp.get("/<id:session_id>/")
 def live(session_id: int) -> str:
     shared = _refreshed(session_id)
     return render_template("cobrowse/citizen_live.html", **_panel_context(shared))
 
 
-@bp.get("/<int:session_id>/pannello")
+@bp.get("/<id:session_id>/pannello")
 def panel(session_id: int) -> str:
     shared = _refreshed(session_id)
     return render_template("cobrowse/_citizen_panel.html", **_panel_context(shared))
 
 
-@bp.get("/<int:session_id>/eventi")
+@bp.get("/<id:session_id>/eventi")
 def events(session_id: int) -> Response:
     shared = _mine(session_id)
     if shared.state == ops.ENDED:
@@ -133,7 +139,7 @@ def events(session_id: int) -> Response:
     return stream_response(body)
 
 
-@bp.post("/<int:session_id>/proposte/<int:proposal_id>/<any(accetta, rifiuta):choice>")
+@bp.post("/<id:session_id>/proposte/<id:proposal_id>/<any(accetta, rifiuta):choice>")
 def answer(session_id: int, proposal_id: int, choice: str) -> Response:
     shared = _mine(session_id)
     view = live_view(db.session, shared)
@@ -151,7 +157,7 @@ def answer(session_id: int, proposal_id: int, choice: str) -> Response:
     return done(url_for("cobrowse_citizen.live", session_id=shared.id))
 
 
-@bp.post("/<int:session_id>/invia")
+@bp.post("/<id:session_id>/invia")
 def submit(session_id: int) -> Response:
     shared = _mine(session_id)
     view = live_view(db.session, shared)
@@ -169,7 +175,7 @@ def submit(session_id: int) -> Response:
     return redirect(url_for("forms_web.status", reference=tx.reference), code=303)
 
 
-@bp.post("/<int:session_id>/termina")
+@bp.post("/<id:session_id>/termina")
 def end(session_id: int) -> Response:
     shared = _mine(session_id)
     ops.end(db.session, shared, by=f"citizen:{shared.citizen_cf}", reason="citizen")

@@ -14,11 +14,12 @@ from ..access import SessionIdentity, require_identity
 from ..audit import append_audit
 from ..db import db
 from ..desk.operations import active_delegations
-from ..exceptions import NotFound
+from ..exceptions import InvalidInput, NotFound
 from ..forms_web import operations as drafts
 from ..forms_web.errors import FormNotValid
 from ..forms_web.pages import lang, pdf_response
 from ..forms_web.rendering import form_view, posted_answers
+from ..identifiers import typed_fiscal_code, typed_session_code, valid_id
 from ..models import Document, RoleAssignment, SharedSession
 from ..ratelimit import check_limit
 from . import operations as ops
@@ -63,10 +64,15 @@ def home() -> Any:
 def join() -> Any:
     identity = require_identity()
     check_limit("session_code", f"clerk:{identity.fiscal_code}")
+    code = typed_session_code(request.form.get("code", ""))
     try:
+        if code is None:
+            raise SessionCodeMistyped(
+                _("The code seems mistyped: check every character and try again.")
+            )
         shared = ops.join_with_code(
             db.session,
-            request.form.get("code", ""),
+            code,
             clerk_cf=identity.fiscal_code,
             clerk_name=clerk_name(identity),
             secret=current_app.config["SPORTELLO"].secret_key,
@@ -81,11 +87,14 @@ def join() -> Any:
 @bp.post("/invita")
 def invite() -> Response:
     identity = require_identity()
+    citizen_cf = typed_fiscal_code(request.form.get("citizen_cf", ""))
+    if citizen_cf is None:
+        raise InvalidInput(_("Enter a valid fiscal code."))
     ops.invite(
         db.session,
         clerk_cf=identity.fiscal_code,
         clerk_name=clerk_name(identity),
-        citizen_cf=request.form.get("citizen_cf", ""),
+        citizen_cf=citizen_cf,
         settings=live_settings(),
     )
     db.session.commit()
@@ -117,7 +126,7 @@ def _page(shared: SharedSession, form: Any = None, status: int = 200) -> Any:
     ), status
 
 
-@bp.get("/<int:session_id>/")
+@bp.get("/<id:session_id>/")
 def live(session_id: int) -> Any:
     shared = _mine(session_id)
     if ops.end_if_idle(db.session, shared, live_settings()):
@@ -125,13 +134,13 @@ def live(session_id: int) -> Any:
     return _page(shared)
 
 
-@bp.get("/<int:session_id>/pannello")
+@bp.get("/<id:session_id>/pannello")
 def panel(session_id: int) -> str:
     shared = _mine(session_id)
     return render_template("cobrowse/_clerk_panel.html", view=live_view(db.session, shared))
 
 
-@bp.get("/<int:session_id>/eventi")
+@bp.get("/<id:session_id>/eventi")
 def events(session_id: int) -> Response:
     shared = _mine(session_id)
     if shared.state == ops.ENDED:
@@ -156,7 +165,7 @@ def events(session_id: int) -> Response:
     return stream_response(event_stream(app, shared.id, may_see, last))
 
 
-@bp.post("/<int:session_id>/proponi")
+@bp.post("/<id:session_id>/proponi")
 def propose(session_id: int) -> Any:
     shared = _mine(session_id)
     view = live_view(db.session, shared)
@@ -178,7 +187,7 @@ def propose(session_id: int) -> Any:
     return done(url_for("cobrowse_clerk.live", session_id=shared.id))
 
 
-@bp.post("/<int:session_id>/avviso")
+@bp.post("/<id:session_id>/avviso")
 def propose_notice(session_id: int) -> Response:
     shared = _mine(session_id)
     proposals.propose_notice(db.session, shared, settings=live_settings())
@@ -186,17 +195,17 @@ def propose_notice(session_id: int) -> Response:
     return done(url_for("cobrowse_clerk.live", session_id=shared.id))
 
 
-@bp.post("/<int:session_id>/invia")
+@bp.post("/<id:session_id>/invia")
 def submit_for_citizen(session_id: int) -> Response:
     shared = _mine(session_id)
     view = live_view(db.session, shared)
     if view.definition is None:
         raise NotFound(_("This request has no form to fill in."))
-    delegation = request.form.get("delegation", "")
+    delegation_id = valid_id(request.form.get("delegation"))
     proposals.submit_for_citizen(
         db.session,
         shared,
-        int(delegation) if delegation.isdigit() else 0,
+        delegation_id or 0,  # 0: no such delegation, refused as not found
         definition=view.definition,
         choices=choices_for(view.definition, shared.citizen_cf),
         settings=live_settings(),
@@ -206,7 +215,7 @@ def submit_for_citizen(session_id: int) -> Response:
     return redirect(url_for("cobrowse_clerk.live", session_id=shared.id), code=303)
 
 
-@bp.post("/<int:session_id>/termina")
+@bp.post("/<id:session_id>/termina")
 def end(session_id: int) -> Response:
     shared = _mine(session_id)
     ops.end(db.session, shared, by=f"clerk:{shared.clerk_cf}", reason="clerk")
@@ -214,7 +223,7 @@ def end(session_id: int) -> Response:
     return done(url_for("cobrowse_clerk.home"))
 
 
-@bp.get("/<int:session_id>/documenti/<int:document_id>")
+@bp.get("/<id:session_id>/documenti/<id:document_id>")
 def document(session_id: int, document_id: int) -> Response:
     """A document of the shared request only (audited); any other is not found."""
     shared = _mine(session_id)

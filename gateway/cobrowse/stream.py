@@ -13,6 +13,7 @@ those checks: 200 open streams must not take 200 pooled connections.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -103,9 +104,13 @@ def event_stream(app: Flask, session_id: int, may_see: Viewer, last_event_id: in
 
 
 def parse_last_event_id(header: str | None, query: str | None) -> int:
-    """The browser sends ``Last-Event-ID`` on reconnection; a page may pass ``?after=``."""
+    """The browser sends ``Last-Event-ID`` on reconnection; a page may pass ``?after=``.
+
+    Only ASCII digits within a 64-bit id count (``str.isdigit`` would accept "²", which
+    ``int`` then refuses); anything else means from the start.
+    """
     for value in (header, query):
-        if value and value.strip().isdigit():
+        if value and re.fullmatch(r"[0-9]{1,18}", value.strip()):
             return int(value.strip())
     return 0
 

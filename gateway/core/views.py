@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from ..access import current_identity
 from ..db import db
 from ..migrate import migration_status
+from ..redirects import safe_target
 
 bp = Blueprint("core", __name__, template_folder="templates")
 
@@ -18,15 +19,12 @@ def home() -> str:
     return render_template("core/home.html", identity=current_identity())
 
 
-@bp.get("/lingua/<code>")
+@bp.get("/lingua/<locale:code>")
 def switch_language(code: str) -> Response:
     """Remember the chosen language and go back where the user was (same site only)."""
     if code in current_app.config["SPORTELLO"].locales:
         session["lang"] = code
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_target(request.args.get("next")))
 
 
 @bp.get("/healthz")

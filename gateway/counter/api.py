@@ -166,7 +166,7 @@ def activate() -> Response:
     return _idempotent(terminal, operation)
 
 
-@bp.post("/payments/<token>/close")
+@bp.post("/payments/<payment_token:token>/close")
 def close(token: str) -> Response:
     terminal = _terminal()
     body = _body()
@@ -196,13 +196,13 @@ def close(token: str) -> Response:
     return _idempotent(terminal, operation)
 
 
-@bp.get("/payments/<token>")
+@bp.get("/payments/<payment_token:token>")
 def status(token: str) -> Response:
     terminal = _terminal()
     return jsonify(payment_json(payment_by_token(db.session, token, terminal)))
 
 
-@bp.get("/payments/<token>/receipt")
+@bp.get("/payments/<payment_token:token>/receipt")
 def receipt(token: str) -> Response:
     terminal = _terminal()
     payment = payment_by_token(db.session, token, terminal)

@@ -73,7 +73,13 @@ AUTH_ERRORS = {
     },
     "503": _error("DATABASE_UNAVAILABLE"),
 }
-TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "The `payment_token` of the activation; any other form is a 404.",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{32}$"},
+}
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",

@@ -45,6 +45,7 @@ SCHEME = "SPORTELLO-HMAC-SHA256"
 MAX_SKEW = 300
 HEADERS = ("X-Terminal-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits: isdigit() also accepts "²"
 
 
 def string_to_sign(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
@@ -90,7 +91,7 @@ def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
     if not all(values):
         raise UnauthorizedTerminal(detail="missing signature headers")
     terminal = active_terminal(session, terminal_id)
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
+    if not _TIMESTAMP.fullmatch(timestamp) or abs(time.time() - int(timestamp)) > MAX_SKEW:
         raise UnauthorizedTerminal(detail="stale or malformed timestamp")
     if not _NONCE.fullmatch(nonce):
         raise UnauthorizedTerminal(detail="malformed nonce")

@@ -8,6 +8,7 @@ scan (camera or typed code) -> see what is being paid -> confirm -> print the re
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import (
@@ -26,6 +27,7 @@ from werkzeug.wrappers import Response
 from ..audit import append_audit
 from ..db import db
 from ..exceptions import SportelloError
+from ..identifiers import valid_notice_code
 from ..models import Terminal
 from ..payments.errors import DisabledTerminal, PaymentError, UnauthorizedTerminal
 from ..payments.messages import refusal_message
@@ -41,6 +43,7 @@ bp = Blueprint("counter_web", __name__, template_folder="templates")
 
 SESSION_KEY = "counter_terminal"
 METHODS = ("cash", "card")
+AMOUNT_CENTS = re.compile(r"[0-9]{1,10}")  # as in the pagoPA QR payload
 
 
 def _terminal() -> Terminal | None:
@@ -132,12 +135,13 @@ def pay() -> str | Response:
     terminal = _terminal()
     if terminal is None:
         return _login_redirect()
-    code = request.form.get("notice_code") or ""
+    posted = request.form.get("notice_code") or ""
+    code = valid_notice_code(posted)
     method = request.form.get("method") or "cash"
     amount = request.form.get("amount_cents") or ""
-    if method not in METHODS or not amount.isdigit():
+    if code is None or method not in METHODS or not AMOUNT_CENTS.fullmatch(amount):
         return render_template(
-            "counter/scan.html", terminal=terminal, error=_("Invalid request."), code=code
+            "counter/scan.html", terminal=terminal, error=_("Invalid request."), code=posted
         )
     key = check_key(request.form.get("idempotency_key"))
     fp = fingerprint("POST", request.path, f"{code}|{amount}|{method}".encode())
@@ -173,7 +177,7 @@ def pay() -> str | Response:
     return redirect(url_for("counter_web.done", token=answer.body["token"]))
 
 
-@bp.get("/pagamenti/<token>")
+@bp.get("/pagamenti/<payment_token:token>")
 def done(token: str) -> str | Response:
     terminal = _terminal()
     if terminal is None:
@@ -182,7 +186,7 @@ def done(token: str) -> str | Response:
     return render_template("counter/done.html", terminal=terminal, payment=payment)
 
 
-@bp.get("/pagamenti/<token>/ricevuta.pdf")
+@bp.get("/pagamenti/<payment_token:token>/ricevuta.pdf")
 def receipt(token: str) -> Response:
     terminal = _terminal()
     if terminal is None:

@@ -24,7 +24,7 @@ def given() -> str:
     )
 
 
-@bp.post("/<int:delegation_id>/revoca")
+@bp.post("/<id:delegation_id>/revoca")
 def revoke(delegation_id: int) -> Response:
     identity = require_identity()
     ops.revoke_delegation(

@@ -24,7 +24,7 @@ from ..forms_web.errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFo
 from ..forms_web.filler import filler_event, tag_delegation_events
 from ..forms_web.pages import base_url, code_display, lang, pdf_response
 from ..forms_web.rendering import form_view, posted_answers
-from ..forms_web.views import definition_of
+from ..forms_web.views import definition_of, shown_code, typed_code
 from ..models import Delegation, Document, Draft, RoleAssignment, Transaction
 from ..timeline import describe, state_label
 from ..transactions.operations import get_by_reference
@@ -88,7 +88,7 @@ def home() -> Any:
     ), (422 if errors else 200)
 
 
-@bp.get("/<int:delegation_id>/")
+@bp.get("/<id:delegation_id>/")
 def citizen(delegation_id: int) -> Any:
     return _citizen_page(_delegation(delegation_id))
 
@@ -117,7 +117,7 @@ def _citizen_page(
     return page, status, headers
 
 
-@bp.post("/<int:delegation_id>/chiudi")
+@bp.post("/<id:delegation_id>/chiudi")
 def close(delegation_id: int) -> Response:
     identity = require_identity()
     delegation = _delegation(delegation_id)
@@ -183,7 +183,7 @@ def _post(d: Delegation, definition: Any, draft: Draft | None, action_url: str) 
     )
 
 
-@bp.route("/<int:delegation_id>/servizi/<service>", methods=["GET", "POST"])
+@bp.route("/<id:delegation_id>/servizi/<service:service>", methods=["GET", "POST"])
 def new(delegation_id: int, service: str) -> Any:
     d = _delegation(delegation_id)
     definition = definition_of(service)
@@ -205,7 +205,7 @@ def _draft_of(tx: Transaction) -> Draft | None:
     return db.session.scalar(select(Draft).where(Draft.transaction_id == tx.id))
 
 
-@bp.route("/<int:delegation_id>/pratiche/<reference>", methods=["GET", "POST"])
+@bp.route("/<id:delegation_id>/pratiche/<reference:reference>", methods=["GET", "POST"])
 def transaction(delegation_id: int, reference: str) -> Any:
     d = _delegation(delegation_id)
     tx = _transaction(d, reference)
@@ -238,16 +238,14 @@ def transaction(delegation_id: int, reference: str) -> Any:
     )
 
 
-@bp.post("/<int:delegation_id>/pratiche/<reference>/foglio")
+@bp.post("/<id:delegation_id>/pratiche/<reference:reference>/foglio")
 def print_sheet(delegation_id: int, reference: str) -> Response:
     d = _delegation(delegation_id)
     tx = _transaction(d, reference)
     draft = _draft_of(tx)
     if draft is None:
         raise NotFound(_("This request has no form to show."), detail=f"no draft for {reference}")
-    code = drafts.sheet_code(
-        db.session, draft, filler=ops.desk_filler(d), shown_code=request.form.get("code")
-    )
+    code = drafts.sheet_code(db.session, draft, filler=ops.desk_filler(d), shown_code=shown_code())
     db.session.commit()
     pdf = drafts.render_draft_sheet(
         definition_of(tx.service), draft, code, lang=lang(), base_url=base_url(),
@@ -256,7 +254,7 @@ def print_sheet(delegation_id: int, reference: str) -> Response:
     return pdf_response(pdf, f"bozza-{tx.reference}.pdf")
 
 
-@bp.get("/<int:delegation_id>/pratiche/<reference>/documenti/<int:document_id>")
+@bp.get("/<id:delegation_id>/pratiche/<reference:reference>/documenti/<id:document_id>")
 def document(delegation_id: int, reference: str, document_id: int) -> Response:
     """A document of the citizen's request, printed at the desk (on the timeline, audited)."""
     d = _delegation(delegation_id)
@@ -270,11 +268,11 @@ def document(delegation_id: int, reference: str, document_id: int) -> Response:
     return pdf_response(doc.content, doc.filename)
 
 
-@bp.post("/<int:delegation_id>/riprendi")
+@bp.post("/<id:delegation_id>/riprendi")
 def resume(delegation_id: int) -> Any:
     d = _delegation(delegation_id)
-    code = request.form.get("code", "")
     try:
+        code = typed_code(request.form.get("code", ""))
         draft = drafts.resume_by_code(
             db.session, code, filler=ops.desk_filler(d), client=f"clerk:{d.clerk_cf}"
         )

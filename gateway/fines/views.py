@@ -68,7 +68,7 @@ def _notice_for(report_number: str) -> str | None:
     return notice.code
 
 
-@bp.post("/<report_number>/avviso")
+@bp.post("/<report_number:report_number>/avviso")
 def pay_at_counter(report_number: str) -> Response:
     """ "Pay at a partner counter": the notice for today's amount, then its page with the PDF."""
     code = _notice_for(report_number)
@@ -77,7 +77,7 @@ def pay_at_counter(report_number: str) -> Response:
     return redirect(url_for("payments.notice", code=code))
 
 
-@bp.post("/<report_number>/paga-online")
+@bp.post("/<report_number:report_number>/paga-online")
 def pay_online(report_number: str) -> Response:
     code = _notice_for(report_number)
     if code is None:

@@ -14,6 +14,7 @@ from forms import UnknownService, summary
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import NotFound
+from ..identifiers import typed_resume_code, valid_resume_code
 from ..models import Document, Draft
 from ..timeline import state_label
 from ..transactions.operations import Actor, get_by_reference
@@ -39,6 +40,22 @@ def definition_of(service: str) -> Any:
         return form_registry().get(service)
     except UnknownService as e:
         raise NotFound(_("This service does not exist."), detail=str(e)) from e
+
+
+def typed_code(raw: str) -> str:
+    """The resume code a person typed, compact; ResumeCodeMistyped (a typo, not a guess)."""
+    code = typed_resume_code(raw)
+    if code is None:
+        raise ResumeCodeMistyped(
+            _("The code seems mistyped: check every character and try again."),
+            detail="typed resume code refused",
+        )
+    return code
+
+
+def shown_code() -> str | None:
+    """The code the saved page sends back with "print", if it is a resume code at all."""
+    return valid_resume_code(request.form.get("code"))
 
 
 def _buttons() -> list[tuple[str, str, str]]:
@@ -97,7 +114,7 @@ def _post(definition: Any, draft: Draft | None, action_url: str) -> Any:
     )
 
 
-@bp.route("/servizi/<service>/nuova", methods=["GET", "POST"])
+@bp.route("/servizi/<service:service>/nuova", methods=["GET", "POST"])
 def new(service: str) -> Any:
     identity = require_identity()
     definition = definition_of(service)
@@ -109,7 +126,7 @@ def new(service: str) -> Any:
     return _form_page(definition, form_view(definition, prefill, choices, lang()), action)
 
 
-@bp.route("/area-personale/pratiche/<reference>/modulo", methods=["GET", "POST"])
+@bp.route("/area-personale/pratiche/<reference:reference>/modulo", methods=["GET", "POST"])
 def edit(reference: str) -> Any:
     identity = require_identity()
     draft = operations.draft_for_subject(db.session, reference, identity.fiscal_code)
@@ -124,14 +141,14 @@ def edit(reference: str) -> Any:
     return _form_page(definition, form, action, draft=draft)
 
 
-@bp.post("/area-personale/pratiche/<reference>/foglio")
+@bp.post("/area-personale/pratiche/<reference:reference>/foglio")
 def print_sheet(reference: str) -> Response:
     """The printed draft: the code just shown if the page sends it back, else a new one."""
     identity = require_identity()
     draft = operations.draft_for_subject(db.session, reference, identity.fiscal_code)
     definition = definition_of(draft.service)
     code = operations.sheet_code(
-        db.session, draft, filler=citizen_filler(identity), shown_code=request.form.get("code")
+        db.session, draft, filler=citizen_filler(identity), shown_code=shown_code()
     )
     db.session.commit()
     pdf = operations.render_draft_sheet(
@@ -144,25 +161,26 @@ def print_sheet(reference: str) -> Response:
 def resume() -> Any:
     if request.method == "GET":
         return render_template("forms_web/resume.html", code="")
-    return _resume(request.form.get("code", ""))
+    return _resume(request.form.get("code", ""), typed=True)
 
 
-@bp.get("/riprendi/<code>")
+@bp.get("/riprendi/<resume_code:code>")
 def resume_link(code: str) -> Any:
     """The address in a draft sheet's QR code."""
-    return _resume(code)
+    return _resume(code, typed=False)
 
 
-def _resume(code: str) -> Any:
+def _resume(text: str, *, typed: bool) -> Any:
     identity = require_identity()
     try:
+        code = typed_code(text) if typed else text
         draft = operations.resume_by_code(
             db.session, code, filler=citizen_filler(identity), client=client_key()
         )
     except (ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses) as e:
         db.session.commit()  # a failed guess counts even though the request fails
         headers = {"Retry-After": str(e.retry_after)} if isinstance(e, TooManyGuesses) else {}
-        page = render_template("forms_web/resume.html", code=code, error=e.user_message)
+        page = render_template("forms_web/resume.html", code=text, error=e.user_message)
         return page, e.status, headers
     db.session.commit()
     reference = draft.transaction.reference
@@ -171,7 +189,7 @@ def _resume(code: str) -> Any:
     return redirect(url_for("forms_web.edit", reference=reference))
 
 
-@bp.route("/area-personale/pratiche/<reference>/conferma", methods=["GET", "POST"])
+@bp.route("/area-personale/pratiche/<reference:reference>/conferma", methods=["GET", "POST"])
 def confirm(reference: str) -> Any:
     """A request a clerk prepared: the citizen reads it and confirms it (or changes it)."""
     identity = require_identity()
@@ -217,7 +235,7 @@ def confirm(reference: str) -> Any:
     ), (422 if error else 200)
 
 
-@bp.get("/area-personale/richieste/<reference>")
+@bp.get("/area-personale/richieste/<reference:reference>")
 def status(reference: str) -> Any:
     """Where a request stands: its answers, what to pay, the documents issued."""
     identity = require_identity()
@@ -243,7 +261,7 @@ def status(reference: str) -> Any:
     )
 
 
-@bp.get("/area-personale/richieste/<reference>/documenti/<int:document_id>")
+@bp.get("/area-personale/richieste/<reference:reference>/documenti/<id:document_id>")
 def document(reference: str, document_id: int) -> Response:
     identity = require_identity()
     tx = get_by_reference(db.session, reference, subject_cf=identity.fiscal_code)

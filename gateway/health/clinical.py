@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..access import require_identity
 from ..db import db
 from ..exceptions import InvalidInput
+from ..identifiers import typed_fiscal_code
+from ..levels import requires_area
 from ..models import utcnow
 from . import operations as ops
 from . import records
@@ -57,18 +59,17 @@ def search() -> Any:
     raw = request.args.get("codice_fiscale")
     if raw is None:
         return render_template("health/clinical_search.html", value="", error=None)
-    try:
-        patient_cf = records.parse_fiscal_code(raw)
-    except InvalidInput as e:
-        page = render_template("health/clinical_search.html", value=raw, error=e.user_message)
+    patient_cf = typed_fiscal_code(raw)
+    if patient_cf is None:
+        error = records.fiscal_code_problem(raw)
+        page = render_template("health/clinical_search.html", value=raw, error=error)
         return page, 422
     return redirect(url_for(".patient", patient_cf=patient_cf))
 
 
-@bp.get("/pazienti/<patient_cf>")
+@bp.get("/pazienti/<fiscal_code:patient_cf>")
 def patient(patient_cf: str) -> Any:
     clinician = _clinician()
-    patient_cf = records.parse_fiscal_code(patient_cf)
     basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
     if basis is None:
         return _no_access(patient_cf)
@@ -91,10 +92,9 @@ def patient(patient_cf: str) -> Any:
     )
 
 
-@bp.get("/pazienti/<patient_cf>/documenti/<document_id>")
+@bp.get("/pazienti/<fiscal_code:patient_cf>/documenti/<health_document:document_id>")
 def document(patient_cf: str, document_id: str) -> Any:
     clinician = _clinician()
-    patient_cf = records.parse_fiscal_code(patient_cf)
     basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
     if basis is None:
         return _no_access(patient_cf)
@@ -108,10 +108,10 @@ def document(patient_cf: str, document_id: str) -> Any:
     )
 
 
-@bp.post("/pazienti/<patient_cf>/emergenza")
+@bp.post("/pazienti/<fiscal_code:patient_cf>/emergenza")
+@requires_area("breakglass")
 def break_glass(patient_cf: str) -> Any:
     clinician = _clinician()
-    patient_cf = records.parse_fiscal_code(patient_cf)
     raw = request.form.get("reason", "")
     try:
         reason = records.clean_reason(raw)

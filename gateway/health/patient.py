@@ -51,7 +51,7 @@ def overview() -> str:
     )
 
 
-@bp.get("/documenti/<document_id>")
+@bp.get("/documenti/<health_document:document_id>")
 def download(document_id: str) -> Response:
     identity = require_identity()
     return records.download(records.fetch_document(identity.fiscal_code, document_id))
@@ -77,7 +77,7 @@ def consent() -> BaseResponse:
     return redirect(url_for(".overview"))
 
 
-@bp.post("/documenti/<document_id>/oscuramento")
+@bp.post("/documenti/<health_document:document_id>/oscuramento")
 def obscure(document_id: str) -> BaseResponse:
     identity = require_identity()
     cf = identity.fiscal_code

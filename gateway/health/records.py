@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 from flask import Response, send_file
@@ -15,12 +14,11 @@ from forms import InvalidValue, field_error
 from forms.validators import clean_text, normalize_codice_fiscale
 
 from ..exceptions import InvalidInput
+from ..identifiers import valid_health_document_id
 from ..legacy import legacy, try_legacy
 from .errors import document_not_found
 from .operations import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 
-# Identifiers the regional system issues ("DOC-BNC-0009"); anything else cannot exist there.
-DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # What a browser may be handed as a download, with the extension of its file name.
 DOWNLOAD_TYPES = {"text/plain": "txt", "application/pdf": "pdf"}
 
@@ -29,12 +27,13 @@ def field_message(error: InvalidValue) -> str:
     return field_error(error.code, error.params).message(str(get_locale() or "it"))
 
 
-def parse_fiscal_code(value: str) -> str:
-    """The canonical codice fiscale, or InvalidInput (422) saying what is wrong with it."""
+def fiscal_code_problem(value: str) -> str:
+    """What is wrong with a codice fiscale that `typed_fiscal_code` refused, in plain words."""
     try:
-        return normalize_codice_fiscale(value or "")
+        normalize_codice_fiscale(value or "")
     except InvalidValue as e:
-        raise InvalidInput(field_message(e), detail=f"fiscal code {e.code}") from e
+        return field_message(e)
+    return field_message(InvalidValue("cf.format"))
 
 
 def clean_reason(value: str) -> str:
@@ -69,7 +68,7 @@ def patient_summary(patient_cf: str) -> tuple[PatientSummary | None, str | None]
 
 def own_document(patient_cf: str, document_id: str) -> HealthDocumentRef:
     """The patient's document reference; anyone else's or a missing one is the same 404."""
-    if DOCUMENT_ID.match(document_id):
+    if valid_health_document_id(document_id) is not None:
         for ref in legacy().health.list_documents(patient_cf):
             if ref.document_id == document_id:
                 return ref
@@ -81,7 +80,7 @@ def fetch_document(patient_cf: str, document_id: str) -> HealthDocument:
 
     An outage propagates as the connector's Unavailable: the error page says so in plain words.
     """
-    if not DOCUMENT_ID.match(document_id):
+    if valid_health_document_id(document_id) is None:
         raise document_not_found(detail="malformed document id")
     try:
         return legacy().health.get_document(patient_cf, document_id)
@@ -99,7 +98,7 @@ def download(document: HealthDocument) -> Response:
         BytesIO(document.content.encode("utf-8")),
         mimetype=mime,  # werkzeug adds "; charset=utf-8" to text types
         as_attachment=True,
-        # The id matched DOCUMENT_ID: letters, digits, dot, dash and underscore only.
+        # Document ids of the record's contract: capital letters, digits, dot and dash only.
         download_name=f"{document.ref.document_id}.{extension}",
         max_age=0,
     )

@@ -20,6 +20,7 @@ from forms.validators import normalize_phone
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import SportelloError
+from ..identifiers import typed_session_code, valid_reference
 from ..models import HelpRequest, Office, utcnow
 from ..ratelimit import check_limit
 from ..transactions.operations import Actor, list_for_subject
@@ -185,7 +186,7 @@ def book() -> Any:
             starts_at=starts_at,
             citizen=_citizen_actor(identity),
             topic=topic,
-            related_reference=request.form.get("related") or None,
+            related_reference=valid_reference(request.form.get("related")),
             language=_lang(),
         )
     except SportelloError as e:
@@ -196,14 +197,14 @@ def book() -> Any:
     return redirect(url_for("help_citizen.detail", code=booked.code))
 
 
-@citizen.get("/<code>")
+@citizen.get("/<session_code:code>")
 def detail(code: str) -> str:
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
     return render_template("help/detail.html", req=found, code=ops.display_code(found.code))
 
 
-@citizen.get("/<code>/prenotazione.pdf")
+@citizen.get("/<session_code:code>/prenotazione.pdf")
 def pdf(code: str) -> Response:
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
@@ -217,7 +218,7 @@ def pdf(code: str) -> Response:
     )
 
 
-@citizen.get("/<code>/appuntamento.ics")
+@citizen.get("/<session_code:code>/appuntamento.ics")
 def ics(code: str) -> Response:
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
@@ -231,7 +232,7 @@ def ics(code: str) -> Response:
     )
 
 
-@citizen.route("/<code>/sposta", methods=["GET", "POST"])
+@citizen.route("/<session_code:code>/sposta", methods=["GET", "POST"])
 def move(code: str) -> Any:
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
@@ -265,7 +266,7 @@ def move(code: str) -> Any:
     return html, status
 
 
-@citizen.post("/<code>/annulla")
+@citizen.post("/<session_code:code>/annulla")
 def cancel(code: str) -> BaseResponse:
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
@@ -294,7 +295,7 @@ def callback() -> Any:
                 topic=topic,
                 citizen=_citizen_actor(identity),
                 window=(window.starts_at, window.ends_at) if window else None,
-                related_reference=request.form.get("related") or None,
+                related_reference=valid_reference(request.form.get("related")),
                 language=_lang(),
             )
             db.session.commit()
@@ -333,14 +334,17 @@ def _minutes(now: datetime, due: datetime) -> int:
 def lookup() -> Any:
     require_identity()
     text = request.args.get("code", "")
+    code = typed_session_code(text)
     try:
-        found = ops.find_by_code(db.session, text)
+        if code is None:
+            raise HelpRequestNotFound(detail="mistyped booking code")
+        found = ops.find_by_code(db.session, code)
     except HelpRequestNotFound:
         return render_template("help/lookup.html", code=text, not_found=True), 404
     return redirect(url_for("help_queue.item", request_id=found.id))
 
 
-@clerks.get("/<int:request_id>")
+@clerks.get("/<id:request_id>")
 def item(request_id: int) -> str:
     identity = require_identity()
     found = db.session.get(HelpRequest, request_id)
@@ -355,7 +359,7 @@ def item(request_id: int) -> str:
     )
 
 
-@clerks.post("/<int:request_id>/prendi")
+@clerks.post("/<id:request_id>/prendi")
 def take(request_id: int) -> BaseResponse:
     identity = require_identity()
     found = ops.take(db.session, request_id, _clerk_actor(identity))
@@ -363,7 +367,7 @@ def take(request_id: int) -> BaseResponse:
     return redirect(url_for("help_queue.item", request_id=found.id))
 
 
-@clerks.post("/<int:request_id>/chiudi")
+@clerks.post("/<id:request_id>/chiudi")
 def close(request_id: int) -> BaseResponse:
     identity = require_identity()
     outcome = request.form.get("outcome", "")

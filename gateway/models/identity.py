@@ -28,6 +28,12 @@ class SamlRequest(Base):
     lang: Mapped[str | None] = mapped_column(String(8))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # sha256 of the binder cookie of the browser that started the login (gateway/auth/binding)
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
+    # who that browser's session was logged in as, and that session's id hash: the answer must
+    # be the same person (a step-up), and replaces that session
+    session_subject: Mapped[str | None] = mapped_column(String(16))
+    session_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class SamlAssertionSeen(Base):

@@ -19,5 +19,7 @@ class WebSession(Base):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     subject_cf: Mapped[str | None] = mapped_column(String(16), index=True)
+    # sha256 of "IdP entity id + NameID" of a SAML login: an IdP's LogoutRequest finds it
+    sso_key: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

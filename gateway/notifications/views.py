@@ -21,11 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from forms.errors import InvalidValue
-from forms.validators import normalize_codice_fiscale
-
 from ..access import current_identity, require_identity
 from ..db import db
+from ..identifiers import typed_fiscal_code
 from ..models import Document
 from .inbox import delivery_problems, get_message, list_messages, mark_read, show
 from .kinds import CATEGORIES, MUTABLE_CATEGORIES
@@ -73,7 +71,7 @@ def messages() -> str:
     return render_template("notifications/inbox.html", messages=shown)
 
 
-@inbox.get("/messaggi/<int:message_id>")
+@inbox.get("/messaggi/<id:message_id>")
 def message(message_id: int) -> str:
     identity = require_identity()
     found = get_message(db.session, identity.fiscal_code, message_id)
@@ -82,7 +80,7 @@ def message(message_id: int) -> str:
     return render_template("notifications/message.html", shown=show(found, _lang()))
 
 
-@inbox.get("/messaggi/<int:message_id>/apri")
+@inbox.get("/messaggi/<id:message_id>/apri")
 def open_link(message_id: int) -> Response:
     """Where e-mail links point: marks the message read, then goes where it leads."""
     identity = require_identity()
@@ -93,7 +91,7 @@ def open_link(message_id: int) -> Response:
     return redirect(target)
 
 
-@inbox.get("/messaggi/<int:message_id>/allegati/<int:document_id>")
+@inbox.get("/messaggi/<id:message_id>/allegati/<id:document_id>")
 def attachment(message_id: int, document_id: int) -> Response:
     identity = require_identity()
     found = get_message(db.session, identity.fiscal_code, message_id)
@@ -145,7 +143,7 @@ def preferences() -> str | Response:
     )
 
 
-@unsubscribe_bp.route("/messaggi/disiscrizione/<token>", methods=["GET", "POST"])
+@unsubscribe_bp.route("/messaggi/disiscrizione/<unsubscribe_token:token>", methods=["GET", "POST"])
 def unsubscribe_link(token: str) -> str | tuple[str, int]:
     """One click from the e-mail, one confirmation here; no login, the token says who."""
     found = read_unsubscribe_token(db.session, token)
@@ -172,11 +170,11 @@ def problems() -> str:
     raw = request.args.get("cf", "").strip()
     found, error, cf = None, None, ""
     if raw:
-        try:
-            cf = normalize_codice_fiscale(raw)
-        except InvalidValue:
+        checked = typed_fiscal_code(raw)
+        if checked is None:
             error = _("This is not a valid fiscal code.")
         else:
+            cf = checked
             found = delivery_problems(
                 db.session, cf, clerk_cf=identity.fiscal_code, clerk_name=identity.full_name
             )

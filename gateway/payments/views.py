@@ -41,7 +41,7 @@ def own_notice(identity: SessionIdentity, code: str) -> Notice:
     return notice
 
 
-@bp.get("/avvisi/<code>")
+@bp.get("/avvisi/<notice_code:code>")
 def notice(code: str) -> str:
     identity = require_identity()
     item = own_notice(identity, code)
@@ -53,7 +53,7 @@ def notice(code: str) -> str:
     )
 
 
-@bp.get("/avvisi/<code>/avviso.pdf")
+@bp.get("/avvisi/<notice_code:code>/avviso.pdf")
 def notice_pdf(code: str) -> Response:
     """The notice PDF; the first download is the "printed" step of the timeline."""
     identity = require_identity()
@@ -79,14 +79,14 @@ def notice_pdf(code: str) -> Response:
     return response
 
 
-@bp.get("/avvisi/<code>/paga-online")
+@bp.get("/avvisi/<notice_code:code>/paga-online")
 def checkout(code: str) -> str:
     identity = require_identity()
     item = own_notice(identity, code)
     return render_template("payments/checkout.html", notice=item, status=effective_status(item))
 
 
-@bp.post("/avvisi/<code>/paga-online")
+@bp.post("/avvisi/<notice_code:code>/paga-online")
 def checkout_pay(code: str) -> Response:
     """The simulated checkout: no card is charged; the payment is recorded as online."""
     identity = require_identity()
@@ -114,7 +114,7 @@ def checkout_pay(code: str) -> Response:
     return redirect(url_for("citizen.timeline", reference=item.transaction.reference))
 
 
-@bp.get("/documenti/<int:doc_id>")
+@bp.get("/documenti/<id:doc_id>")
 def document(doc_id: int) -> Response:
     """A PDF the gateway issued to the logged-in citizen (notice, receipt, certificate)."""
     identity = require_identity()

@@ -94,12 +94,18 @@ class RelyingParty:
         return {"keys": [{**key, "use": "sig", "alg": "RS256"}]}
 
     def begin(
-        self, *, login_hint: str | None = None, prompt: str | None = None
+        self,
+        *,
+        login_hint: str | None = None,
+        prompt: str | None = None,
+        min_level: int | None = None,
     ) -> AuthorizationRequest:
         """A fresh authorization request (new `state`, `nonce` and PKCE verifier).
 
-        Fetches the discovery document if not cached: raises `ProviderUnavailable` when the
-        provider cannot be reached.
+        `min_level` asks for the acr values of `settings.acr_levels` that give at least that
+        SPID level (strongest first); the caller checks the level obtained. Fetches the
+        discovery document if not cached: raises `ProviderUnavailable` when the provider
+        cannot be reached.
         """
         metadata = self.provider.metadata()
         state = secrets.token_urlsafe(32)
@@ -115,8 +121,11 @@ class RelyingParty:
             "code_challenge": code_challenge(code_verifier),
             "code_challenge_method": "S256",
         }
-        if self.settings.acr_values:
-            params["acr_values"] = " ".join(self.settings.acr_values)
+        acr_values = self.settings.acr_values
+        if min_level is not None:
+            acr_values = acr_values_for(self.settings, min_level)
+        if acr_values:
+            params["acr_values"] = " ".join(acr_values)
         if login_hint:
             params["login_hint"] = login_hint
         if prompt:
@@ -291,3 +300,17 @@ def _load_signing_key(settings: OIDCSettings) -> RSAKey:
     else:
         key.ensure_kid()
     return key
+
+
+def acr_values_for(settings: OIDCSettings, min_level: int) -> tuple[str, ...]:
+    """The acr values of `settings.acr_levels` worth at least `min_level`, lowest first.
+
+    Lowest first: a provider that honours the first value it supports asks for no more than
+    needed. ConfigurationError when no acr value reaches `min_level`.
+    """
+    values = sorted(
+        (level, acr) for acr, level in settings.acr_levels.items() if level >= min_level
+    )
+    if not values:
+        raise ConfigurationError(f"no acr value of this provider gives SPID level {min_level}")
+    return tuple(acr for _level, acr in values)

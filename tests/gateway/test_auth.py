@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -15,33 +14,7 @@ from sqlalchemy.orm import Session
 from gateway.audit import verify_chain
 from gateway.models import AuditEntry, RoleAssignment
 
-MARIO_CF = "RSSMRA80A01H501U"
-
-
-def builtin_idp(app: Flask) -> Any:
-    return app.extensions["sportello.test_idp"]
-
-
-def start_login(
-    client: FlaskClient, app: Flask, level: int = 2, next_url: str = "/area-personale/"
-):
-    idp = builtin_idp(app)
-    response = client.get(
-        "/accedi/spid",
-        query_string={"idp": idp.settings.entity_id, "level": level, "next": next_url},
-    )
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.startswith(idp.settings.sso_url)
-    return idp.parse_authn_request(binding="redirect", query_string=urlsplit(location).query)
-
-
-def finish_login(
-    client: FlaskClient, app: Flask, request: Any, user: str = MARIO_CF, **defects: Any
-):
-    acs, saml_response, relay_state = builtin_idp(app).build_response(request, user, **defects)
-    assert urlsplit(acs).path == "/saml/acs"
-    return client.post("/saml/acs", data={"SAMLResponse": saml_response, "RelayState": relay_state})
+from .auth_support import MARIO_CF, builtin_idp, csrf_token, finish_login, start_login
 
 
 def test_metadata_is_signed_spid_metadata(client: FlaskClient) -> None:
@@ -61,9 +34,10 @@ def test_metadata_is_signed_spid_metadata(client: FlaskClient) -> None:
 def test_full_login_lands_in_the_personal_area_with_the_name(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
-    request = start_login(client, app)
-    assert request.level == 2
+    client.get("/lingua/it")  # an anonymous session exists before the login
     before = client.get_cookie("sportello_session").value
+    request = start_login(client, app)
+    assert request.level == 1  # the personal area's policy level
     response = finish_login(client, app, request)
     assert response.status_code == 302 and response.headers["Location"] == "/area-personale/"
     assert client.get_cookie("sportello_session").value != before  # rotated at login
@@ -98,7 +72,8 @@ def test_a_response_cannot_be_used_twice(app: Flask, client: FlaskClient) -> Non
 def test_bad_responses_are_refused_with_a_clear_page_and_audited(
     app: Flask, client: FlaskClient, session: Session, defects: dict[str, Any], reason_text: str
 ) -> None:
-    request = start_login(client, app, level=2)
+    request = start_login(client, app, "/area-personale/salute/")
+    assert request.level == 2
     response = finish_login(client, app, request, **defects)
     page = response.get_data(as_text=True)
     assert response.status_code == 403
@@ -131,9 +106,9 @@ def test_unknown_relay_state_and_garbage_are_refused(client: FlaskClient) -> Non
         assert response.status_code == 403
 
 
-def test_bad_login_parameters_are_a_clear_400(client: FlaskClient) -> None:
-    assert client.get("/accedi/spid?idp=https://unknown.example&level=2").status_code == 400
-    assert client.get("/accedi/spid?idp=x&level=9").status_code == 400
+def test_an_unknown_idp_is_a_clear_400(client: FlaskClient) -> None:
+    assert client.get("/accedi/spid?idp=https://unknown.example").status_code == 400
+    assert client.get("/accedi/spid").status_code == 400
 
 
 def test_next_is_kept_and_never_leaves_the_site(app: Flask, client: FlaskClient) -> None:
@@ -156,7 +131,7 @@ def test_roles_are_checked_on_every_request(
         return "desk"
 
     register(app, desk, access="clerk")
-    request = start_login(client, app)
+    request = start_login(client, app, "/probe-desk")
     finish_login(client, app, request, user="SPSNNA75S70L219W")
     assert client.get("/probe-desk").status_code == 403
     role = RoleAssignment(fiscal_code="SPSNNA75S70L219W", role="clerk", office="URP")
@@ -171,9 +146,7 @@ def test_roles_are_checked_on_every_request(
 def test_logout_ends_the_session_and_starts_single_logout(app: Flask, client: FlaskClient) -> None:
     request = start_login(client, app)
     finish_login(client, app, request)
-    page = client.get("/area-personale/").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/esci", data={"csrf_token": token})
+    response = client.post("/esci", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302
     assert response.headers["Location"].startswith(builtin_idp(app).settings.slo_url)
     assert client.get("/area-personale/").status_code == 302
