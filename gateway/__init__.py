@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from flask import Flask
 
 from .config import Config
+
+# The exit status gunicorn reads as "the worker cannot boot": it stops instead of retrying.
+BOOT_ERROR = 3
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
@@ -25,7 +29,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     try:
         return _build(Config.from_env(**overrides))
     except (ConfigurationError, IdentityConfigurationError) as e:
-        raise SystemExit(f"sportello: configuration refused: {e}") from None
+        print(f"sportello: configuration refused: {e}", file=sys.stderr, flush=True)
+        raise SystemExit(BOOT_ERROR) from None
 
 
 def _build(config: Config) -> Flask:

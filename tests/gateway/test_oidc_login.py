@@ -45,9 +45,9 @@ def oidc_app(database_url: str, simulators: Any, provider: Any) -> Iterator[Flas
     db.engine(app).dispose()
 
 
-def authorize(client: FlaskClient, fiscal_code: str) -> str:
+def authorize(client: FlaskClient, fiscal_code: str, next_url: str = "/area-personale/") -> str:
     """Start at the gateway, approve at the provider as ``fiscal_code``; the callback query."""
-    start = client.get("/accedi/oidc?next=/area-personale/")
+    start = client.get("/accedi/oidc", query_string={"next": next_url})
     assert start.status_code == 302
     url = start.headers["Location"]
     answer = requests.get(
@@ -106,3 +106,34 @@ def test_refusals_are_audited(oidc_app: Flask, session: Session) -> None:
             select(AuditEntry).where(AuditEntry.action == "auth.login_refused")
         ).all()
     assert len(refused) == 1 and "OIDC_STATE_MISMATCH" in refused[0].data
+
+
+def test_the_level_asked_of_the_provider_is_the_pages_policy(oidc_app: Flask) -> None:
+    client = oidc_app.test_client()
+    start = client.get("/accedi/oidc", query_string={"next": "/area-personale/salute/"})
+    acr = parse_qs(urlsplit(start.headers["Location"]).query)["acr_values"][0].split()
+    assert acr[0] == "https://www.spid.gov.it/SpidL2"
+    assert "https://www.spid.gov.it/SpidL1" not in acr
+    query = authorize(client, "BNCGLI85C55F205C", "/area-personale/salute/")
+    response = client.get("/accedi/oidc/callback?" + query)
+    assert response.headers["Location"] == "/area-personale/salute/"
+    assert client.get("/area-personale/salute/").status_code == 200
+
+
+def test_a_provider_answering_below_the_level_is_refused(oidc_app: Flask, provider: Any) -> None:
+    provider.op.tampering.acr = "https://www.spid.gov.it/SpidL1"
+    try:
+        client = oidc_app.test_client()
+        query = authorize(client, "BNCGLI85C55F205C", "/area-personale/salute/")
+        assert client.get("/accedi/oidc/callback?" + query).status_code == 403
+        assert client.get("/area-personale/").status_code == 302
+    finally:
+        provider.op.tampering.acr = None
+
+
+def test_the_callback_needs_the_binder_of_the_browser_that_started(oidc_app: Flask) -> None:
+    client = oidc_app.test_client()
+    query = authorize(client, "BNCGLI85C55F205C")
+    client.delete_cookie("sportello_login")
+    assert client.get("/accedi/oidc/callback?" + query).status_code == 403
+    assert client.get("/area-personale/").status_code == 302
