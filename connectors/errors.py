@@ -32,6 +32,27 @@ class NotFound(ConnectorError):
     """The legacy system has no such record. Do not retry."""
 
 
+class InvalidIdentifier(NotFound):
+    """An identifier is not well formed (shape, charset, length, check character), so no record
+    can have it. A NotFound on purpose: callers answer 404, as for a record that does not exist,
+    never "the service is unreachable". Raised by a facade before any network call, or when the
+    service's schema refused an identifier. `identifier` names the parameter ("document_id") when
+    the facade refused it, and then the untrusted value stays out of the message. Do not
+    retry."""
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        legacy_code: str | None = None,
+        *,
+        fault_code: str | None = None,
+        identifier: str | None = None,
+    ) -> None:
+        super().__init__(service, message, legacy_code, fault_code=fault_code)
+        self.identifier = identifier
+
+
 class Invalid(ConnectorError):
     """The request was refused as malformed or not allowed: the caller's data is wrong. Do not
     retry."""

@@ -10,6 +10,15 @@ LUCA = "VRDLCU90L20F839Q"
 CHIARA = "RMNCHR95B68D612V"
 GIUSEPPE = "CNTGPP62M10G273O"
 FRANCESCA = "GLLFNC48T47C351T"
+PAOLO = "FRRPLA70E12A944T"  # orthopaedic specialist, Ospedale Maggiore di Villanova
+# People of the health record added with care relationships and guardianship.
+ROBERTO = "NRERRT66B14L781B"  # GP of Giulia, Mario, Francesca, Ernesto
+CARLA = "BRNCRL69D58L219V"  # GP of Luca
+ELISA = "RCCLSE75A70A662V"  # paediatrician of Sofia and Marco
+ELENA = "MRCLNE80R49D612V"  # laboratory specialist at two labs
+SILVIA = "MRTSLV78H61G224G"  # dermatologist at a private clinic in another town
+ANDREA = "FNTNDR72P05D969H"  # privacy officer of ASL Villanova, not a practitioner
+ERNESTO = "RMNRST38C02D612H"  # adult patient under legal guardianship (Chiara Romano)
 CAST = [
     MARIO,
     SOFIA,
@@ -21,6 +30,13 @@ CAST = [
     CHIARA,
     GIUSEPPE,
     FRANCESCA,
+    ROBERTO,
+    CARLA,
+    ELISA,
+    ELENA,
+    SILVIA,
+    ANDREA,
+    ERNESTO,
 ]
 
 # DM 23/12/1976: value of each letter A..Z in an odd (1st, 3rd, ...) position; digit d counts

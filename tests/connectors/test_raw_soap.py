@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 import requests
 from lxml import etree
+from zeep.exceptions import Fault
 
+from connectors import Invalid, Unavailable
+from connectors.base import map_error
 from connectors.simulators import RunningSimulators
 
 from .cast import GIULIA, MARCO, MARIO, SOFIA
@@ -127,3 +130,87 @@ def test_wsdl_is_served_with_the_actual_address(
 def test_get_without_wsdl_query_is_not_a_soap_call(sims: RunningSimulators) -> None:
     assert requests.get(sims.url("fines"), timeout=5).status_code == 405
     assert requests.get(f"{sims.base_url}/nothing", timeout=5).status_code == 404
+
+
+def health_call(sims: RunningSimulators, operation: str, fields: str) -> tuple[int, etree._Element]:
+    body = f'<h:{operation}Request xmlns:h="{HEALTH}">{fields}</h:{operation}Request>'
+    token = text_token(TEST_USER, TEST_PASSWORD)
+    return post(sims.url("health"), envelope(body, token), f"{HEALTH}#{operation}")
+
+
+def test_health_care_relationships_over_plain_http(sims: RunningSimulators) -> None:
+    status, answer = health_call(
+        sims, "GetCareRelationships", f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+    )
+    assert status == 200
+    gp = answer.find(f"{{{HEALTH}}}generalPractitioner")
+    assert gp is not None and gp.findtext(f"{{{HEALTH}}}role") == "general_practitioner"
+    episodes = answer.findall(f"{{{HEALTH}}}episode")
+    open_ones = [e for e in episodes if e.findtext(f"{{{HEALTH}}}status") == "open"]
+    assert len(open_ones) == 1
+    assert open_ones[0].findtext(f"{{{HEALTH}}}facility/{{{HEALTH}}}code") == "OMV-ORT"
+    assert open_ones[0].find(f"{{{HEALTH}}}endDate") is None
+
+
+def test_health_unknown_practitioner_is_a_not_found_fault(sims: RunningSimulators) -> None:
+    status, answer = health_call(sims, "GetPractitioner", f"<h:fiscalCode>{MARIO}</h:fiscalCode>")
+    assert status == 500
+    assert fault_parts(answer) == ("soap:Client.NotFound", "FSE-404")
+
+
+@pytest.mark.parametrize(
+    ("operation", "fields"),
+    [
+        (
+            "GetDocument",
+            f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+            "<h:documentId>DOC-BNC-0009\n</h:documentId>",
+        ),
+        (
+            "GetDocument",
+            f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+            "<h:documentId>DOC-BNC-0009&#10;</h:documentId>",
+        ),
+        (
+            "GetDocument",
+            f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+            "<h:documentId> DOC-BNC-0009</h:documentId>",
+        ),
+        (
+            "GetDocument",
+            f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+            "<h:documentId>doc-bnc-0009</h:documentId>",
+        ),
+        (
+            "GetDocument",
+            f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+            f"<h:documentId>{'D' * 200}</h:documentId>",
+        ),
+        ("ListDocuments", f"<h:patientFiscalCode>{GIULIA.lower()}</h:patientFiscalCode>"),
+        ("GetCareRelationships", f"<h:patientFiscalCode>{GIULIA}\t</h:patientFiscalCode>"),
+        ("GetGuardians", f"<h:patientFiscalCode>{SOFIA}\r</h:patientFiscalCode>"),
+        ("ListWards", f"<h:guardianFiscalCode>{MARIO}%00</h:guardianFiscalCode>"),
+        ("GetPractitioner", "<h:fiscalCode>frrpla70e12a944t</h:fiscalCode>"),
+    ],
+)
+def test_health_schema_refuses_malformed_identifiers_as_a_client_fault(
+    sims: RunningSimulators, operation: str, fields: str
+) -> None:
+    status, answer = health_call(sims, operation, fields)
+    assert status == 500
+    code, legacy = fault_parts(answer)
+    assert (code, legacy) == ("soap:Client.Invalid", "XSD-001")
+    # A Client fault: the connector's mapping can never make it an outage.
+    error = map_error("health", Fault(answer.findtext("faultstring"), code=code))
+    assert isinstance(error, Invalid) and not isinstance(error, Unavailable)
+
+
+def test_health_nul_character_is_not_even_xml(sims: RunningSimulators) -> None:
+    status, answer = health_call(
+        sims,
+        "GetDocument",
+        f"<h:patientFiscalCode>{GIULIA}</h:patientFiscalCode>"
+        "<h:documentId>DOC-BNC-0009&#0;</h:documentId>",
+    )
+    assert status == 500
+    assert fault_parts(answer) == ("soap:Client.Invalid", "XML-001")
