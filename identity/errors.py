@@ -103,3 +103,17 @@ class UnknownIdentityProvider(AuthenticationError):
     def __init__(self, entity_id: str) -> None:
         super().__init__("UNKNOWN_IDP", f"not a trusted IdP: {entity_id!r}")
         self.entity_id = entity_id
+
+
+class MetadataTrustError(ConfigurationError):
+    """IdP metadata refused: unsigned, badly or weakly signed, not by a trusted federation key,
+    expired (`validUntil`), or reached over an insecure transport.
+
+    `reason` is a stable code (NOT_SIGNED, SIGNATURE_INVALID, WEAK_SIGNATURE_ALGORITHM,
+    EXPIRED, MALFORMED, INSECURE_TRANSPORT); the message names the cause for the operator.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail

@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import html
 import secrets
+import zlib
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote_plus, unquote_plus
@@ -21,6 +22,7 @@ from identity.saml.xmlutil import (
     NS,
     RSA_SHA256,
     SPID_LEVEL_PREFIX,
+    STATUS_SUCCESS,
     q,
     saml_time,
 )
@@ -213,4 +215,63 @@ def decode_post(b64: str, certificates: tuple[str, ...], xpath: str) -> bytes:
         raise ValueError(f"not base64: {e}") from e
     if not any(verify_xml(xml, cert, xpath) for cert in certificates):
         raise ValueError("HTTP-POST signature does not verify")
+    return xml
+
+
+STATUS_RESPONDER = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+STATUS_PARTIAL_LOGOUT = "urn:oasis:names:tc:SAML:2.0:status:PartialLogout"
+
+
+def build_logout_response(
+    sp: SPSettings,
+    *,
+    response_id: str,
+    issue_instant: dt.datetime,
+    destination: str,
+    in_response_to: str,
+    success: bool = True,
+) -> bytes:
+    """Unsigned SPID LogoutResponse to an IdP's LogoutRequest.
+
+    Status Success, or Responder with the second-level PartialLogout when the SP could not end
+    the session.
+    """
+    root = etree.Element(
+        q("samlp", "LogoutResponse"),
+        {
+            "ID": response_id,
+            "Version": "2.0",
+            "IssueInstant": saml_time(issue_instant),
+            "Destination": destination,
+            "InResponseTo": in_response_to,
+        },
+        nsmap={"samlp": NS["samlp"], "saml": NS["saml"]},
+    )
+    _issuer(root, sp)
+    status = etree.SubElement(root, q("samlp", "Status"))
+    code = etree.SubElement(
+        status, q("samlp", "StatusCode"), Value=STATUS_SUCCESS if success else STATUS_RESPONDER
+    )
+    if not success:
+        etree.SubElement(code, q("samlp", "StatusCode"), Value=STATUS_PARTIAL_LOGOUT)
+    return etree.tostring(root)
+
+
+def peek_redirect(query_string: str, parameter: str, max_bytes: int) -> bytes:
+    """The XML of an HTTP-Redirect message, NOT verified: only to find out who sent it.
+
+    Inflates at most `max_bytes`. Raises ValueError when the parameter is missing, is not
+    deflated base64, or inflates to more than that.
+    """
+    raw = _raw_query_params(query_string)
+    if parameter not in raw:
+        raise ValueError(f"no {parameter} in the query")
+    try:
+        deflated = base64.b64decode(unquote_plus(raw[parameter]), validate=True)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        xml = inflater.decompress(deflated, max_bytes + 1)
+    except (binascii.Error, ValueError, zlib.error) as e:
+        raise ValueError(f"cannot inflate {parameter}: {e}") from e
+    if len(xml) > max_bytes:
+        raise ValueError(f"{parameter} inflates to more than {max_bytes} bytes")
     return xml

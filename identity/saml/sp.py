@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import parse_qs
 
 from lxml import etree
 
@@ -15,15 +16,25 @@ from identity.model import Identity
 from identity.replay import ReplayCache
 from identity.saml import responses
 from identity.saml.idp_registry import IdPMetadata, IdPRegistry
+from identity.saml.logout import (
+    IncomingLogoutRequest,
+    LogoutResponseMessage,
+    check_logout_request,
+    parse_post,
+    parse_xml,
+    verify_signed_root,
+)
 from identity.saml.messages import (
     Binding,
     build_authn_request,
     build_logout_request,
+    build_logout_response,
     decode_post,
     decode_redirect,
     encode,
     new_message_id,
     new_relay_state,
+    peek_redirect,
 )
 from identity.saml.metadata import build_sp_metadata
 from identity.saml.responses import PendingRequest
@@ -322,3 +333,125 @@ class ServiceProvider:
         if code is None or code.get("Value") != STATUS_SUCCESS:
             value = None if code is None else code.get("Value")
             raise AuthenticationError("SLO_FAILED", f"LogoutResponse status {value!r}")
+
+    def process_logout_request(
+        self,
+        *,
+        binding: Literal["redirect", "post"],
+        query_string: str = "",
+        saml_request_b64: str = "",
+        relay_state: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> IncomingLogoutRequest:
+        """Verify and read an IdP-initiated LogoutRequest (the citizen logged out at the IdP).
+
+        HTTP-Redirect: pass the raw `query_string` as received (the signature covers its exact
+        encoding). HTTP-POST: pass the `SAMLRequest` and `RelayState` form fields. Accepted
+        only from a trusted IdP, signed with its usable certificates, for our SLO URL, issued
+        within `request_validity_seconds` (plus the clock skew), before its NotOnOrAfter, with
+        a NameID, and never seen before (the replay cache). Raises only `AuthenticationError`
+        (UNKNOWN_IDP, NOT_SIGNED, SIGNATURE_INVALID, WRONG_DESTINATION, WRONG_ISSUE_INSTANT,
+        EXPIRED, MISSING_NAME_ID, REPLAY, ...). End the local sessions of `name_id`, then
+        answer with `logout_response`.
+        """
+        try:
+            return self._process_logout_request(
+                binding, query_string, saml_request_b64, relay_state, now or utcnow()
+            )
+        except AuthenticationError:
+            raise
+        except Exception as e:  # never a bare exception out of an endpoint's logic
+            raise AuthenticationError("INVALID", f"{type(e).__name__}: {e}") from e
+
+    def _process_logout_request(
+        self,
+        binding: str,
+        query_string: str,
+        b64: str,
+        relay_state: str | None,
+        now: dt.datetime,
+    ) -> IncomingLogoutRequest:
+        if binding == "redirect":
+            try:
+                xml = peek_redirect(query_string, "SAMLRequest", MAX_MESSAGE_BYTES)
+            except ValueError as e:
+                raise AuthenticationError("MALFORMED", f"LogoutRequest: {e}") from e
+            unverified = parse_xml(xml)
+        elif binding == "post":
+            unverified = parse_post(b64)
+        else:
+            raise AuthenticationError("WRONG_BINDING", f"binding {binding!r}")
+        # The Issuer only picks the certificates; it is read again from the verified message.
+        issuer = text_of(unverified.find("saml:Issuer", NS))
+        if not issuer:
+            raise AuthenticationError("MISSING_ISSUER", "LogoutRequest has no Issuer")
+        idp = self.idps.get(issuer)
+        certificates = self._certificates(idp, now)
+        if binding == "redirect":
+            if "Signature" not in parse_qs(query_string.lstrip("?")):
+                raise AuthenticationError("NOT_SIGNED", "HTTP-Redirect LogoutRequest unsigned")
+            try:
+                xml, relay_state = decode_redirect(query_string, "SAMLRequest", certificates)
+            except ValueError as e:
+                raise AuthenticationError("SIGNATURE_INVALID", f"LogoutRequest: {e}") from e
+            root = parse_xml(xml)
+        else:
+            root = unverified
+            verify_signed_root(root, certificates)
+        incoming, remember_until = check_logout_request(root, self.settings, idp, now, relay_state)
+        key = f"logout {idp.entity_id} {incoming.request_id}"
+        if self.replay_cache.seen_before(key, remember_until):
+            raise AuthenticationError("REPLAY", f"LogoutRequest {incoming.request_id} already used")
+        return incoming
+
+    def logout_response(
+        self,
+        incoming: IncomingLogoutRequest,
+        *,
+        success: bool = True,
+        binding: Binding = "redirect",
+    ) -> LogoutResponseMessage:
+        """Signed LogoutResponse to a verified IdP LogoutRequest.
+
+        Status Success, or (`success=False`, the local session could not be ended)
+        Responder/PartialLogout. Sent to the IdP's SingleLogoutService `ResponseLocation` for
+        `binding`, or its `Location` when it has none, with the request's RelayState. Raises
+        `UnknownIdentityProvider`, `AuthenticationError("SLO_UNSUPPORTED")` when the IdP has
+        no SLO for `binding`, ValueError for an unknown binding.
+        """
+        if binding not in _BINDINGS:
+            raise ValueError(f"binding must be 'redirect' or 'post', not {binding!r}")
+        idp = self.idps.get(incoming.idp_entity_id)
+        destination = idp.slo_response_url(_BINDINGS[binding])
+        if not destination:
+            raise AuthenticationError("SLO_UNSUPPORTED", f"{idp.entity_id} has no {binding} SLO")
+        response_id, issue_instant = new_message_id(), utcnow()
+        xml = build_logout_response(
+            self.settings,
+            response_id=response_id,
+            issue_instant=issue_instant,
+            destination=destination,
+            in_response_to=incoming.request_id,
+            success=success,
+        )
+        message = encode(
+            xml,
+            parameter="SAMLResponse",
+            binding=binding,
+            url=destination,
+            relay_state=incoming.relay_state,
+            key_pem=self.settings.private_key_pem,
+            cert_pem=self.settings.certificate_pem,
+        )
+        return LogoutResponseMessage(
+            request_id=response_id,
+            in_response_to=incoming.request_id,
+            idp_entity_id=idp.entity_id,
+            binding=binding,
+            url=message.url,
+            form_fields=message.form_fields,
+            form_html=message.form_html,
+            relay_state=incoming.relay_state,
+            issue_instant=issue_instant,
+            success=success,
+        )

@@ -7,6 +7,9 @@ SP pair with::
     python -m identity.keys --out identity/testdata --stem sp-TEST-ONLY --ipa-code c_x000 \
         --entity-id http://localhost:5000/saml/metadata --organization "Comune di Villanova" \
         --locality Villanova --days 7300 --bits 2048
+
+and the federation pair (the signer of the test IdP's metadata) with
+``python -m identity.testdata.federation``.
 """
 
 from __future__ import annotations
@@ -40,11 +43,21 @@ def idp_cert_pem() -> str:
     return _read("identity.testidp", "data/idp-TEST-ONLY-cert.pem")
 
 
+def federation_key_pem() -> str:
+    """The TEST-ONLY key of the test federation operator, which signs IdP metadata (PEM)."""
+    return _read(__name__, "federation-TEST-ONLY-key.pem")
+
+
+def federation_cert_pem() -> str:
+    """The TEST-ONLY certificate of the test federation operator (PEM)."""
+    return _read(__name__, "federation-TEST-ONLY-cert.pem")
+
+
 def is_test_certificate(cert_pem: str) -> bool:
     """True if `cert_pem` is one of the shipped TEST-ONLY certificates (same public key)."""
     try:
         key = x509.load_pem_x509_certificate(cert_pem.encode()).public_key()
     except ValueError:
         return False
-    shipped = (sp_cert_pem(), idp_cert_pem())
+    shipped = (sp_cert_pem(), idp_cert_pem(), federation_cert_pem())
     return any(x509.load_pem_x509_certificate(p.encode()).public_key() == key for p in shipped)

@@ -1,7 +1,9 @@
 """`TestIdPApp`: the TEST IdP as a plain WSGI application (standard library only).
 
-Routes, relative to where it is mounted (`SCRIPT_NAME`): `GET /metadata`, `GET|POST /sso`
-(login page), `POST /sso/continue` (a choice on that page), `GET|POST /slo`,
+Routes, relative to where it is mounted (`SCRIPT_NAME`): `GET /metadata` (signed by the IdP),
+`GET /federation-metadata` (the same, signed by the TEST federation key), `GET|POST /sso`
+(login page), `POST /sso/continue` (a choice on that page), `GET|POST /slo` (SP-initiated
+logout), `GET|POST /slo/response` (an SP's answer to an IdP-initiated logout),
 `GET /static/autosubmit.js`. Mount it e.g. at `/test-idp` with a dispatcher; the entityID and the
 URLs inside SAML messages come from `TestIdPSettings`, links inside pages from `SCRIPT_NAME`.
 """
@@ -15,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from identity.saml.messages import post_form_html
+from identity.testdata import federation_cert_pem, federation_key_pem
 from identity.testidp.idp import AuthnRequestInfo, TestIdP, TestIdPError
 
 StartResponse = Callable[..., Any]
@@ -68,6 +71,9 @@ class TestIdPApp:
                 return self._send(
                     start_response, "200 OK", self.idp.metadata(), "application/samlmetadata+xml"
                 )
+            if path == "/federation-metadata" and method == "GET":
+                signed = self.idp.metadata(signed_by=(federation_key_pem(), federation_cert_pem()))
+                return self._send(start_response, "200 OK", signed, "application/samlmetadata+xml")
             if path == "/static/autosubmit.js" and method == "GET":
                 return self._send(
                     start_response, "200 OK", self._script, "text/javascript; charset=utf-8"
@@ -78,6 +84,8 @@ class TestIdPApp:
                 return self._continue(environ, start_response)
             if path == "/slo" and method in ("GET", "POST"):
                 return self._logout(environ, start_response, method)
+            if path == "/slo/response" and method in ("GET", "POST"):
+                return self._logout_answered(environ, start_response, method)
         except TestIdPError as e:
             body = _page("Richiesta non valida", f"<p>{html.escape(str(e))}</p>")
             return self._send(start_response, "400 Bad Request", body.encode())
@@ -193,3 +201,24 @@ class TestIdPApp:
         script = environ.get("SCRIPT_NAME", "") + "/static/autosubmit.js"
         page = post_form_html(message.url, message.form_fields, script)
         return self._send(start_response, "200 OK", page.encode())
+
+    def _logout_answered(
+        self, environ: dict[str, Any], start_response: StartResponse, method: str
+    ) -> list[bytes]:
+        if method == "GET":
+            answer = self.idp.parse_logout_response(
+                binding="redirect", query_string=environ.get("QUERY_STRING", "")
+            )
+        else:
+            fields = _form(environ)
+            answer = self.idp.parse_logout_response(
+                binding="post",
+                saml_response=fields.get("SAMLResponse", ""),
+                relay_state=fields.get("RelayState"),
+            )
+        sp = html.escape(answer.sp_entity_id)
+        if answer.success:
+            body = f"<p>Il servizio <strong>{sp}</strong> ha chiuso la sessione.</p>"
+        else:
+            body = f"<p>Il servizio <strong>{sp}</strong> non ha potuto chiudere la sessione.</p>"
+        return self._send(start_response, "200 OK", _page("Uscita", body).encode())

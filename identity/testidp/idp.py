@@ -18,6 +18,8 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 from identity.errors import IdentityError
 from identity.saml.messages import OutgoingMessage, decode_post, decode_redirect, encode
+from identity.saml.metadata_trust import sign_metadata
+from identity.saml.signatures import verify_root_signature
 from identity.saml.toolkit import sign_xml
 from identity.saml.xmlutil import (
     BINDING_POST,
@@ -35,6 +37,11 @@ from identity.saml.xmlutil import (
     utcnow,
 )
 from identity.testdata import idp_cert_pem, idp_key_pem
+from identity.testidp.logout import (
+    LogoutResponseInfo,
+    build_idp_logout_request,
+    read_logout_response,
+)
 from identity.testidp.responses import ResponseOptions, build_response, encode_response
 from identity.testidp.users import TestUser, load_test_users
 
@@ -67,6 +74,11 @@ class TestIdPSettings:
     def slo_url(self) -> str:
         """Single logout endpoint (both bindings)."""
         return self.base_url.rstrip("/") + "/slo"
+
+    @property
+    def slo_response_url(self) -> str:
+        """Where SPs send their LogoutResponse to an IdP-initiated logout (`ResponseLocation`)."""
+        return self.base_url.rstrip("/") + "/slo/response"
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,7 @@ class TestIdP:
         self.settings = settings
         self.users = users if users is not None else load_test_users()
         self._sps: dict[str, KnownSP] = {}
+        self._logouts_sent: dict[str, str] = {}  # IdP-initiated LogoutRequest ID -> SP
         for metadata in service_providers:
             self.register_sp(metadata)
 
@@ -184,8 +197,14 @@ class TestIdP:
                 return user
         raise TestIdPError(f"no test user {code}")
 
-    def metadata(self) -> bytes:
-        """Signed IdP metadata: SSO and SLO by HTTP-Redirect and HTTP-POST, signing cert."""
+    def metadata(self, *, signed_by: tuple[str, str] | None = None) -> bytes:
+        """IdP metadata: SSO and SLO by HTTP-Redirect and HTTP-POST, signing certificate.
+
+        Signed by the IdP's own key, as an IdP publishes it; `signed_by=(key_pem, cert_pem)`
+        signs it instead as a federation operator signs its registry (e.g. with
+        `identity.testdata.federation_key_pem()` / `federation_cert_pem()`), so that an SP
+        loads it through the same check as a real federation entry.
+        """
         root = etree.Element(
             q("md", "EntityDescriptor"),
             {"entityID": self.settings.entity_id, "ID": "_test-idp-metadata"},
@@ -202,17 +221,28 @@ class TestIdP:
         etree.SubElement(data, q("ds", "X509Certificate")).text = "".join(
             line for line in self.settings.cert_pem.strip().splitlines() if "-----" not in line
         )
-        for element, url in (
-            ("SingleLogoutService", self.settings.slo_url),
-            ("SingleSignOnService", self.settings.sso_url),
-        ):
-            if element == "SingleSignOnService":
-                etree.SubElement(
-                    descriptor, q("md", "NameIDFormat")
-                ).text = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
-            for binding in (BINDING_POST, BINDING_REDIRECT):
-                etree.SubElement(descriptor, q("md", element), Binding=binding, Location=url)
-        return sign_xml(etree.tostring(root), self.settings.key_pem, self.settings.cert_pem)
+        for binding in (BINDING_POST, BINDING_REDIRECT):
+            etree.SubElement(
+                descriptor,
+                q("md", "SingleLogoutService"),
+                Binding=binding,
+                Location=self.settings.slo_url,
+                ResponseLocation=self.settings.slo_response_url,
+            )
+        etree.SubElement(
+            descriptor, q("md", "NameIDFormat")
+        ).text = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+        for binding in (BINDING_POST, BINDING_REDIRECT):
+            etree.SubElement(
+                descriptor,
+                q("md", "SingleSignOnService"),
+                Binding=binding,
+                Location=self.settings.sso_url,
+            )
+        xml = etree.tostring(root)
+        if signed_by is not None:
+            return sign_metadata(xml, *signed_by)
+        return sign_xml(xml, self.settings.key_pem, self.settings.cert_pem)
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -347,6 +377,90 @@ class TestIdP:
             key_pem=self.settings.key_pem,
             cert_pem=self.settings.cert_pem,
         )
+
+    # -- IdP-initiated logout ---------------------------------------------------------------
+
+    def logout_request_for(
+        self,
+        sp_entity_id: str,
+        *,
+        name_id: str,
+        session_index: str | None,
+        binding: Literal["redirect", "post"] = "redirect",
+        relay_state: str | None = None,
+        issue_instant: dt.datetime | None = None,
+        not_on_or_after: dt.datetime | None = None,
+        destination: str | None = None,
+    ) -> OutgoingMessage:
+        """Signed IdP-initiated LogoutRequest to the SP's SingleLogoutService for `binding`.
+
+        The citizen logged out here; the SP must end its session of `name_id` and answer
+        (`parse_logout_response`). `issue_instant`, `not_on_or_after` and `destination` stand
+        in for the correct values, for tests of the SP's checks.
+        """
+        sp = self.known_sp(sp_entity_id)
+        url = sp.slo_urls.get(BINDING_REDIRECT if binding == "redirect" else BINDING_POST)
+        if not url:
+            raise TestIdPError(f"{sp_entity_id} has no {binding} SingleLogoutService")
+        request_id = "_" + OneLogin_Saml2_Utils.generate_unique_id()
+        xml = build_idp_logout_request(
+            idp_entity_id=self.settings.entity_id,
+            request_id=request_id,
+            issue_instant=issue_instant or utcnow(),
+            destination=url if destination is None else destination,
+            name_id=name_id,
+            session_index=session_index,
+            not_on_or_after=not_on_or_after,
+        )
+        self._logouts_sent[request_id] = sp.entity_id
+        return encode(
+            xml,
+            parameter="SAMLRequest",
+            binding=binding,
+            url=url,
+            relay_state=relay_state,
+            key_pem=self.settings.key_pem,
+            cert_pem=self.settings.cert_pem,
+        )
+
+    def parse_logout_response(
+        self,
+        *,
+        binding: Literal["redirect", "post"],
+        query_string: str = "",
+        saml_response: str = "",
+        relay_state: str | None = None,
+    ) -> LogoutResponseInfo:
+        """Verify and read an SP's LogoutResponse to one of our IdP-initiated requests.
+
+        The signature must be the SP's (from its metadata), on the whole message, InResponseTo
+        a request we sent to that SP (each is answered once), Destination our
+        `slo_response_url`.
+        """
+        try:
+            if binding == "redirect":
+                unverified, _ = _unverified_redirect(query_string, "SAMLResponse")
+                _, sp = self._peek(unverified)
+                xml, relay_state = decode_redirect(query_string, "SAMLResponse", sp.certificates)
+                root = parse_untrusted(xml)
+            else:
+                raw = base64.b64decode("".join(saml_response.split()), validate=True)
+                root, sp = self._peek(raw)
+                verify_root_signature(root, sp.certificates)
+            answer = read_logout_response(
+                root,
+                sp_entity_id=sp.entity_id,
+                destination=self.settings.slo_response_url,
+                relay_state=relay_state,
+            )
+        except (ValueError, binascii.Error) as e:  # SignatureRefused and UnsafeXML included
+            raise TestIdPError(f"SAMLResponse refused: {e}") from e
+        if self._logouts_sent.get(answer.in_response_to) != sp.entity_id:
+            raise TestIdPError(
+                f"InResponseTo {answer.in_response_to!r}: no pending logout at that SP"
+            )
+        del self._logouts_sent[answer.in_response_to]
+        return answer
 
     def known_sp(self, entity_id: str) -> KnownSP:
         """A registered SP."""

@@ -6,12 +6,12 @@ import pytest
 
 from identity.replay import InMemoryReplayCache
 from identity.saml import LoginRequest, ServiceProvider
-from identity.saml.idp_registry import IdPRegistry, IdPSource
+from identity.saml.idp_registry import IdPRegistry
 from identity.saml.metadata import build_sp_metadata
 from identity.settings import SPSettings
 from identity.testidp.idp import AuthnRequestInfo, TestIdP, TestIdPSettings
 
-from .support import IDP_ENTITY_ID, create_sp_settings, received_by_idp
+from .support import IDP_ENTITY_ID, create_idp_source, create_sp_settings, received_by_idp
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def idp(sp_settings: SPSettings) -> TestIdP:
 
 @pytest.fixture(scope="session")
 def registry(idp: TestIdP) -> IdPRegistry:
-    return IdPRegistry([IdPSource(metadata=idp.metadata())])
+    return IdPRegistry([create_idp_source(idp)])
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from identity.saml import LoginRequest
+from identity.saml.idp_registry import IdPSource
 from identity.settings import ContactPerson, Organization, SPSettings
-from identity.testdata import sp_cert_pem, sp_key_pem
+from identity.testdata import federation_cert_pem, federation_key_pem, sp_cert_pem, sp_key_pem
 from identity.testidp.idp import AuthnRequestInfo, TestIdP
 
 SP_BASE = "http://localhost:5000"
@@ -40,3 +41,13 @@ def received_by_idp(idp: TestIdP, login: LoginRequest) -> AuthnRequestInfo:
         saml_request=login.form_fields["SAMLRequest"],
         relay_state=login.form_fields.get("RelayState"),
     )
+
+
+def create_idp_source(idp: TestIdP, **overrides: object) -> IdPSource:
+    """The test IdP as a federation entry: metadata signed by the TEST federation key."""
+    values: dict[str, object] = {
+        "metadata": idp.metadata(signed_by=(federation_key_pem(), federation_cert_pem())),
+        "signer_certificates": (federation_cert_pem(),),
+    }
+    values.update(overrides)
+    return IdPSource(**values)  # type: ignore[arg-type]

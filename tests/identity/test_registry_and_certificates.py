@@ -15,12 +15,17 @@ from identity import AuthenticationError, ConfigurationError, IdPRegistry, IdPSo
 from identity.replay import InMemoryReplayCache
 from identity.saml import ServiceProvider
 from identity.saml.metadata import build_sp_metadata
+from identity.saml.metadata_trust import sign_metadata
 from identity.saml.xmlutil import BINDING_POST, BINDING_REDIRECT
 from identity.settings import SPSettings
+from identity.testdata import federation_cert_pem, federation_key_pem
 from identity.testidp import TestIdP, TestIdPApp, TestIdPSettings
 from identity.testidp.keys import make_test_idp_certificate
 
-from .support import received_by_idp
+from .support import create_idp_source, received_by_idp
+
+FEDERATION = (federation_key_pem(), federation_cert_pem())
+SIGNERS = (federation_cert_pem(),)
 
 
 class _Quiet(WSGIRequestHandler):
@@ -50,9 +55,10 @@ def idp_server(idp: TestIdP) -> Iterator[str]:
 
 def test_registry_reads_a_file_and_a_file_url(idp: TestIdP, tmp_path: Path) -> None:
     path = tmp_path / "idp.xml"
-    path.write_bytes(idp.metadata())
+    path.write_bytes(idp.metadata(signed_by=FEDERATION))
     for location in (str(path), path.as_uri()):
-        metadata = IdPRegistry([IdPSource(location)]).get(idp.settings.entity_id)
+        source = IdPSource(location, signer_certificates=SIGNERS)
+        metadata = IdPRegistry([source]).get(idp.settings.entity_id)
         assert metadata.sso_urls == {
             BINDING_POST: idp.settings.sso_url,
             BINDING_REDIRECT: idp.settings.sso_url,
@@ -70,25 +76,27 @@ def test_registry_fetches_a_url_once_and_caches_it(idp: TestIdP, idp_server: str
         calls.append(location)
         return requests.get(location, timeout=5).content
 
-    registry = IdPRegistry([IdPSource(f"{idp_server}/metadata")], fetch=counting_fetch)
+    source = IdPSource(
+        f"{idp_server}/federation-metadata", signer_certificates=SIGNERS, allow_http=True
+    )
+    registry = IdPRegistry([source], fetch=counting_fetch)
     assert registry.get(idp.settings.entity_id).entity_id == idp.settings.entity_id
     registry.get(idp.settings.entity_id)
     assert len(calls) == 1
     # and the default fetcher over real HTTP
-    assert IdPRegistry([IdPSource(f"{idp_server}/metadata")]).all()[0].entity_id == (
-        idp.settings.entity_id
-    )
+    assert IdPRegistry([source]).all()[0].entity_id == (idp.settings.entity_id)
 
 
 def test_registry_keeps_old_metadata_when_a_reload_fails(idp: TestIdP) -> None:
-    answers = [idp.metadata()]
+    answers = [idp.metadata(signed_by=FEDERATION)]
 
     def flaky(location: str) -> bytes:
         if not answers:
             raise ConfigurationError("down")
         return answers.pop()
 
-    registry = IdPRegistry([IdPSource("https://registry.example/md")], cache_seconds=0, fetch=flaky)
+    source = IdPSource("https://registry.example/md", signer_certificates=SIGNERS)
+    registry = IdPRegistry([source], cache_seconds=0, fetch=flaky)
     registry.get(idp.settings.entity_id)
     assert registry.get(idp.settings.entity_id).entity_id == idp.settings.entity_id
 
@@ -103,7 +111,8 @@ def test_registry_reads_entities_descriptor_with_several_idps(idp: TestIdP) -> N
         + body
         + b"</md:EntitiesDescriptor>"
     )
-    registry = IdPRegistry([IdPSource(metadata=bundle)])
+    source = IdPSource(metadata=sign_metadata(bundle, *FEDERATION), signer_certificates=SIGNERS)
+    registry = IdPRegistry([source])
     assert [i.entity_id for i in registry.all()] == sorted(
         [idp.settings.entity_id, "https://idp2.example"]
     )
@@ -112,12 +121,12 @@ def test_registry_reads_entities_descriptor_with_several_idps(idp: TestIdP) -> N
 @pytest.mark.parametrize("bad", [b"not xml", b"<x/>", b'<!DOCTYPE x [<!ENTITY a "b">]><x/>'])
 def test_bad_metadata_is_a_configuration_error(bad: bytes) -> None:
     with pytest.raises(ConfigurationError):
-        IdPRegistry([IdPSource(metadata=bad)]).all()
+        IdPRegistry([IdPSource(metadata=bad, signer_certificates=SIGNERS)]).all()
 
 
 def test_unreadable_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
-        IdPRegistry([IdPSource(str(tmp_path / "missing.xml"))]).all()
+        IdPRegistry([IdPSource(str(tmp_path / "missing.xml"), allow_unsigned=True)]).all()
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +147,7 @@ def expired_idp(sp_settings: SPSettings) -> TestIdP:
 
 
 def _login_with(idp: TestIdP, sp_settings: SPSettings, accept_expired: bool) -> str:
-    registry = IdPRegistry(
-        [IdPSource(metadata=idp.metadata(), accept_expired_certificate=accept_expired)]
-    )
+    registry = IdPRegistry([create_idp_source(idp, accept_expired_certificate=accept_expired)])
     sp = ServiceProvider(sp_settings, registry, InMemoryReplayCache())
     login = sp.login(idp.settings.entity_id, level=2, binding="post")
     _, response, _ = idp.build_response(received_by_idp(idp, login), "RSSMRA80A01H501U")
