@@ -70,8 +70,16 @@ def build_authn_request(
     issue_instant: dt.datetime,
     destination: str,
     level: int,
+    method: Literal["spid", "cie"] = "spid",
 ) -> bytes:
-    """Unsigned SPID AuthnRequest (ForceAuthn for L2/L3, no AllowCreate, ACS/ACS-service 0)."""
+    """Unsigned SPID AuthnRequest (ForceAuthn for L2/L3, no AllowCreate, ACS/ACS-service 0).
+
+    For a CIE IdP (`method="cie"`), as the CIE technical manual asks: ForceAuthn always, and
+    SpidL3 whatever `level` (CIE authenticates at level 3 only, and says so in every Response),
+    with Comparison "exact" or "minimum", the only two it accepts.
+    """
+    cie = method == "cie"
+    requested = 3 if cie else level
     attrs = {
         "ID": request_id,
         "Version": "2.0",
@@ -80,19 +88,20 @@ def build_authn_request(
         "AssertionConsumerServiceIndex": "0",
         "AttributeConsumingServiceIndex": "0",
     }
-    if level >= 2:
+    if requested >= 2:
         attrs["ForceAuthn"] = "true"
+    comparison = sp.authn_comparison
+    if cie and comparison != "exact":
+        comparison = "minimum"  # CIE takes only "exact" or "minimum"; both mean SpidL3 here
     root = etree.Element(
         q("samlp", "AuthnRequest"), attrs, nsmap={"samlp": NS["samlp"], "saml": NS["saml"]}
     )
     _issuer(root, sp)
     etree.SubElement(root, q("samlp", "NameIDPolicy"), Format=NAMEID_TRANSIENT)
-    context = etree.SubElement(
-        root, q("samlp", "RequestedAuthnContext"), Comparison=sp.authn_comparison
-    )
+    context = etree.SubElement(root, q("samlp", "RequestedAuthnContext"), Comparison=comparison)
     etree.SubElement(
         context, q("saml", "AuthnContextClassRef")
-    ).text = f"{SPID_LEVEL_PREFIX}{level}"
+    ).text = f"{SPID_LEVEL_PREFIX}{requested}"
     return etree.tostring(root)
 
 

@@ -3,7 +3,9 @@
 python3-saml verifies the signatures, the schema and the basic conditions; the checks here add
 what the SPID profile requires and python3-saml lets through (missing InResponseTo, Destination,
 Issuer or its Format, NameID Format/NameQualifier, issue instants outside the request's window, a
-lower SpidL, an empty AttributeStatement, ...).
+lower SpidL, an empty AttributeStatement, ...). A CIE IdP (`IdPMetadata.method == "cie"`) is held
+to the same checks but two, as the CIE technical manual describes its Responses: the Assertion's
+Issuer may have no Format, and the level is always SpidL3.
 """
 
 from __future__ import annotations
@@ -200,7 +202,9 @@ def check_assertion(
     if not assertion.get("ID"):
         raise _fail("MALFORMED", "Assertion without ID")
     _check_instant(assertion.get("IssueInstant"), "Assertion", pending, now, skew)
-    _check_issuer(assertion.find("saml:Issuer", NS), idp, "Assertion", format_required=True)
+    # SPID requires the Assertion's Issuer Format; the CIE IdP may leave it out (CIE manual).
+    cie = idp.method == "cie"
+    _check_issuer(assertion.find("saml:Issuer", NS), idp, "Assertion", format_required=not cie)
 
     name_id = assertion.find("saml:Subject/saml:NameID", NS)
     if name_id is None or not text_of(name_id):
@@ -254,6 +258,11 @@ def check_assertion(
     if len(statements) != 1 or class_ref not in levels:
         raise _fail("WRONG_AUTHN_CONTEXT", f"AuthnContextClassRef {class_ref!r}")
     level = levels[class_ref]
+    if cie:
+        # CIE authenticates at level 3 only, always answers SpidL3, and is asked for SpidL3.
+        if level != 3:
+            raise _fail("LEVEL_TOO_LOW", f"CIE IdP answered SpidL{level}, CIE is SpidL3")
+        return level, max(confirmation_end, not_after) + skew
     too_low = level < pending.requested_level
     if too_low or (sp.authn_comparison == "exact" and level != pending.requested_level):
         raise _fail("LEVEL_TOO_LOW", f"SpidL{level}, requested SpidL{pending.requested_level}")

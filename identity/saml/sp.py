@@ -100,14 +100,20 @@ class ServiceProvider:
         self.settings = settings
         self.idps = idp_registry
         self.replay_cache = replay_cache
-        self._metadata: bytes | None = None
+        self._metadata: dict[str, bytes] = {}
         cache_compiled_schemas()
 
-    def metadata(self) -> bytes:
-        """Signed SP metadata (built once; serve as `application/samlmetadata+xml`)."""
-        if self._metadata is None:
-            self._metadata = build_sp_metadata(self.settings)
-        return self._metadata
+    def metadata(self, profile: Literal["spid", "cie"] = "spid") -> bytes:
+        """Signed SP metadata for the SPID or the CIE federation (`profile`).
+
+        Each profile is built once; serve it as `application/samlmetadata+xml`. Raises
+        ConfigurationError when the settings lack what the profile needs (CIE: the body's
+        municipality), ValueError for another profile.
+        """
+        metadata = self._metadata.get(profile)
+        if metadata is None:
+            metadata = self._metadata[profile] = build_sp_metadata(self.settings, profile=profile)
+        return metadata
 
     def login(
         self, idp_entity_id: str, level: int = 2, binding: Binding = "redirect"
