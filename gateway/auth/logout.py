@@ -82,6 +82,7 @@ def _idp_logout_request() -> BaseResponse:
             binding="redirect" if request.method == "GET" else "post",
             query_string=request.query_string.decode("latin-1"),
             saml_request_b64=request.form.get("SAMLRequest", ""),
+            relay_state=request.form.get("RelayState") if request.method == "POST" else None,
         )
     except AuthenticationError as e:
         log.warning("IdP LogoutRequest refused: %s (%s)", e.reason, e.detail)

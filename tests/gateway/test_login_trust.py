@@ -333,3 +333,69 @@ def test_logout_answer_counts_only_for_the_logout_this_browser_started(app: Flas
     assert logged_in_as(other) == "Giulia"
     done = client.get(urlsplit(answer.url).path + "?" + urlsplit(answer.url).query)
     assert done.status_code == 302 and done.headers["Location"] == "/uscita"
+
+
+def _session_of(app: Flask, fiscal_code: str) -> dict[str, Any]:
+    with db.fresh_session(app) as s:
+        row = s.scalars(select(WebSession).where(WebSession.subject_cf == fiscal_code)).one()
+        return dict(row.data["identity"])
+
+
+@pytest.mark.parametrize("binding", ["redirect", "post"])
+def test_an_idp_initiated_logout_ends_that_login_everywhere_and_is_answered(
+    app: Flask, session: Session, binding: str
+) -> None:
+    mario, giulia = app.test_client(), app.test_client()
+    log_in(mario, app, MARIO_CF)
+    log_in(giulia, app, GIULIA_CF)
+    idp = builtin_idp(app)
+    data = _session_of(app, MARIO_CF)
+    message = idp.logout_request_for(
+        app.extensions["sportello.saml_sp"].settings.entity_id,
+        name_id=data["name_id"],
+        session_index=data["session_index"],
+        binding=binding,
+        relay_state="r-1",
+    )
+    # The IdP's front channel runs through some browser: here one with no session at all.
+    courier = app.test_client()
+    if binding == "redirect":
+        answer = courier.get(urlsplit(message.url).path + "?" + urlsplit(message.url).query)
+    else:
+        answer = courier.post(urlsplit(message.url).path, data=message.form_fields)
+    assert answer.status_code == 302  # answered by HTTP-Redirect, whatever the request's binding
+    query = urlsplit(answer.headers["Location"]).query
+    assert parse_qs(query)["RelayState"] == ["r-1"]
+    idp.parse_logout_response(binding="redirect", query_string=query)
+    assert logged_in_as(mario) is None
+    assert logged_in_as(giulia) == "Giulia"
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.logout")).all()
+    assert [(a.subject, json.loads(a.data)["reason"]) for a in audit] == [(MARIO_CF, "idp")]
+
+
+def test_a_logout_request_not_signed_by_the_idp_changes_nothing(app: Flask) -> None:
+    from identity.testdata import sp_cert_pem, sp_key_pem
+    from identity.testidp import TestIdP, TestIdPSettings
+
+    mario = app.test_client()
+    log_in(mario, app, MARIO_CF)
+    data = _session_of(app, MARIO_CF)
+    idp = builtin_idp(app)
+    rogue = TestIdP(
+        TestIdPSettings(
+            entity_id=idp.settings.entity_id,
+            base_url=idp.settings.base_url,
+            key_pem=sp_key_pem(),  # a real key, but not the IdP's
+            cert_pem=sp_cert_pem(),
+        ),
+        service_providers=[app.extensions["sportello.saml_sp"].metadata()],
+    )
+    message = rogue.logout_request_for(
+        app.extensions["sportello.saml_sp"].settings.entity_id,
+        name_id=data["name_id"],
+        session_index=data["session_index"],
+    )
+    answer = mario.get(urlsplit(message.url).path + "?" + urlsplit(message.url).query)
+    assert answer.status_code == 400
+    assert 'data-testid="logout-refused"' in answer.get_data(as_text=True)
+    assert logged_in_as(mario) == "Mario"
