@@ -29,7 +29,6 @@ from identity.saml.messages import (
     build_authn_request,
     build_logout_request,
     build_logout_response,
-    decode_post,
     decode_redirect,
     encode,
     new_message_id,
@@ -308,16 +307,17 @@ class ServiceProvider:
         try:
             idp = self.idps.get(idp_entity_id)
             certificates = self._certificates(idp, utcnow())
-            try:
-                if binding == "redirect":
+            if binding == "redirect":
+                try:
                     xml, _ = decode_redirect(query_string, "SAMLResponse", certificates)
-                else:
-                    xml = decode_post(
-                        saml_response_b64, certificates, "/samlp:LogoutResponse/ds:Signature"
-                    )
-                root = parse_untrusted(xml)
-            except (ValueError, UnsafeXML) as e:
-                raise AuthenticationError("SIGNATURE_INVALID", f"LogoutResponse: {e}") from e
+                    root = parse_untrusted(xml)
+                except (ValueError, UnsafeXML) as e:
+                    raise AuthenticationError("SIGNATURE_INVALID", f"LogoutResponse: {e}") from e
+            else:
+                # The signature must cover the root itself: a signed element wrapped inside a
+                # forged LogoutResponse proves nothing about the root's InResponseTo.
+                root = parse_post(saml_response_b64)
+                verify_signed_root(root, certificates)
             self._check_logout_response(root, idp, request_id)
         except AuthenticationError:
             raise

@@ -129,3 +129,36 @@ def test_logout_response_garbage_is_an_authentication_error(sp: ServiceProvider)
                 binding="redirect",
                 query_string=query,
             )
+
+
+def test_a_wrapped_post_logout_response_is_refused(sp: ServiceProvider, idp: TestIdP) -> None:
+    """The IdP's signed answer to an old logout, nested in a forged answer to a new one."""
+    from lxml import etree
+
+    from identity.saml.xmlutil import NS, q
+
+    identity = _logged_in(sp, idp)
+    old = sp.logout_request(identity, "post")
+    received = idp.parse_logout_request(
+        binding="post", saml_request=old.form_fields["SAMLRequest"], relay_state=old.relay_state
+    )
+    signed = etree.fromstring(
+        base64.b64decode(idp.logout_response(received, "post").form_fields["SAMLResponse"])
+    )
+    new = sp.logout_request(identity, "post")
+    signature = signed.find("ds:Signature", NS)
+    assert signature is not None
+    signed.remove(signature)
+    forged = etree.fromstring(etree.tostring(signed))
+    forged.set("ID", "_forged")
+    forged.set("InResponseTo", new.request_id)
+    forged.insert(1, signature)
+    etree.SubElement(forged, q("samlp", "Extensions")).append(signed)
+    with pytest.raises(AuthenticationError) as caught:
+        sp.process_logout_response(
+            request_id=new.request_id,
+            idp_entity_id=identity.idp_entity_id,
+            binding="post",
+            saml_response_b64=base64.b64encode(etree.tostring(forged)).decode(),
+        )
+    assert caught.value.reason == "SIGNATURE_INVALID"
