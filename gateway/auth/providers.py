@@ -62,6 +62,11 @@ def sp_settings(config: Config) -> SPSettings:
         cert, key = Path(config.sp_cert_file).read_text(), Path(config.sp_key_file).read_text()
     else:
         cert, key = sp_cert_pem(), sp_key_pem()
+    if config.cie_idp_metadata and not config.cie_municipality:
+        raise ConfigurationError(
+            "SPORTELLO_CIE_MUNICIPALITY is not set: the CIE metadata (SPORTELLO_CIE_IDP_METADATA "
+            "is set) need the cadastral code of the comune of the body's seat, like H501"
+        )
     return SPSettings(
         entity_id=f"{base}/saml/metadata",
         base_url=base,
