@@ -233,18 +233,28 @@ class Config:
 
     def _check_idp_trust(self) -> None:
         """Production trusts IdP metadata only over https and only signed by the federation."""
-        for location in Config.split(self.idp_metadata):
-            scheme = location.partition(":")[0].lower() if ":" in location else ""
-            if scheme not in ("", "https", "file") or location.startswith("//"):
-                raise ConfigurationError(
-                    f"SPORTELLO_IDP_METADATA lists {location!r}: metadata URLs must be https://"
-                )
+        listed = {
+            "SPORTELLO_IDP_METADATA": Config.split(self.idp_metadata),
+            "SPORTELLO_CIE_IDP_METADATA": Config.split(self.cie_idp_metadata),
+        }
+        for variable, locations in listed.items():
+            for location in locations:
+                scheme = location.partition(":")[0].lower() if ":" in location else ""
+                if scheme not in ("", "https", "file") or location.startswith("//"):
+                    raise ConfigurationError(
+                        f"{variable} lists {location!r}: metadata URLs must be https://"
+                    )
         if self.idp_metadata_unsigned:
             raise ConfigurationError(
                 "SPORTELLO_IDP_METADATA_UNSIGNED is for local test files only: unset it and "
                 "set SPORTELLO_IDP_METADATA_SIGNER to the federation's signing certificate"
             )
-        if self.idp_metadata and not self.idp_metadata_signer:
+        if self.cie_idp_metadata and self.cie_municipality == Config.cie_municipality:
+            raise ConfigurationError(
+                "SPORTELLO_CIE_MUNICIPALITY is the demo's made-up code: set the cadastral code "
+                "of the comune of the body's seat (H501 for Roma)"
+            )
+        if (self.idp_metadata or self.cie_idp_metadata) and not self.idp_metadata_signer:
             raise ConfigurationError(
                 "SPORTELLO_IDP_METADATA_SIGNER is not set: the PEM file(s) of the federation "
                 "certificates that sign the IdP metadata (AgID for SPID, the Ministry of the "

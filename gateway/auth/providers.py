@@ -21,6 +21,7 @@ from identity import (
     ServiceProvider,
     SPSettings,
 )
+from identity.errors import ConfigurationError as IdentityConfigurationError
 from identity.saml.metadata import build_sp_metadata
 from identity.saml.metadata_trust import sign_metadata
 from identity.testdata import (
@@ -67,17 +68,40 @@ def sp_settings(config: Config) -> SPSettings:
             "SPORTELLO_CIE_MUNICIPALITY is not set: the CIE metadata (SPORTELLO_CIE_IDP_METADATA "
             "is set) need the cadastral code of the comune of the body's seat, like H501"
         )
-    return SPSettings(
-        entity_id=f"{base}/saml/metadata",
-        base_url=base,
-        acs_url=f"{base}/saml/acs",
-        slo_url=f"{base}/saml/slo",
-        certificate_pem=cert,
-        private_key_pem=key,
-        organization=Organization(
-            name="Comune di Villanova", display_name="Comune di Villanova", url=base + "/"
-        ),
-        contact=ContactPerson(
+    try:
+        return SPSettings(
+            entity_id=f"{base}/saml/metadata",
+            base_url=base,
+            acs_url=f"{base}/saml/acs",
+            slo_url=f"{base}/saml/slo",
+            certificate_pem=cert,
+            private_key_pem=key,
+            organization=Organization(
+                name="Comune di Villanova", display_name="Comune di Villanova", url=base + "/"
+            ),
+            contact=contact_person(config),
+        )
+    except IdentityConfigurationError as e:
+        raise _named(e) from e
+
+
+# The variable behind each field of the SPID/CIE contact, to name it when a value is refused.
+CONTACT_VARIABLES = {
+    "ipa_code": "SPORTELLO_IPA_CODE",
+    "email": "SPORTELLO_CONTACT_EMAIL",
+    "phone": "SPORTELLO_CONTACT_PHONE",
+    "municipality": "SPORTELLO_CIE_MUNICIPALITY",
+    "province": "SPORTELLO_CIE_PROVINCE",
+    "fiscal_code": "SPORTELLO_CREDITOR_FISCAL_CODE",
+    "vat_number": "SPORTELLO_CIE_VAT_NUMBER",
+    "ipa_category": "SPORTELLO_CIE_IPA_CATEGORY",
+}
+
+
+def contact_person(config: Config) -> ContactPerson:
+    """The body as its SPID and CIE metadata describe it; a refused value names its variable."""
+    try:
+        return ContactPerson(
             ipa_code=config.ipa_code,
             email=config.contact_email,
             phone=config.contact_phone,
@@ -87,8 +111,15 @@ def sp_settings(config: Config) -> SPSettings:
             fiscal_code=config.creditor_fiscal_code or None,
             vat_number=config.cie_vat_number or None,
             ipa_category=config.cie_ipa_category or None,
-        ),
-    )
+        )
+    except IdentityConfigurationError as e:
+        raise _named(e) from e
+
+
+def _named(error: IdentityConfigurationError) -> ConfigurationError:
+    field = re.search(r"(?:ContactPerson|contact)\.(\w+)", str(error))
+    variable = CONTACT_VARIABLES.get(field.group(1), "") if field else ""
+    return ConfigurationError(f"{variable or 'SPORTELLO_SP_*'}: {error}")
 
 
 def replay_cache(app: Flask, config: Config) -> ReplayCache:

@@ -127,6 +127,8 @@ class ServiceProvider:
         if binding not in _BINDINGS:
             raise ValueError(f"binding must be 'redirect' or 'post', not {binding!r}")
         idp = self.idps.get(idp_entity_id)
+        if idp.method == "cie":
+            level = 3  # CIE is card + PIN: it is asked, and answers, SpidL3 only
         destination = idp.sso_url(_BINDINGS[binding])
         request_id, issue_instant, relay_state = new_message_id(), utcnow(), new_relay_state()
         xml = build_authn_request(
@@ -135,6 +137,7 @@ class ServiceProvider:
             issue_instant=issue_instant,
             destination=destination,
             level=level,
+            method=idp.method,
         )
         message = encode(
             xml,

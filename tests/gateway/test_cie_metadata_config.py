@@ -10,7 +10,6 @@ from lxml import etree
 
 from gateway import create_app
 from gateway.config import ConfigurationError
-from identity.errors import ConfigurationError as IdentityConfigurationError
 from identity.saml.metadata import CIE_NS
 
 from ..conftest import make_config
@@ -73,5 +72,5 @@ def test_cie_idps_without_a_municipality_stop_the_start(tmp_path: Path) -> None:
 
 
 def test_a_malformed_municipality_stops_the_start(tmp_path: Path) -> None:
-    with pytest.raises(IdentityConfigurationError, match="municipality"):
+    with pytest.raises(ConfigurationError, match="SPORTELLO_CIE_MUNICIPALITY"):
         create_app(make_config(f"sqlite:///{tmp_path / 'cie.sqlite'}", cie_municipality="Roma"))

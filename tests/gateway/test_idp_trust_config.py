@@ -151,6 +151,21 @@ def test_http_metadata_is_refused_in_every_profile(database_url: str) -> None:
             "SPORTELLO_IDP_METADATA",
         ),
         ({"SPORTELLO_IDP_METADATA": "https://registry.spid.example/md.xml"}, "_SIGNER"),
+        ({"SPORTELLO_CIE_IDP_METADATA": "http://idserver.example/md.xml"}, "SPORTELLO_CIE_IDP"),
+        (
+            {
+                "SPORTELLO_CIE_IDP_METADATA": "https://idserver.example/md.xml",
+                "SPORTELLO_CIE_MUNICIPALITY": "H501",
+            },
+            "_SIGNER",
+        ),
+        (
+            {
+                "SPORTELLO_CIE_IDP_METADATA": "https://idserver.example/md.xml",
+                "SPORTELLO_IDP_METADATA_SIGNER": "/etc/sportello/federation.pem",
+            },
+            "SPORTELLO_CIE_MUNICIPALITY",
+        ),
         (
             {
                 "SPORTELLO_IDP_METADATA": "/etc/sportello/idp.xml",
@@ -212,3 +227,18 @@ def test_production_refuses_the_test_federation_certificate(tmp_path: Path) -> N
     lines = result.stderr.strip().splitlines()
     assert result.returncode != 0 and len(lines) == 1, result.stderr
     assert "SPORTELLO_IDP_METADATA_SIGNER" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("setting", "variable"),
+    [
+        ({"cie_province": "Roma"}, "SPORTELLO_CIE_PROVINCE"),
+        ({"cie_vat_number": "IT123"}, "SPORTELLO_CIE_VAT_NUMBER"),
+        ({"contact_phone": "06 1234"}, "SPORTELLO_CONTACT_PHONE"),
+    ],
+)
+def test_a_refused_contact_value_names_its_variable(
+    database_url: str, setting: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=variable):
+        create_app(make_config(database_url, **setting))

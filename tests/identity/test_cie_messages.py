@@ -168,3 +168,14 @@ def _assertion_issuer(saml_response: str) -> bytes:
     issuer = root.find("saml:Assertion/saml:Issuer", NS)
     assert issuer is not None
     return etree.tostring(issuer)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_a_login_to_a_cie_idp_sends_the_cie_request(cie_sp: ServiceProvider, level: int) -> None:
+    """Whatever level the page needs, the service provider asks a CIE IdP for SpidL3."""
+    login = cie_sp.login(IDP_ENTITY_ID, level=level, binding="post")
+    root = etree.fromstring(base64.b64decode(login.form_fields["SAMLRequest"]))
+    assert login.level == 3
+    force_authn, _comparison, context = _context(root)
+    assert force_authn == "true"
+    assert context == "https://www.spid.gov.it/SpidL3"
