@@ -18,8 +18,8 @@ from forms.errors import DefinitionError
 from forms.fields import CONDITION_TYPES, FIELD_KINDS
 from forms.model import Choice, Condition, Fee, FieldDefinition, FormDefinition, Step, Text
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_HANDLER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_HANDLER = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _FIELD_KEYS = {
     "name", "type", "label", "help", "required", "required_if", "visible_if", "choices",
     "choices_from", "widget",
@@ -55,7 +55,7 @@ class _Reader:
         return Text(data["it"].strip(), data["en"].strip())
 
     def name(self, value: Any, what: str) -> str:
-        if not isinstance(value, str) or not _NAME.match(value):
+        if not isinstance(value, str) or not _NAME.fullmatch(value):
             raise self.fail(f"{what} must be lower-case letters, digits and '_': {value!r}")
         return value
 
@@ -180,7 +180,7 @@ def parse_definition(data: Any, source: str) -> FormDefinition:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise reader.fail("service version must be an integer >= 1")
     handler = service.get("handler")
-    if handler is not None and (not isinstance(handler, str) or not _HANDLER.match(handler)):
+    if handler is not None and (not isinstance(handler, str) or not _HANDLER.fullmatch(handler)):
         raise reader.fail(f"handler must be a dotted lower-case name: {handler!r}")
     if not isinstance(top["steps"], list) or not top["steps"]:
         raise reader.fail("'steps' must be a non-empty list")

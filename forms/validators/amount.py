@@ -18,8 +18,8 @@ from typing import Any
 
 from forms.errors import InvalidValue
 
-_ITALIAN = re.compile(r"^(?P<units>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<cents>[0-9]+))?$")
-_DOT_DECIMAL = re.compile(r"^(?P<units>[0-9]+)\.(?P<cents>[0-9]{1,2})$")
+_ITALIAN = re.compile(r"(?P<units>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<cents>[0-9]+))?")
+_DOT_DECIMAL = re.compile(r"(?P<units>[0-9]+)\.(?P<cents>[0-9]{1,2})")
 
 
 def parse_euro_cents(value: Any, *, allow_negative: bool = False) -> int:
@@ -36,7 +36,7 @@ def parse_euro_cents(value: Any, *, allow_negative: bool = False) -> int:
         text = text.removeprefix("EUR").removesuffix("EUR")
         negative = text.startswith("-")
         text = text.removeprefix("-")
-        match = _ITALIAN.match(text) or _DOT_DECIMAL.match(text)
+        match = _ITALIAN.fullmatch(text) or _DOT_DECIMAL.fullmatch(text)
         if not match:
             raise InvalidValue("amount.format")
         fraction = match.group("cents") or ""

@@ -32,7 +32,7 @@ OMOCODIA_LETTERS = "LMNPQRSTUV"
 OMOCODIA_POSITIONS = (6, 7, 9, 10, 12, 13, 14)
 
 _D = "[0-9LMNPQRSTUV]"
-_SHAPE = re.compile(rf"^[A-Z]{{6}}{_D}{{2}}[A-Z]{_D}{{2}}[A-Z]{_D}{{3}}[A-Z]$")
+_SHAPE = re.compile(rf"[A-Z]{{6}}{_D}{{2}}[A-Z]{_D}{{2}}[A-Z]{_D}{{3}}[A-Z]")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: the century is unknown
 
 
@@ -59,7 +59,7 @@ def normalize_codice_fiscale(value: str) -> str:
     code = "".join(value.split()).upper()
     if len(code) != 16:
         raise InvalidValue("cf.length", length=len(code))
-    if not _SHAPE.match(code):
+    if not _SHAPE.fullmatch(code):
         raise InvalidValue("cf.format")
     month_letter = code[8]
     if month_letter not in MONTH_LETTERS:

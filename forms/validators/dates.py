@@ -13,8 +13,8 @@ from typing import Any
 
 from forms.errors import InvalidValue
 
-_ISO = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})$")
-_ITALIAN = re.compile(r"^(?P<d>[0-9]{1,2})(?P<sep>[/.\-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})$")
+_ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})")
+_ITALIAN = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[/.\-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -26,7 +26,7 @@ def parse_date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise InvalidValue("date.format")
     text = value.strip()
-    match = _ISO.match(text) or _ITALIAN.match(text)
+    match = _ISO.fullmatch(text) or _ITALIAN.fullmatch(text)
     if not match:
         raise InvalidValue("date.format")
     try:

@@ -13,9 +13,9 @@ import re
 from forms.errors import InvalidValue
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL = re.compile(rf"^{_ATOM}(\.{_ATOM})*$")
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-_TLD = re.compile(r"^([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
+_LOCAL = re.compile(rf"{_ATOM}(\.{_ATOM})*")
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_TLD = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
 
 
 def normalize_email(value: str) -> str:
@@ -27,11 +27,11 @@ def normalize_email(value: str) -> str:
     if len(address) > 254:
         raise InvalidValue("email.too_long", max_length=254)
     local, at, domain = address.rpartition("@")
-    if not at or len(local) > 64 or not _LOCAL.match(local):
+    if not at or len(local) > 64 or not _LOCAL.fullmatch(local):
         raise InvalidValue("email.format")
     labels = domain.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
         raise InvalidValue("email.format")
-    if not _TLD.match(labels[-1]):
+    if not _TLD.fullmatch(labels[-1]):
         raise InvalidValue("email.format")
     return f"{local}@{domain.lower()}"

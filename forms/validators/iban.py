@@ -27,8 +27,8 @@ IBAN_LENGTHS: dict[str, int] = {
     "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
 _CIN_COUNTRIES = ("IT", "SM")
-_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]+$")
-_ITALIAN_BBAN = re.compile(r"^[A-Z][0-9]{10}[A-Z0-9]{12}$")
+_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+")
+_ITALIAN_BBAN = re.compile(r"[A-Z][0-9]{10}[A-Z0-9]{12}")
 
 
 def _mod97(text: str) -> int:
@@ -59,7 +59,7 @@ def normalize_iban(value: str) -> str:
     """
     iban = "".join(value.split()).replace("-", "").upper()
     iban = iban.removeprefix("IBAN")
-    if not _SHAPE.match(iban):
+    if not _SHAPE.fullmatch(iban):
         raise InvalidValue("iban.format")
     country = iban[:2]
     expected = IBAN_LENGTHS.get(country)
@@ -67,7 +67,7 @@ def normalize_iban(value: str) -> str:
         raise InvalidValue("iban.country", country=country)
     if len(iban) != expected:
         raise InvalidValue("iban.length", expected=expected, length=len(iban))
-    if country in _CIN_COUNTRIES and not _ITALIAN_BBAN.match(iban[4:]):
+    if country in _CIN_COUNTRIES and not _ITALIAN_BBAN.fullmatch(iban[4:]):
         raise InvalidValue("iban.format")
     if _mod97(iban[4:] + iban[:4]) != 1:
         raise InvalidValue("iban.checksum")

@@ -14,8 +14,8 @@ from forms.errors import InvalidValue
 
 PHONE_KINDS = ("any", "mobile", "landline")
 _SEPARATORS = re.compile(r"[\s.\-/()]")
-_MOBILE = re.compile(r"^3[0-9]{8,9}$")
-_LANDLINE = re.compile(r"^0[0-9]{5,10}$")
+_MOBILE = re.compile(r"3[0-9]{8,9}")
+_LANDLINE = re.compile(r"0[0-9]{5,10}")
 
 
 def normalize_phone(value: str, kind: str = "any") -> str:
@@ -31,9 +31,9 @@ def normalize_phone(value: str, kind: str = "any") -> str:
         if not number.startswith("+39"):
             raise InvalidValue("phone.country")
         number = number[3:]
-    if _MOBILE.match(number):
+    if _MOBILE.fullmatch(number):
         found = "mobile"
-    elif _LANDLINE.match(number):
+    elif _LANDLINE.fullmatch(number):
         found = "landline"
     else:
         raise InvalidValue("phone.format")

@@ -17,8 +17,8 @@ from forms.errors import InvalidValue
 
 _L = "[A-HJ-NPR-TV-Z]"
 PLATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "auto": re.compile(rf"^{_L}{{2}}[0-9]{{3}}{_L}{{2}}$"),
-    "moto": re.compile(rf"^{_L}{{2}}[0-9]{{5}}$"),
+    "auto": re.compile(rf"{_L}{{2}}[0-9]{{3}}{_L}{{2}}"),
+    "moto": re.compile(rf"{_L}{{2}}[0-9]{{5}}"),
 }
 _SEPARATORS = re.compile(r"[\s.\-·]")
 
@@ -29,7 +29,7 @@ def normalize_plate(value: str, kinds: Iterable[str] = ("auto",)) -> str:
     `kinds` names the accepted formats (keys of `PLATE_PATTERNS`).
     """
     plate = _SEPARATORS.sub("", value).upper()
-    if not any(PLATE_PATTERNS[kind].match(plate) for kind in kinds):
+    if not any(PLATE_PATTERNS[kind].fullmatch(plate) for kind in kinds):
         raise InvalidValue("plate.format")
     return plate
 

@@ -13,7 +13,6 @@ those checks: 200 open streams must not take 200 pooled connections.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -21,6 +20,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from ..db import db
+from ..identifiers import valid_id
 from ..models import SharedMessage, SharedSession
 from .broker import broker
 from .live import channel, live_settings, message_json, messages_after
@@ -106,12 +106,13 @@ def event_stream(app: Flask, session_id: int, may_see: Viewer, last_event_id: in
 def parse_last_event_id(header: str | None, query: str | None) -> int:
     """The browser sends ``Last-Event-ID`` on reconnection; a page may pass ``?after=``.
 
-    Only ASCII digits within a 64-bit id count (``str.isdigit`` would accept "²", which
-    ``int`` then refuses); anything else means from the start.
+    Only a row id counts (``valid_id``: ASCII digits, within the column; ``str.isdigit``
+    would take "²", which ``int`` then refuses); anything else means from the start.
     """
     for value in (header, query):
-        if value and re.fullmatch(r"[0-9]{1,18}", value.strip()):
-            return int(value.strip())
+        event_id = valid_id(value.strip()) if value else None
+        if event_id is not None:
+            return event_id
     return 0
 
 

@@ -32,6 +32,7 @@ ERRORS = {
     "UNAUTHORIZED_TERMINAL": (401, "Signature missing, wrong, stale or replayed (403: disabled)."),
     "UNKNOWN_NOTICE": (404, "No notice with this code."),
     "TOKEN_UNKNOWN": (404, "No payment of this terminal has this token."),
+    "NOT_FOUND": (404, "No such address: the token in the path is not of its documented form."),
     "NOTICE_ALREADY_PAID": (409, "The notice is paid."),
     "PAYMENT_ALREADY_IN_PROGRESS": (409, "Another activation holds the notice."),
     "TOKEN_EXPIRED": (409, "The activation expired before the close."),
@@ -186,7 +187,7 @@ def openapi_document() -> dict[str, Any]:
                         "200": _json("Payment", "Closed; when paid, the receipt is ready."),
                         "400": _error("INVALID_REQUEST", "IDEMPOTENCY_KEY_MISSING"),
                         **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN"),
+                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
                         "409": _error("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
                         "422": _error("IDEMPOTENCY_KEY_REUSED"),
                     },
@@ -199,7 +200,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _json("Payment", "The payment."),
                         **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN"),
+                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
                     },
                 }
             },
@@ -213,7 +214,7 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/pdf": {}},
                         },
                         **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN"),
+                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
                         "409": _error("RECEIPT_NOT_AVAILABLE"),
                     },
                 }
