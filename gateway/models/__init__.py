@@ -4,7 +4,7 @@ from .audit import AuditEntry, AuditHead
 from .base import Base, UTCDateTime, utcnow
 from .cobrowse import SharedMessage, SharedProposal, SharedSession
 from .forms import Delegation, Draft, ResumeGuess
-from .health import BreakGlass, ClinicalAccess, HealthConsent, ObscuredDocument
+from .health import BreakGlass, ClinicalAccess, HealthConsent, NamedClinician, ObscuredDocument
 from .help import Desk, HelpRequest, Office, OpeningHours
 from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
 from .notifications import CitizenContact, InboxMessage
@@ -39,6 +39,7 @@ __all__ = [
     "InboxMessage",
     "Notice",
     "NoticeCounter",
+    "NamedClinician",
     "ObscuredDocument",
     "Office",
     "OpeningHours",

@@ -61,13 +61,35 @@ class BreakGlass(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     audit_seq: Mapped[int] = mapped_column(Integer)
+    # The privacy officer's review: "justified" or "unjustified", with a note; the patient sees it.
+    review_outcome: Mapped[str | None] = mapped_column(String(16))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_cf: Mapped[str | None] = mapped_column(String(16))
+    reviewed_by_name: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NamedClinician(Base):
+    """A clinician the patient (or their guardian) explicitly allows, beyond GP and episodes."""
+
+    __tablename__ = "health_named_clinician"
+    __table_args__ = (UniqueConstraint("patient_cf", "clinician_cf"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_cf: Mapped[str] = mapped_column(String(16), index=True)
+    clinician_cf: Mapped[str] = mapped_column(String(16))
+    clinician_name: Mapped[str] = mapped_column(String(200))
+    named_by_cf: Mapped[str] = mapped_column(String(16))
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ClinicalAccess(Base):
     """One consultation of a patient's record (the list or a document), as the patient sees it.
 
     Written in the same transaction as its audit entry (``audit_seq``), with the same data.
-    ``basis`` is "consent" or "emergency"; an emergency names its break-glass grant.
+    ``basis`` is "consent" (with the care ``relationship``: gp, episode, named), "emergency"
+    (naming its break-glass grant), "self" (the patient) or "guardian" (a parent or legal
+    guardian, whose fiscal code and name are in the ``clinician_*`` columns, role "guardian").
     """
 
     __tablename__ = "health_clinical_access"
@@ -86,6 +108,8 @@ class ClinicalAccess(Base):
     break_glass_id: Mapped[int | None] = mapped_column(ForeignKey("health_break_glass.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     audit_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    relationship: Mapped[str | None] = mapped_column(String(16))
+    document_titles: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 Index("ix_health_break_glass_grant", BreakGlass.clinician_cf, BreakGlass.patient_cf)

@@ -30,7 +30,7 @@ from printing.seal import SealVerifier
 from printing.verify import verify_pdf
 
 from .conftest import free_port
-from .login import spid_login
+from .login import spid_login, step_up
 
 pytestmark = pytest.mark.browser
 
@@ -126,6 +126,8 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         clerk = clerk_ctx.new_page()
         spid_login(clerk, base, ANNA, "/")
         clerk.locator("[data-testid=nav-live]").click()
+        # The clerk's pages need SPID level 2: the portal asks her to log in again.
+        step_up(clerk, ANNA)
         clerk.locator("#session-code").fill(code)
         clerk.locator("[data-testid=join]").click()
         clerk.wait_for_url("**/sportello/live/*/")
