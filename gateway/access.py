@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from .exceptions import Forbidden, StepUpRequired, Unauthenticated
 from .levels import DEFAULT_LEVELS, required_level
 
-ACCESS_RULES = ("public", "citizen", "clerk", "clinician", "terminal")
-PERSON_RULES = ("citizen", "clerk", "clinician")
+ACCESS_RULES = ("public", "citizen", "clerk", "clinician", "privacy_officer", "terminal")
+PERSON_RULES = ("citizen", "clerk", "clinician", "privacy_officer")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def register(
     if access not in ACCESS_RULES:
         raise ValueError(f"unknown access rule {access!r} for blueprint {blueprint.name}")
     if area is None and access in PERSON_RULES:
-        area = access
+        area = "privacy" if access == "privacy_officer" else access
     if area is not None and area not in DEFAULT_LEVELS:
         raise ValueError(f"unknown level area {area!r} for blueprint {blueprint.name}")
     rules: dict[str, str] | None = app.extensions.get("sportello.access")

@@ -43,6 +43,9 @@ KINDS = {
     "health_document_obscured": _l("Health document hidden from clinicians"),
     "health_document_unobscured": _l("Health document shown again to clinicians"),
     "health_break_glass": _l("Emergency access to your health record by a clinician"),
+    "health_break_glass_reviewed": _l("Emergency access reviewed by the privacy officer"),
+    "health_clinician_named": _l("Clinician allowed to consult the health record"),
+    "health_clinician_unnamed": _l("Clinician no longer allowed to consult the health record"),
     "help_appointment_booked": _l("Appointment booked"),
     "help_appointment_moved": _l("Appointment moved"),
     "help_cancelled": _l("Request for help cancelled"),
@@ -63,6 +66,7 @@ ROLES = {
     "clerk": _l("municipal clerk"),
     "terminal": _l("counter terminal"),
     "clinician": _l("clinician"),
+    "privacy_officer": _l("privacy officer"),
     "system": _l("system"),
 }
 

@@ -22,6 +22,7 @@ def register_all(app: Flask) -> None:
     from .forms_web.views import bp as forms_web
     from .health.clinical import bp as clinical
     from .health.patient import bp as health
+    from .health.privacy import bp as privacy
     from .help.views import citizen as help_citizen
     from .help.views import clerks as help_queue
     from .help.views import public as help_public
@@ -49,6 +50,7 @@ def register_all(app: Flask) -> None:
     register(app, counter_drafts, access="terminal", url_prefix="/counter/api/v1")
     register(app, health, access="citizen", area="health", url_prefix="/area-personale/salute")
     register(app, clinical, access="clinician", url_prefix="/clinico")
+    register(app, privacy, access="privacy_officer", url_prefix="/privacy/emergenze")
     register(app, notify_inbox, access="citizen", url_prefix="/area-personale")
     register(app, notify_unsubscribe, access="public")
     register(app, notify_deliveries, access="clerk", url_prefix="/sportello/notifiche")

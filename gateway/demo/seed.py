@@ -103,7 +103,7 @@ def seed_demo(session: Session) -> bool:
 
 
 def seed_roles(session: Session) -> None:
-    """The demo's clerk and clinician: citizens the gateway grants a role."""
+    """The demo's clerk, clinicians and privacy officer: citizens the gateway grants a role."""
     session.add_all(
         [
             RoleAssignment(
@@ -119,5 +119,30 @@ def seed_roles(session: Session) -> None:
                 facility="Ospedale Maggiore di Villanova",
                 registry_number="VN-04512",
             ),
+            *(
+                RoleAssignment(
+                    fiscal_code=cf,
+                    role="clinician",
+                    display_name=name,
+                    facility=facility,
+                    registry_number=number,
+                )
+                for cf, name, facility, number in DEMO_CLINICIANS
+            ),
+            RoleAssignment(
+                fiscal_code="FNTNDR72P05D969H",
+                role="privacy_officer",
+                display_name="Andrea Fontana",
+                office="Referente privacy — ASL Villanova",
+            ),
         ]
     )
+
+
+# Clinicians of the demo besides Paolo Ferrari; their facilities come from the regional
+# practitioner registry (the health simulator), these are the names the gateway keeps.
+DEMO_CLINICIANS = (
+    ("NRERRT66B14L781B", "Roberto Neri", "ASL Villanova — Medicina generale", "VN-01873"),
+    ("GLLMRC76C09F205U", "Marco Galli", "Ospedale Maggiore di Villanova", "VN-05120"),
+    ("MRTSLV78H61G224G", "Silvia Moretti", "Clinica Santa Lucia di Borgo San Pietro", "PD-22031"),
+)

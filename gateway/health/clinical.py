@@ -1,7 +1,10 @@
-"""Clinicians consult a patient's record: with consent, or by break-glass in an emergency.
+"""Clinicians consult a patient's record: with consent within a care relationship, or by
+break-glass in an emergency.
 
-Every request re-reads the patient's decisions, so a withdrawn consent or a newly obscured
-document takes effect on the next click of a page that is already open.
+Every request re-reads the patient's decisions and the care relationships (from the regional
+service), so a withdrawn consent, a closed episode or a newly obscured document takes effect
+on the next click of a page that is already open. The obscuring check runs on the documents
+as the service returned them, never on an identifier from the URL.
 """
 
 from __future__ import annotations
@@ -11,16 +14,15 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response as BaseResponse
 
 from ..access import require_identity
 from ..db import db
 from ..exceptions import InvalidInput
 from ..identifiers import typed_fiscal_code
 from ..levels import requires_area
-from ..models import utcnow
+from . import care, records
 from . import operations as ops
-from . import records
+from .consultations import record_consultation
 from .errors import document_not_found
 
 bp = Blueprint("clinical", __name__, template_folder="templates")
@@ -31,19 +33,30 @@ def _labels() -> dict[str, Any]:
     return {
         "document_type_label": records.document_type_label,
         "basis_label": records.basis_label,
+        "relationship_label": records.relationship_label,
     }
 
 
 def _clinician() -> ops.Clinician:
     identity = require_identity()
-    return ops.clinician_profile(db.session, identity.fiscal_code, identity.full_name)
+    registry = care.practitioner(identity.fiscal_code)
+    return ops.clinician_profile(db.session, identity.fiscal_code, identity.full_name, registry)
 
 
-def _no_access(patient_cf: str, *, error: str | None = None, reason: str = "") -> Any:
+def _relationship(clinician: ops.Clinician, patient_cf: str) -> str | None:
+    return care.relationship_of(
+        db.session, clinician.practitioner, patient_cf, care.relationships(patient_cf)
+    )
+
+
+def _no_access(
+    patient_cf: str, relationship: str | None, *, error: str | None = None, reason: str = ""
+) -> Any:
     """The refusal page, with the break-glass form (403; 422 when the form had an error)."""
     page = render_template(
         "health/clinical_no_access.html",
         patient_cf=patient_cf,
+        why=ops.refusal_reason(db.session, patient_cf, relationship),
         error=error,
         reason=reason,
         minutes=int(ops.BREAK_GLASS_DURATION.total_seconds() // 60),
@@ -70,17 +83,16 @@ def search() -> Any:
 @bp.get("/pazienti/<fiscal_code:patient_cf>")
 def patient(patient_cf: str) -> Any:
     clinician = _clinician()
-    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
+    relationship = _relationship(clinician, patient_cf)
+    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf, relationship)
     if basis is None:
-        return _no_access(patient_cf)
+        return _no_access(patient_cf, relationship)
     documents, error = records.list_documents(patient_cf)
     shown = []
+    hidden = ops.obscured_ids(db.session, patient_cf)
     if documents is not None:
-        hidden = ops.obscured_ids(db.session, patient_cf)
-        visible = [d for d in documents if d.document_id not in hidden]
-        access = ops.record_consultation(
-            db.session, clinician, patient_cf, basis, "list", [d.document_id for d in visible]
-        )
+        visible = ops.visible_to(clinician.fiscal_code, documents, hidden)
+        access = record_consultation(db.session, clinician, patient_cf, basis, "list", visible)
         db.session.commit()
         shown = [d for d in visible if d.document_id in access.document_ids]
     return render_template(
@@ -89,19 +101,23 @@ def patient(patient_cf: str) -> Any:
         basis=basis,
         documents=shown,
         documents_error=error,
+        obscured=hidden,
     )
 
 
 @bp.get("/pazienti/<fiscal_code:patient_cf>/documenti/<health_document:document_id>")
 def document(patient_cf: str, document_id: str) -> Any:
     clinician = _clinician()
-    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf)
+    relationship = _relationship(clinician, patient_cf)
+    basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf, relationship)
     if basis is None:
-        return _no_access(patient_cf)
-    if document_id in ops.obscured_ids(db.session, patient_cf):
-        raise document_not_found(detail="obscured by the patient")
+        return _no_access(patient_cf, relationship)
     found = records.fetch_document(patient_cf, document_id)
-    ops.record_consultation(db.session, clinician, patient_cf, basis, "open", [document_id])
+    # What the service returned is what is checked, logged and shown.
+    hidden = ops.obscured_ids(db.session, patient_cf)
+    if not ops.visible_to(clinician.fiscal_code, [found.ref], hidden):
+        raise document_not_found(detail="obscured by the patient")
+    record_consultation(db.session, clinician, patient_cf, basis, "open", [found.ref])
     db.session.commit()
     return render_template(
         "health/clinical_document.html", patient_cf=patient_cf, basis=basis, document=found
@@ -112,30 +128,20 @@ def document(patient_cf: str, document_id: str) -> Any:
 @requires_area("breakglass")
 def break_glass(patient_cf: str) -> Any:
     clinician = _clinician()
+    relationship = _relationship(clinician, patient_cf)
     raw = request.form.get("reason", "")
     try:
         reason = records.clean_reason(raw)
     except InvalidInput as e:
-        return _no_access(patient_cf, error=e.user_message, reason=raw)
-    grant = ops.open_break_glass(db.session, clinician, patient_cf, reason)
+        return _no_access(patient_cf, relationship, error=e.user_message, reason=raw)
+    grant = ops.open_break_glass(db.session, clinician, patient_cf, reason, relationship)
     db.session.commit()
     flash(
         _(
-            "Emergency access open until %(time)s. The patient will see it, with your reason.",
+            "Emergency access open until %(time)s. The patient will see it, with your reason, "
+            "and the privacy officer will review it.",
             time=format_datetime(grant.expires_at, "short"),
         ),
         "warning",
     )
     return redirect(url_for(".patient", patient_cf=patient_cf))
-
-
-@bp.get("/break-glass")
-def review() -> BaseResponse | str:
-    _clinician()
-    grants = ops.break_glass_grants(db.session)
-    return render_template(
-        "health/clinical_review.html",
-        grants=grants,
-        uses=ops.consultations_per_grant(db.session, [g.id for g in grants]),
-        now=utcnow(),
-    )

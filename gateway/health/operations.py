@@ -1,29 +1,39 @@
 """Operations on shared health records: the only code that writes consent, obscuring,
-break-glass grants and the access log.
+named clinicians and break-glass grants (the access log: ``consultations.py``; the
+privacy officer's review: ``review.py``).
 
-Every write first takes the lock on the audit chain's head row (``_serialise``), the same lock
-each audit append takes anyway. Consent changes, obscuring and consultations are then strictly
-ordered, and each re-reads the patient's decisions after taking it: once a withdrawal is
-committed, no consultation on the old consent can be recorded, and a view serves a record only
-after its consultation is recorded. The caller commits once.
+Access follows the FSE rules: a clinician consults a record with the patient's consent *and*
+a care relationship (``care.py``: GP of record, open episode, named by the patient), or by
+break-glass; an obscured document stays visible to the patient, their guardians and its
+author, and to nobody else.
+
+Every write first takes the lock on the audit chain's head row (``lock_health_writes``), the
+same lock each audit append takes anyway. Consent changes, obscuring and consultations are
+then strictly ordered, and each re-reads the patient's decisions after taking it: once a
+withdrawal is committed, no consultation on the old consent can be recorded, and a view serves
+a record only after its consultation is recorded. The caller commits once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from connectors import Facility, HealthDocumentRef, Practitioner
 
 from ..audit import append_audit
 from ..exceptions import Forbidden
 from ..models import (
     AuditHead,
     BreakGlass,
-    ClinicalAccess,
+    Event,
     HealthConsent,
+    NamedClinician,
     ObscuredDocument,
     RoleAssignment,
     Transaction,
@@ -32,7 +42,7 @@ from ..models import (
 from ..notifications import notify
 from ..transactions.operations import SYSTEM, Actor, change_state, open_transaction, record_event
 from ..transactions.states import State
-from .errors import BreakGlassNotNeeded, ConsultationNotAllowed, document_not_found
+from .errors import BreakGlassNotNeeded, ConsultationNotAllowed
 
 CLINICIAN_ROLE = "clinician"
 HEALTH_SERVICE = "fascicolo_sanitario"
@@ -42,34 +52,60 @@ REASON_MIN_LENGTH = 20
 REASON_MAX_LENGTH = 500
 CONSENT = "consent"
 EMERGENCY = "emergency"
+SELF = "self"
+GUARDIAN = "guardian"
+JUSTIFIED = "justified"
+UNJUSTIFIED = "unjustified"
+REVIEW_OUTCOMES = (JUSTIFIED, UNJUSTIFIED)
+PRIVACY_OFFICER_ROLE = "privacy_officer"
 
 
 @dataclass(frozen=True)
 class Clinician:
-    """A person with an active clinician role, as the access log names them."""
+    """A person with an active clinician role and a registry entry, as the access log names them."""
 
     fiscal_code: str
     name: str
     facility: str
     registry_number: str
+    role: str = "specialist"
+    facility_codes: frozenset[str] = frozenset()
 
     @property
     def actor(self) -> Actor:
         return Actor(kind="clinician", id=self.fiscal_code, name=self.name, channel="web")
 
+    @property
+    def practitioner(self) -> Practitioner:
+        return Practitioner(
+            fiscal_code=self.fiscal_code,
+            name=self.name,
+            role=self.role,  # type: ignore[arg-type]
+            facilities=tuple(Facility(code, "") for code in sorted(self.facility_codes)),
+        )
+
 
 @dataclass(frozen=True)
 class AccessBasis:
-    """Why a clinician may consult a record now: the patient's consent, or an emergency."""
+    """Why a clinician may consult a record now: consent within a care relationship, or an
+    emergency (break-glass)."""
 
     kind: str
     break_glass: BreakGlass | None = None
+    relationship: str | None = None
 
 
-def clinician_profile(session: Session, fiscal_code: str, fallback_name: str = "") -> Clinician:
-    """The clinician's name, facility and registry number from their role assignment.
+def clinician_profile(
+    session: Session,
+    fiscal_code: str,
+    fallback_name: str = "",
+    registry: Practitioner | None = None,
+) -> Clinician:
+    """The clinician as the gateway and the regional practitioner registry know them.
 
-    Raises Forbidden if the role is not (or no longer) active.
+    ``registry`` is their registry entry (``care.practitioner``); without one, the role
+    assignment's facility stands in (no episode of any facility will match). Raises Forbidden
+    if the role is not (or no longer) active.
     """
     role = session.scalar(
         select(RoleAssignment).where(
@@ -80,11 +116,20 @@ def clinician_profile(session: Session, fiscal_code: str, fallback_name: str = "
     )
     if role is None:
         raise Forbidden(detail="no active clinician role")
+    if registry is None:
+        return Clinician(
+            fiscal_code=fiscal_code,
+            name=role.display_name or fallback_name,
+            facility=role.facility or "",
+            registry_number=role.registry_number or "",
+        )
     return Clinician(
         fiscal_code=fiscal_code,
-        name=role.display_name or fallback_name,
-        facility=role.facility or "",
+        name=registry.name or role.display_name or fallback_name,
+        facility="; ".join(f.name for f in registry.facilities) or role.facility or "",
         registry_number=role.registry_number or "",
+        role=registry.role,
+        facility_codes=registry.facility_codes,
     )
 
 
@@ -127,22 +172,40 @@ def active_break_glass(
     )
 
 
-def access_basis(session: Session, clinician_cf: str, patient_cf: str) -> AccessBasis | None:
-    """Consent first; without it, an active break-glass grant; otherwise None."""
-    if has_consent(session, patient_cf):
-        return AccessBasis(CONSENT)
+def access_basis(
+    session: Session, clinician_cf: str, patient_cf: str, relationship: str | None
+) -> AccessBasis | None:
+    """Consent within a care relationship first; else an active break-glass grant; else None."""
+    if relationship is not None and has_consent(session, patient_cf):
+        return AccessBasis(CONSENT, relationship=relationship)
     grant = active_break_glass(session, clinician_cf, patient_cf)
     return AccessBasis(EMERGENCY, grant) if grant is not None else None
 
 
-def require_access(session: Session, clinician: Clinician, patient_cf: str) -> AccessBasis:
-    basis = access_basis(session, clinician.fiscal_code, patient_cf)
+def refusal_reason(session: Session, patient_cf: str, relationship: str | None) -> str:
+    """Why there is no basis: "no_consent" or "no_relationship" (for the refusal page)."""
+    return "no_relationship" if has_consent(session, patient_cf) else "no_consent"
+
+
+def require_access(
+    session: Session, clinician: Clinician, patient_cf: str, relationship: str | None
+) -> AccessBasis:
+    basis = access_basis(session, clinician.fiscal_code, patient_cf, relationship)
     if basis is None:
-        raise ConsultationNotAllowed(detail=f"no consent nor break-glass for {patient_cf}")
+        raise ConsultationNotAllowed(detail=f"no consent with care relationship for {patient_cf}")
     return basis
 
 
-def _serialise(session: Session) -> None:
+def visible_to(
+    clinician_cf: str, documents: Sequence[HealthDocumentRef], hidden: set[str]
+) -> list[HealthDocumentRef]:
+    """The documents a clinician may see: all but the obscured ones, except their own."""
+    return [
+        d for d in documents if d.document_id not in hidden or d.author_fiscal_code == clinician_cf
+    ]
+
+
+def lock_health_writes(session: Session) -> None:
     session.execute(select(AuditHead.seq).where(AuditHead.id == 1).with_for_update())
 
 
@@ -166,13 +229,18 @@ def health_record(session: Session, patient_cf: str) -> Transaction:
     return tx
 
 
-def set_consent(session: Session, patient: Actor, granted: bool) -> bool:
+def set_consent(
+    session: Session, patient: Actor, granted: bool, *, patient_cf: str | None = None
+) -> bool:
     """Record the patient's decision; False (nothing written) if it is already their choice.
 
-    Takes effect for every later request, including those of a clinician whose page is open.
+    ``patient`` acts; ``patient_cf`` is whose record it is when a guardian acts (``patient``
+    then names the ward in ``on_behalf_of``). Takes effect for every later request, including
+    those of a clinician whose page is open.
     """
-    _serialise(session)
-    current = current_consent(session, patient.id)
+    patient, patient_cf = _acting(patient, patient_cf)
+    lock_health_writes(session)
+    current = current_consent(session, patient_cf)
     if (current is not None and current.granted) == granted:
         return False
     kind = "health_consent_given" if granted else "health_consent_withdrawn"
@@ -180,39 +248,48 @@ def set_consent(session: Session, patient: Actor, granted: bool) -> bool:
         session,
         actor=patient.audit_name,
         action=f"health.{kind.removeprefix('health_')}",
-        subject=patient.id,
+        subject=patient_cf,
         channel=patient.channel,
-        data={"granted": granted},
+        data={"granted": granted, "on_behalf_of": patient.on_behalf_of},
     )
     session.add(
         HealthConsent(
-            patient_cf=patient.id,
+            patient_cf=patient_cf,
             granted=granted,
             at=entry.at,
             channel=patient.channel,
             audit_seq=entry.seq,
         )
     )
-    record_event(session, health_record(session, patient.id), patient, kind, {"granted": granted})
+    record_event(session, health_record(session, patient_cf), patient, kind, {"granted": granted})
     return True
 
 
-def set_obscured(session: Session, patient: Actor, document_id: str, obscured: bool) -> bool:
-    """Hide a document from clinicians or show it again; False if nothing changes.
+def set_obscured(
+    session: Session,
+    patient: Actor,
+    document_id: str,
+    obscured: bool,
+    *,
+    patient_cf: str | None = None,
+) -> bool:
+    """Hide a document from clinicians (but its author) or show it again; False if no change.
 
-    The caller has checked that the document is the patient's.
+    The caller has checked that the document is the patient's; ``patient_cf`` as in
+    ``set_consent``.
     """
-    _serialise(session)
+    patient, patient_cf = _acting(patient, patient_cf)
+    lock_health_writes(session)
     row = session.scalar(
         select(ObscuredDocument).where(
-            ObscuredDocument.patient_cf == patient.id,
+            ObscuredDocument.patient_cf == patient_cf,
             ObscuredDocument.document_id == document_id,
         )
     )
     if obscured == (row is not None):
         return False
     if row is None:
-        session.add(ObscuredDocument(patient_cf=patient.id, document_id=document_id))
+        session.add(ObscuredDocument(patient_cf=patient_cf, document_id=document_id))
     else:
         session.delete(row)
     kind = "health_document_obscured" if obscured else "health_document_unobscured"
@@ -220,28 +297,107 @@ def set_obscured(session: Session, patient: Actor, document_id: str, obscured: b
         session,
         actor=patient.audit_name,
         action=f"health.{kind.removeprefix('health_')}",
-        subject=patient.id,
+        subject=patient_cf,
         channel=patient.channel,
-        data={"document_id": document_id},
+        data={"document_id": document_id, "on_behalf_of": patient.on_behalf_of},
     )
     record_event(
-        session, health_record(session, patient.id), patient, kind, {"document_id": document_id}
+        session, health_record(session, patient_cf), patient, kind, {"document_id": document_id}
     )
     return True
 
 
+def _acting(actor: Actor, patient_cf: str | None) -> tuple[Actor, str]:
+    """(actor, whose record): a guardian acts on behalf of the ward, anyone else for themself."""
+    if patient_cf is None or patient_cf == actor.id:
+        return actor, actor.id
+    if actor.on_behalf_of != patient_cf:
+        raise ValueError("an actor for another patient's record must act on their behalf")
+    return actor, patient_cf
+
+
+def name_clinician(
+    session: Session, patient: Actor, clinician: Practitioner, *, patient_cf: str | None = None
+) -> bool:
+    """Let one more clinician consult (with consent); False if already named."""
+    patient, patient_cf = _acting(patient, patient_cf)
+    lock_health_writes(session)
+    exists = session.scalar(
+        select(NamedClinician.id).where(
+            NamedClinician.patient_cf == patient_cf,
+            NamedClinician.clinician_cf == clinician.fiscal_code,
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(
+        NamedClinician(
+            patient_cf=patient_cf,
+            clinician_cf=clinician.fiscal_code,
+            clinician_name=clinician.name,
+            named_by_cf=patient.id,
+        )
+    )
+    _record_decision(
+        session,
+        patient,
+        patient_cf,
+        "health_clinician_named",
+        {"clinician_cf": clinician.fiscal_code, "clinician_name": clinician.name},
+    )
+    return True
+
+
+def unname_clinician(
+    session: Session, patient: Actor, clinician_cf: str, *, patient_cf: str | None = None
+) -> bool:
+    """Withdraw a named clinician (effective on their next request); False if not named."""
+    patient, patient_cf = _acting(patient, patient_cf)
+    lock_health_writes(session)
+    row = session.scalar(
+        select(NamedClinician).where(
+            NamedClinician.patient_cf == patient_cf, NamedClinician.clinician_cf == clinician_cf
+        )
+    )
+    if row is None:
+        return False
+    data = {"clinician_cf": clinician_cf, "clinician_name": row.clinician_name}
+    session.delete(row)
+    _record_decision(session, patient, patient_cf, "health_clinician_unnamed", data)
+    return True
+
+
+def _record_decision(
+    session: Session, actor: Actor, patient_cf: str, kind: str, data: dict[str, Any]
+) -> None:
+    append_audit(
+        session,
+        actor=actor.audit_name,
+        action=f"health.{kind.removeprefix('health_')}",
+        subject=patient_cf,
+        channel=actor.channel,
+        data={**data, "on_behalf_of": actor.on_behalf_of},
+    )
+    record_event(session, health_record(session, patient_cf), actor, kind, data)
+
+
 def open_break_glass(
-    session: Session, clinician: Clinician, patient_cf: str, reason: str
+    session: Session,
+    clinician: Clinician,
+    patient_cf: str,
+    reason: str,
+    relationship: str | None = None,
 ) -> BreakGlass:
-    """Open a time-limited emergency access without consent, with its stated reason.
+    """Open a time-limited emergency access outside consent and care, with its stated reason.
 
     ``reason`` is already cleaned (see ``views``). Raises BreakGlassNotNeeded when the patient's
-    consent allows consultation anyway. The grant is audited and recorded as an event on the
-    patient's health-record timeline, where a notifier can find it.
+    consent and a care relationship allow consultation anyway. The grant is audited, recorded
+    as an event on the patient's health-record timeline and notified to the patient; the
+    privacy officer reviews it.
     """
-    _serialise(session)
-    if has_consent(session, patient_cf):
-        raise BreakGlassNotNeeded(detail=f"consent present for {patient_cf}")
+    lock_health_writes(session)
+    if relationship is not None and has_consent(session, patient_cf):
+        raise BreakGlassNotNeeded(detail=f"consent and care relationship for {patient_cf}")
     now = utcnow()
     expires_at = now + BREAK_GLASS_DURATION
     details = {
@@ -290,108 +446,31 @@ def open_break_glass(
     return grant
 
 
-def record_consultation(
-    session: Session,
-    clinician: Clinician,
-    patient_cf: str,
-    basis: AccessBasis,
-    action: str,
-    document_ids: list[str],
-) -> ClinicalAccess:
-    """Record that the clinician saw the list ("list") or a document ("open"), then allow it.
+DECISION_KINDS = (
+    "health_consent_given",
+    "health_consent_withdrawn",
+    "health_document_obscured",
+    "health_document_unobscured",
+    "health_clinician_named",
+    "health_clinician_unnamed",
+)
 
-    Re-checks the basis and the obscured documents under the lock: a withdrawal committed in
-    the meantime raises ConsultationNotAllowed, a document obscured in the meantime is dropped
-    from a list or refused as not found. Serve only ``access.document_ids``.
-    """
-    if action not in ("list", "open"):
-        raise ValueError(f"unknown consultation {action!r}")
-    _serialise(session)
-    now_basis = access_basis(session, clinician.fiscal_code, patient_cf)
-    if now_basis is None or now_basis.kind != basis.kind:
-        raise ConsultationNotAllowed(detail=f"basis changed for {patient_cf}")
-    hidden = obscured_ids(session, patient_cf)
-    if action == "open" and hidden.intersection(document_ids):
-        raise document_not_found(detail="obscured while being opened")
-    shown = [d for d in document_ids if d not in hidden]
-    grant = now_basis.break_glass
-    data: dict[str, Any] = {
-        "clinician_name": clinician.name,
-        "role": CLINICIAN_ROLE,
-        "facility": clinician.facility,
-        "registry_number": clinician.registry_number,
-        "documents": shown,
-        "basis": now_basis.kind,
-        "break_glass_id": grant.id if grant else None,
-        "reason": grant.reason if grant else None,
-    }
-    entry = append_audit(
-        session,
-        actor=clinician.actor.audit_name,
-        action=f"health.consult_{action}",
-        subject=patient_cf,
-        channel="web",
-        data=data,
+
+def decisions(session: Session, patient_cf: str, limit: int = 200) -> list[Event]:
+    """The decisions taken on the record (consent, obscuring, named clinicians), newest first,
+    with who took them: the patient, or a guardian on the patient's behalf."""
+    tx = session.scalar(
+        select(Transaction.id).where(
+            Transaction.subject_cf == patient_cf, Transaction.service == HEALTH_SERVICE
+        )
     )
-    access = ClinicalAccess(
-        at=entry.at,
-        patient_cf=patient_cf,
-        clinician_cf=clinician.fiscal_code,
-        clinician_name=clinician.name,
-        role=CLINICIAN_ROLE,
-        facility=clinician.facility,
-        registry_number=clinician.registry_number,
-        action=action,
-        document_ids=shown,
-        basis=now_basis.kind,
-        break_glass_id=data["break_glass_id"],
-        reason=data["reason"],
-        audit_seq=entry.seq,
-    )
-    session.add(access)
-    return access
-
-
-def access_log(session: Session, patient_cf: str, limit: int = 500) -> list[ClinicalAccess]:
-    """The consultations of the patient's record, newest first."""
+    if tx is None:
+        return []
     return list(
         session.scalars(
-            select(ClinicalAccess)
-            .where(ClinicalAccess.patient_cf == patient_cf)
-            .order_by(ClinicalAccess.at.desc(), ClinicalAccess.id.desc())
+            select(Event)
+            .where(Event.transaction_id == tx, Event.kind.in_(DECISION_KINDS))
+            .order_by(Event.at.desc(), Event.id.desc())
             .limit(limit)
         )
     )
-
-
-def access_count(session: Session, patient_cf: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(ClinicalAccess)
-            .where(ClinicalAccess.patient_cf == patient_cf)
-        )
-        or 0
-    )
-
-
-def break_glass_grants(
-    session: Session, patient_cf: str | None = None, limit: int = 500
-) -> list[BreakGlass]:
-    """Emergency grants, newest first: one patient's, or all of them for review."""
-    query = select(BreakGlass).order_by(BreakGlass.opened_at.desc(), BreakGlass.id.desc())
-    if patient_cf is not None:
-        query = query.where(BreakGlass.patient_cf == patient_cf)
-    return list(session.scalars(query.limit(limit)))
-
-
-def consultations_per_grant(session: Session, grant_ids: list[int]) -> dict[int, int]:
-    """How many consultations each break-glass grant was used for."""
-    if not grant_ids:
-        return {}
-    rows = session.execute(
-        select(ClinicalAccess.break_glass_id, func.count())
-        .where(ClinicalAccess.break_glass_id.in_(grant_ids))
-        .group_by(ClinicalAccess.break_glass_id)
-    ).all()
-    return {grant_id: int(count) for grant_id, count in rows if grant_id is not None}

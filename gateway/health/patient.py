@@ -1,7 +1,16 @@
-"""The patient's own health record: documents, summary, consent, obscuring, who looked."""
+"""The patient's own health record — or a ward's, for a parent or legal guardian.
+
+Documents, summary, consent, obscuring, the clinicians the patient names, and who looked.
+Every page exists twice: ``/area-personale/salute/...`` for one's own record and
+``/area-personale/salute/assistiti/<fiscal code>/...`` for a ward's; the regional service says
+who is whose guardian today (a child who turns 18 leaves the parent's list at once). A
+guardian's every look and decision is logged on the ward's record, in the ward's name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -11,14 +20,66 @@ from werkzeug.wrappers import Response as BaseResponse
 from forms import InvalidValue
 from forms.validators import clean_choice, parse_bool
 
-from ..access import SessionIdentity, require_identity
+from ..access import require_identity
 from ..db import db
-from ..exceptions import InvalidInput
+from ..exceptions import InvalidInput, NotFound
+from ..identifiers import typed_fiscal_code
+from ..legacy import try_legacy
+from ..timeline import KINDS
 from ..transactions.operations import Actor
+from . import care, records
 from . import operations as ops
-from . import records
+from .consultations import access_count, break_glass_grants, record_own_access
+from .consultations import access_log as read_access_log
 
 bp = Blueprint("health", __name__, template_folder="templates")
+WARD_PREFIX = "/assistiti/<fiscal_code:ward_cf>"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose record a page shows, and who acts on it."""
+
+    patient_cf: str
+    name: str
+    actor: Actor  # the patient, or the guardian on_behalf_of the patient
+    is_ward: bool
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        """The same page for the same subject."""
+        if self.is_ward:
+            return url_for(f"health.ward_{endpoint}", ward_cf=self.patient_cf, **values)
+        return url_for(f"health.{endpoint}", **values)
+
+
+def _subject(ward_cf: str | None) -> Subject:
+    identity = require_identity()
+    me = Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+    if ward_cf is None:
+        return Subject(identity.fiscal_code, identity.full_name, me, False)
+    ward = care.ward_of(identity.fiscal_code, ward_cf)
+    if ward is None:
+        # Someone else's child looks exactly like a record that does not exist.
+        raise NotFound(detail=f"{identity.fiscal_code} is not a guardian of this patient")
+    acting = Actor(
+        kind="citizen",
+        id=identity.fiscal_code,
+        name=identity.full_name,
+        channel="web",
+        on_behalf_of=ward.fiscal_code,
+    )
+    return Subject(ward.fiscal_code, ward.name, acting, True)
+
+
+def _page(endpoint: str, methods: list[str], path: str) -> Callable[[Any], Any]:
+    """Register a view for one's own record and for a ward's."""
+
+    def register(view: Any) -> Any:
+        bp.add_url_rule(path, endpoint, view, methods=methods)
+        bp.add_url_rule(WARD_PREFIX + path, f"ward_{endpoint}", view, methods=methods)
+        return view
+
+    return register
 
 
 @bp.context_processor
@@ -26,61 +87,80 @@ def _labels() -> dict[str, Any]:
     return {
         "document_type_label": records.document_type_label,
         "basis_label": records.basis_label,
+        "relationship_label": records.relationship_label,
+        "review_label": records.review_label,
+        "decision_label": decision_label,
     }
 
 
-def _patient(identity: SessionIdentity) -> Actor:
-    return Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+def decision_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
 
 
-@bp.get("/")
-def overview() -> str:
-    identity = require_identity()
-    cf = identity.fiscal_code
+@_page("overview", ["GET"], "/")
+def overview(ward_cf: str | None = None) -> str:
+    subject = _subject(ward_cf)
+    cf = subject.patient_cf
     documents, documents_error = records.list_documents(cf)
     summary, summary_error = records.patient_summary(cf)
+    if subject.is_ward and documents is not None:
+        record_own_access(db.session, subject.actor, cf, "list", documents)
+        db.session.commit()
+    wards, _wards_error = (
+        (None, None) if subject.is_ward else try_legacy("health", lambda: care.wards(cf))
+    )
     return render_template(
         "health/patient_records.html",
+        subject=subject,
         documents=documents,
         documents_error=documents_error,
         summary=summary,
         summary_error=summary_error,
         consent=ops.current_consent(db.session, cf),
         obscured=ops.obscured_ids(db.session, cf),
-        accesses=ops.access_count(db.session, cf),
+        accesses=access_count(db.session, cf),
+        named=care.named_clinicians(db.session, cf),
+        wards=wards or [],
     )
 
 
-@bp.get("/documenti/<health_document:document_id>")
-def download(document_id: str) -> Response:
-    identity = require_identity()
-    return records.download(records.fetch_document(identity.fiscal_code, document_id))
+@_page("download", ["GET"], "/documenti/<health_document:document_id>")
+def download(document_id: str, ward_cf: str | None = None) -> Response:
+    subject = _subject(ward_cf)
+    document = records.fetch_document(subject.patient_cf, document_id)
+    record_own_access(db.session, subject.actor, subject.patient_cf, "open", [document.ref])
+    db.session.commit()
+    return records.download(document)
 
 
-@bp.post("/consenso")
-def consent() -> BaseResponse:
-    identity = require_identity()
+@_page("consent", ["POST"], "/consenso")
+def consent(ward_cf: str | None = None) -> BaseResponse:
+    subject = _subject(ward_cf)
     try:
         granted = clean_choice(request.form.get("consent", ""), ("si", "no")) == "si"
     except InvalidValue as e:
         raise InvalidInput(records.field_message(e), detail="consent choice") from e
-    changed = ops.set_consent(db.session, _patient(identity), granted)
+    changed = ops.set_consent(db.session, subject.actor, granted, patient_cf=subject.patient_cf)
     db.session.commit()
     if not changed:
-        flash(_("Your choice was already recorded: nothing changed."), "info")
+        flash(_("The choice was already recorded: nothing changed."), "info")
     elif granted:
         flash(
-            _("Consent given: the clinicians treating you can now consult your record."), "success"
+            _(
+                "Consent given: the clinicians with a care relationship (general practitioner, "
+                "an open episode, or named below) can now consult the record."
+            ),
+            "success",
         )
     else:
-        flash(_("Consent withdrawn: from now on no clinician can consult your record."), "success")
-    return redirect(url_for(".overview"))
+        flash(_("Consent withdrawn: from now on no clinician can consult the record."), "success")
+    return redirect(subject.url("overview"))
 
 
-@bp.post("/documenti/<health_document:document_id>/oscuramento")
-def obscure(document_id: str) -> BaseResponse:
-    identity = require_identity()
-    cf = identity.fiscal_code
+@_page("obscure", ["POST"], "/documenti/<health_document:document_id>/oscuramento")
+def obscure(document_id: str, ward_cf: str | None = None) -> BaseResponse:
+    subject = _subject(ward_cf)
+    cf = subject.patient_cf
     try:
         obscured = parse_bool(request.form.get("obscured", ""))
     except InvalidValue as e:
@@ -88,26 +168,53 @@ def obscure(document_id: str) -> BaseResponse:
     # Showing again a document already hidden needs no check with the regional system (the
     # row proves it is the patient's), so it works even while that system is down.
     if obscured or document_id not in ops.obscured_ids(db.session, cf):
-        records.own_document(cf, document_id)
-    ops.set_obscured(db.session, _patient(identity), document_id, obscured)
+        document_id = records.own_document(cf, document_id).document_id
+    ops.set_obscured(db.session, subject.actor, document_id, obscured, patient_cf=cf)
     db.session.commit()
     if obscured:
-        flash(_("The document is now hidden from clinicians."), "success")
+        flash(_("The document is now hidden from clinicians, except its author."), "success")
     else:
         flash(_("The document is visible again to the clinicians you allow."), "success")
-    return redirect(url_for(".overview") + "#documents")
+    return redirect(subject.url("overview") + "#documents")
 
 
-@bp.get("/accessi")
-def access_log() -> str:
-    identity = require_identity()
-    cf = identity.fiscal_code
-    documents, documents_error = records.list_documents(cf)
-    titles = {d.document_id: d.title for d in documents or []}
+@_page("name_clinician", ["POST"], "/clinici")
+def name_clinician(ward_cf: str | None = None) -> Any:
+    subject = _subject(ward_cf)
+    raw = request.form.get("codice_fiscale", "")
+    clinician_cf = typed_fiscal_code(raw)
+    registered = care.practitioner(clinician_cf) if clinician_cf else None
+    if registered is None:
+        raise InvalidInput(
+            _("This fiscal code is not a clinician of the regional registry."),
+            detail="named clinician not in the registry",
+        )
+    if ops.name_clinician(db.session, subject.actor, registered, patient_cf=subject.patient_cf):
+        flash(
+            _("%(name)s may now consult the record, while consent is given.", name=registered.name),
+            "success",
+        )
+    db.session.commit()
+    return redirect(subject.url("overview") + "#clinicians")
+
+
+@_page("unname_clinician", ["POST"], "/clinici/<fiscal_code:clinician_cf>/rimuovi")
+def unname_clinician(clinician_cf: str, ward_cf: str | None = None) -> BaseResponse:
+    subject = _subject(ward_cf)
+    ops.unname_clinician(db.session, subject.actor, clinician_cf, patient_cf=subject.patient_cf)
+    db.session.commit()
+    flash(_("The clinician can no longer consult the record."), "success")
+    return redirect(subject.url("overview") + "#clinicians")
+
+
+@_page("access_log", ["GET"], "/accessi")
+def access_log(ward_cf: str | None = None) -> str:
+    subject = _subject(ward_cf)
+    cf = subject.patient_cf
     return render_template(
         "health/patient_access_log.html",
-        entries=ops.access_log(db.session, cf),
-        grants=ops.break_glass_grants(db.session, cf),
-        titles=titles,
-        documents_error=documents_error,
+        subject=subject,
+        entries=read_access_log(db.session, cf),
+        grants=break_glass_grants(db.session, cf),
+        decisions=ops.decisions(db.session, cf),
     )

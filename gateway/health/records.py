@@ -113,7 +113,18 @@ DOCUMENT_TYPES = {
     "vaccination": _l("Vaccination"),
     "patient_summary": _l("Patient summary"),
 }
-BASES = {"consent": _l("consent"), "emergency": _l("emergency (break-glass)")}
+BASES = {
+    "consent": _l("consent"),
+    "emergency": _l("emergency (break-glass)"),
+    "self": _l("the patient"),
+    "guardian": _l("parent or guardian"),
+}
+RELATIONSHIPS = {
+    "gp": _l("general practitioner of record"),
+    "episode": _l("open episode of care at their facility"),
+    "named": _l("named by the patient"),
+}
+REVIEWS = {"justified": _l("justified"), "unjustified": _l("not justified")}
 
 
 def document_type_label(kind: str) -> str:
@@ -122,3 +133,11 @@ def document_type_label(kind: str) -> str:
 
 def basis_label(kind: str) -> str:
     return str(BASES.get(kind, kind))
+
+
+def relationship_label(kind: str | None) -> str:
+    return str(RELATIONSHIPS.get(kind or "", ""))
+
+
+def review_label(outcome: str | None) -> str:
+    return str(REVIEWS.get(outcome or "", ""))

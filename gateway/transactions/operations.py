@@ -22,7 +22,7 @@ from .reference import new_reference, normalize_reference
 from .states import State, check_transition
 
 CHANNELS = frozenset({"web", "counter", "desk", "phone", "api", "system"})
-ACTOR_KINDS = frozenset({"citizen", "clerk", "terminal", "clinician", "system"})
+ACTOR_KINDS = frozenset({"citizen", "clerk", "terminal", "clinician", "privacy_officer", "system"})
 
 
 @dataclass(frozen=True)

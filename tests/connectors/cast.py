@@ -19,6 +19,7 @@ ELENA = "MRCLNE80R49D612V"  # laboratory specialist at two labs
 SILVIA = "MRTSLV78H61G224G"  # dermatologist at a private clinic in another town
 ANDREA = "FNTNDR72P05D969H"  # privacy officer of ASL Villanova, not a practitioner
 ERNESTO = "RMNRST38C02D612H"  # adult patient under legal guardianship (Chiara Romano)
+MARCO_GALLI = "GLLMRC76C09F205U"  # orthopaedist at Ospedale Maggiore, like Paolo Ferrari
 CAST = [
     MARIO,
     SOFIA,
@@ -37,6 +38,7 @@ CAST = [
     SILVIA,
     ANDREA,
     ERNESTO,
+    MARCO_GALLI,
 ]
 
 # DM 23/12/1976: value of each letter A..Z in an odd (1st, 3rd, ...) position; digit d counts

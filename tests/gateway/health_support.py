@@ -23,14 +23,21 @@ LUCA = {"fiscal_code": "VRDLCU90L20F839Q", "name": "Luca", "family_name": "Verdi
 CHIARA = {"fiscal_code": "RMNCHR95B68D612V", "name": "Chiara", "family_name": "Romano"}
 PAOLO = {"fiscal_code": "FRRPLA70E12A944T", "name": "Paolo", "family_name": "Ferrari"}
 ANNA = {"fiscal_code": "SPSNNA75S70L219W", "name": "Anna", "family_name": "Esposito"}
+MARIO = {"fiscal_code": "RSSMRA80A01H501U", "name": "Mario", "family_name": "Rossi"}
+NERI = {"fiscal_code": "NRERRT66B14L781B", "name": "Roberto", "family_name": "Neri"}
+GALLI = {"fiscal_code": "GLLMRC76C09F205U", "name": "Marco", "family_name": "Galli"}
+MORETTI = {"fiscal_code": "MRTSLV78H61G224G", "name": "Silvia", "family_name": "Moretti"}
+FONTANA = {"fiscal_code": "FNTNDR72P05D969H", "name": "Andrea", "family_name": "Fontana"}
 GIULIA_CF, LUCA_CF, PAOLO_CF = GIULIA["fiscal_code"], LUCA["fiscal_code"], PAOLO["fiscal_code"]
+SOFIA_CF = "RSSSFO12P50H501K"
+SOFIA_DOCS = [f"DOC-RSF-{n:04d}" for n in range(3, 0, -1)]
 GIULIA_DOCS = [f"DOC-BNC-{n:04d}" for n in range(9, 0, -1)]
 LUCA_DOC = "DOC-VRD-0001"
 REASON = "Paziente incosciente in pronto soccorso, serve la terapia in corso"
 
 
 def seed_people(app: Flask) -> None:
-    """The demo's clerk and clinician roles."""
+    """The demo's clerk, clinicians and privacy officer."""
     with db.fresh_session(app) as s:
         seed_roles(s)
         s.commit()

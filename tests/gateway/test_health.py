@@ -16,7 +16,9 @@ from gateway.db import db
 from gateway.demo.seed import seed_demo
 from gateway.errors import legacy_unavailable_message
 from gateway.health import operations as ops
+from gateway.health.consultations import access_log, record_consultation
 from gateway.health.errors import ConsultationNotAllowed
+from gateway.legacy import legacy
 from gateway.models import (
     BreakGlass,
     ClinicalAccess,
@@ -28,6 +30,7 @@ from gateway.models import (
 )
 
 from .health_support import (
+    FONTANA,
     GIULIA,
     GIULIA_CF,
     GIULIA_DOCS,
@@ -198,12 +201,13 @@ def test_withdrawing_consent_stops_a_clinician_with_the_page_open(
 def test_a_withdrawal_between_check_and_record_refuses_the_consultation(app: Flask) -> None:
     """The view checked the basis; the patient withdrew before the consultation was recorded."""
     set_consent(app, GIULIA, True)
+    refs = legacy(app).health.list_documents(GIULIA_CF)[:1]
     with db.fresh_session(app) as s:
         clinician = ops.clinician_profile(s, PAOLO_CF)
-        basis = ops.require_access(s, clinician, GIULIA_CF)
+        basis = ops.require_access(s, clinician, GIULIA_CF, "episode")
         set_consent(app, GIULIA, False)
         with pytest.raises(ConsultationNotAllowed):
-            ops.record_consultation(s, clinician, GIULIA_CF, basis, "open", ["DOC-BNC-0009"])
+            record_consultation(s, clinician, GIULIA_CF, basis, "open", refs)
         s.rollback()
         assert s.scalar(select(ClinicalAccess.id)) is None
 
@@ -236,7 +240,8 @@ def test_break_glass_needs_a_reason_lasts_an_hour_and_is_flagged(
     page = doctor.get(f"/clinico/pazienti/{LUCA_CF}").get_data(as_text=True)
     assert 'data-basis="emergency"' in page and LUCA_DOC in page
     assert doctor.get(f"/clinico/pazienti/{LUCA_CF}/documenti/{LUCA_DOC}").status_code == 200
-    review = doctor.get("/clinico/break-glass").get_data(as_text=True)
+    assert doctor.get("/privacy/emergenze/").status_code == 403  # clinicians do not review
+    review = client_for(app, FONTANA).get("/privacy/emergenze/").get_data(as_text=True)
     assert f'data-grant="{grant.id}"' in review and REASON in review
 
     log = client_for(app, LUCA).get(RECORDS + "accessi").get_data(as_text=True)
@@ -261,18 +266,18 @@ def test_break_glass_is_refused_when_consent_allows_consultation(app: Flask) -> 
 
 def test_the_access_log_matches_the_audit_chain(app: Flask, session: Session) -> None:
     set_consent(app, GIULIA, True)
-    obscure(app, GIULIA, "DOC-BNC-0004")
+    obscure(app, GIULIA, "DOC-BNC-0008")  # written by Dott.ssa Marchi, not by Paolo
     doctor = client_for(app, PAOLO)
     doctor.get(f"/clinico/pazienti/{GIULIA_CF}")
     doctor.get(f"/clinico/pazienti/{GIULIA_CF}/documenti/DOC-BNC-0009")
-    doctor.get(f"/clinico/pazienti/{GIULIA_CF}/documenti/DOC-BNC-0004")  # refused: not logged
+    doctor.get(f"/clinico/pazienti/{GIULIA_CF}/documenti/DOC-BNC-0008")  # refused: not logged
     set_consent(app, GIULIA, False)
     open_break_glass(app, GIULIA_CF)
     doctor.get(f"/clinico/pazienti/{GIULIA_CF}/documenti/DOC-BNC-0001")
     doctor.get(f"/clinico/pazienti/{LUCA_CF}")  # another patient: refused, not in her log
 
     consultations = audit_entries(session, GIULIA_CF, "health.consult_")
-    log = ops.access_log(session, GIULIA_CF)
+    log = access_log(session, GIULIA_CF)
     assert len(log) == len(consultations) == 3
     for access, entry in zip(reversed(log), consultations, strict=True):
         data = audit_data(entry)
@@ -323,10 +328,11 @@ def test_health_record_outage_is_told_in_plain_words(
         assert patient.get(RECORDS + "accessi").status_code == 200
         download = patient.get(RECORDS + "documenti/DOC-BNC-0009")
         assert download.status_code == 503 and plain_words in download.get_data(as_text=True)
+        # Without the regional service no care relationship can be checked: no access, and
+        # the page says why in plain words.
         doctor = client_for(app, PAOLO)
         listing = doctor.get(f"/clinico/pazienti/{GIULIA_CF}")
-        assert listing.status_code == 200
-        assert 'data-testid="legacy-unavailable"' in listing.get_data(as_text=True)
+        assert listing.status_code == 503 and plain_words in listing.get_data(as_text=True)
         assert (
             doctor.get(f"/clinico/pazienti/{GIULIA_CF}/documenti/DOC-BNC-0009").status_code == 503
         )
@@ -346,3 +352,46 @@ def test_the_demo_lets_the_clinician_see_giulia_but_not_luca(app: Flask, session
     assert doctor.get(f"/clinico/pazienti/{LUCA_CF}").status_code == 403
     log = client_for(app, GIULIA).get(RECORDS + "accessi").get_data(as_text=True)
     assert log.count('<tr data-basis="consent"') == 1
+
+
+def test_the_privacy_officer_reviews_an_emergency_access_and_the_patient_sees_it(
+    app: Flask, session: Session
+) -> None:
+    grant_id = open_break_glass(app, LUCA_CF)
+    officer = client_for(app, FONTANA)
+    listed = officer.get("/privacy/emergenze/")
+    assert listed.status_code == 200 and REASON in listed.get_data(as_text=True)
+    marked = officer.post(
+        f"/privacy/emergenze/{grant_id}/esito",
+        data={
+            "csrf_token": csrf_token(officer),
+            "outcome": "unjustified",
+            "note": "Nessuna emergenza in corso: segnalato alla direzione sanitaria",
+        },
+    )
+    assert marked.status_code == 302
+    bad = officer.post(
+        f"/privacy/emergenze/{grant_id}/esito",
+        data={"csrf_token": csrf_token(officer), "outcome": "maybe"},
+    )
+    assert bad.status_code == 422
+    assert (
+        officer.post(
+            "/privacy/emergenze/999999/esito",
+            data={"csrf_token": csrf_token(officer), "outcome": "justified"},
+        ).status_code
+        == 404
+    )
+    session.expire_all()
+    grant = session.get(BreakGlass, grant_id)
+    assert grant is not None and grant.review_outcome == "unjustified"
+    assert grant.reviewed_by_cf == FONTANA["fiscal_code"]
+    viewed = audit_entries(session, "-", "health.break_glass_review_viewed")
+    reviewed = audit_entries(session, LUCA_CF, "health.break_glass_reviewed")
+    assert len(viewed) == 1 and viewed[0].actor == f"privacy_officer:{FONTANA['fiscal_code']}"
+    assert [audit_data(e)["outcome"] for e in reviewed] == ["unjustified"]
+    log = client_for(app, LUCA).get(RECORDS + "accessi").get_data(as_text=True)
+    assert f'data-grant="{grant_id}" data-outcome="unjustified"' in log
+    assert "Referente privacy: non giustificato" in log and "direzione sanitaria" in log
+    told = session.scalars(select(InboxMessage).where(InboxMessage.citizen_cf == LUCA_CF)).all()
+    assert len(told) == 2  # the emergency access, then its review

@@ -262,7 +262,7 @@ def test_every_area_checks_the_level_on_every_request(app: Flask) -> None:
 
     client = app.test_client()
     with db.fresh_session(app) as s:
-        for role in ("clinician", "clerk"):
+        for role in ("clinician", "clerk", "privacy_officer"):
             s.add(RoleAssignment(fiscal_code=MARIO_CF, role=role, office="X"))
         s.commit()
     login(client, app, {"fiscal_code": MARIO_CF, "name": "Mario", "family_name": "Rossi"})
