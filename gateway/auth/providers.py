@@ -161,6 +161,8 @@ def init_identity(app: Flask) -> None:
     registry = IdPRegistry(sources, cache_seconds=config.idp_metadata_refresh_seconds)
     if config.profile == "production":
         refuse_test_idps(registry)
+    readiness = app.extensions.setdefault("sportello.readiness", {})
+    readiness["identity.metadata"] = lambda: metadata_state(registry)
     sp = ServiceProvider(settings, registry, replay_cache(app, config))
     app.extensions["sportello.saml_sp"] = sp
     app.extensions["sportello.identity_providers"] = [
@@ -220,6 +222,18 @@ def federation_signers(config: Config) -> tuple[str, ...]:
                 )
         pems.extend(found)
     return tuple(pems)
+
+
+def metadata_state(registry: IdPRegistry) -> dict[str, object]:
+    """For /readyz: each metadata source, when it was last loaded good, and its last error."""
+    return {
+        status.location: {
+            "loaded_at": status.loaded_at.isoformat() if status.loaded_at else None,
+            "error": status.last_error,
+            "signature_checked": status.signature_checked,
+        }
+        for status in registry.status()
+    }
 
 
 def refuse_test_idps(registry: IdPRegistry) -> None:

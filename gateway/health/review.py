@@ -68,14 +68,14 @@ def review_break_glass(
         notify(
             session,
             citizen_cf=grant.patient_cf,
-            kind="break_glass_access",
+            kind="break_glass_unjustified",
             context={
                 "clinician_name": grant.clinician_name,
                 "reason": grant.reason,
                 "at": grant.opened_at.isoformat(),
-                "review": outcome,
+                "note": note,
             },
             link="/area-personale/salute/accessi",
-            dedupe_key=f"bg{grant.id}-review",
+            dedupe_key=f"bg{grant.id}-unjustified",
         )
     return grant

@@ -38,6 +38,7 @@ KINDS = {
         Kind("reduced_amount_ending", "reminders"),
         Kind("appointment_reminder", "reminders"),
         Kind("break_glass_access", "security"),
+        Kind("break_glass_unjustified", "security"),
         Kind("cobrowse_invitation", "updates"),
     )
 }

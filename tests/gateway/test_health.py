@@ -394,4 +394,8 @@ def test_the_privacy_officer_reviews_an_emergency_access_and_the_patient_sees_it
     assert f'data-grant="{grant_id}" data-outcome="unjustified"' in log
     assert "Referente privacy: non giustificato" in log and "direzione sanitaria" in log
     told = session.scalars(select(InboxMessage).where(InboxMessage.citizen_cf == LUCA_CF)).all()
-    assert len(told) == 2  # the emergency access, then its review
+    assert [m.kind for m in told] == ["break_glass_access", "break_glass_unjustified"]
+    inbox = client_for(app, LUCA).get(f"/area-personale/messaggi/{told[1].id}")
+    text = inbox.get_data(as_text=True)
+    assert inbox.status_code == 200 and "non era giustificato" in text
+    assert "direzione sanitaria" in text

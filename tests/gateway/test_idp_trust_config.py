@@ -242,3 +242,12 @@ def test_a_refused_contact_value_names_its_variable(
 ) -> None:
     with pytest.raises(ConfigurationError, match=variable):
         create_app(make_config(database_url, **setting))
+
+
+def test_readiness_tells_each_metadata_source_and_its_signature(client: Any) -> None:
+    checks = client.get("/readyz").json["checks"]
+    sources = checks["identity.metadata"]
+    assert len(sources) == 1  # the built-in test IdP, loaded as a signed federation entry
+    (state,) = sources.values()
+    assert state["signature_checked"] is True and state["error"] is None
+    assert state["loaded_at"]

@@ -137,3 +137,13 @@ def test_the_callback_needs_the_binder_of_the_browser_that_started(oidc_app: Fla
     client.delete_cookie("sportello_login")
     assert client.get("/accedi/oidc/callback?" + query).status_code == 403
     assert client.get("/area-personale/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "hostile", ["//evil.example/", "/%09/evil.example/", "https://evil.example/"]
+)
+def test_an_oidc_login_never_leaves_the_site(oidc_app: Flask, hostile: str) -> None:
+    client = oidc_app.test_client()
+    query = authorize(client, "BNCGLI85C55F205C", hostile)
+    response = client.get("/accedi/oidc/callback?" + query)
+    assert response.status_code == 302 and response.headers["Location"] == "/area-personale/"
