@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..access import require_identity
 from ..db import db
-from ..exceptions import InvalidInput
+from ..exceptions import Forbidden, InvalidInput
 from ..identifiers import typed_fiscal_code
 from ..levels import requires_area
 from . import care, records
@@ -38,9 +38,17 @@ def _labels() -> dict[str, Any]:
 
 
 def _clinician() -> ops.Clinician:
+    """The clinician of this request: an active role here *and* an entry in the regional
+    practitioner registry (which gives their facilities)."""
     identity = require_identity()
+    clinician = ops.clinician_profile(db.session, identity.fiscal_code, identity.full_name)
     registry = care.practitioner(identity.fiscal_code)
-    return ops.clinician_profile(db.session, identity.fiscal_code, identity.full_name, registry)
+    if registry is None:
+        raise Forbidden(
+            _("You are not in the regional registry of practitioners."),
+            detail="clinician role without a registry entry",
+        )
+    return ops.clinician_profile(db.session, clinician.fiscal_code, clinician.name, registry)
 
 
 def _relationship(clinician: ops.Clinician, patient_cf: str) -> str | None:

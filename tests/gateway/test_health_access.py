@@ -398,3 +398,21 @@ def test_a_guardian_manages_the_minors_record_and_the_minor_sees_it(
     stranger = client_for(app, CHIARA)
     assert stranger.get(f"{WARD}/").status_code == 404
     assert stranger.get(f"{WARD}/documenti/{SOFIA_DOC}").status_code == 404
+
+
+def test_a_clinician_role_without_a_registry_entry_consults_nothing(
+    app: Flask, session: Session
+) -> None:
+    """The role is the gateway's; being a practitioner is the region's registry's say."""
+    from gateway.models import RoleAssignment
+
+    seed_people(app)
+    set_consent(app, GIULIA, True)
+    with session.begin():
+        session.add(RoleAssignment(fiscal_code=CHIARA["fiscal_code"], role="clinician"))
+    client = client_for(app, CHIARA)
+    for path in ("/clinico/", CLINICAL, f"{CLINICAL}/documenti/{GIULIA_DOC}"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "Emocromo" not in response.get_data(as_text=True)
+    assert audit_entries(session, GIULIA_CF, "health.consult_") == []

@@ -302,5 +302,8 @@ FSE_RULES = {
         "qui sotto possono consultare i documenti che non hai oscurato."
     ),
     "the patient": "la persona assistita",
+    "You are not in the regional registry of practitioners.": (
+        "Non risulti nell'anagrafe regionale dei professionisti sanitari."
+    ),
 }
 IT.update(FSE_RULES)
