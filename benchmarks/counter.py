@@ -33,6 +33,8 @@ from datetime import time as clock
 from typing import Any
 from urllib.parse import urlsplit
 
+from gateway.fines.operations import fines_system
+
 from .common import Row, Table, percentile
 from .servers import Stack, production_stack
 
@@ -445,10 +447,9 @@ def floor(
 
 
 def _floor_warm(report_number: str) -> None:
-    from gateway.legacy import legacy
 
     with _FLOOR_APP.app_context():
-        legacy().fines.get_fine(report_number)
+        fines_system().get_fine(report_number)
 
 
 # --- the benchmark ------------------------------------------------------------------------

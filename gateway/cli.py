@@ -20,13 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(outbox_group)
-    from .counter.cli import counter_group
-
-    app.cli.add_command(counter_group)
-    from .demo.command import demo_command, seed_command
-
-    app.cli.add_command(demo_command)
-    app.cli.add_command(seed_command)
+    # Each feature's own commands (flask counter, flask demo, ...) come with its manifest.
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")

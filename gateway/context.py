@@ -22,7 +22,11 @@ def init_template_context(app: Flask) -> None:
             except BuildError:
                 return url_for("core.home")
 
+        from .features import registry
+
         return {
+            "feature_services": registry().services,
+            "area_links": registry().area_links,
             "login_method_label": login_method_label,
             "current_locale": str(get_locale() or "it"),
             "identity": current_identity(),

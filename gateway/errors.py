@@ -179,13 +179,11 @@ def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
 
 def legacy_unavailable_message(service: str) -> str:
     """Plain words for "that office's system is not answering", per service."""
-    names = {
-        "fines": _("the municipal police's fines system"),
-        "school": _("the regional school registry"),
-        "health": _("the regional health record"),
-    }
+    from .features import registry
+
+    declared = registry().legacy_services.get(service)
     return _(
         "We cannot reach %(system)s right now. The rest of the portal works: "
         "please try this page again in a few minutes.",
-        system=names.get(service, service),
+        system=str(declared.label) if declared else service,
     )

@@ -1,6 +1,7 @@
 """The legacy systems behind the gateway, reached only through ``connectors``.
 
-One connector per service per app, built from configuration; its WSDL is loaded on first use
+Each feature declares the legacy services it reads (``LegacyService`` in its manifest); one
+connector per service per app is built here from configuration, its WSDL loaded on first use
 and cached, its circuit breaker shared by every request of the process.
 """
 
@@ -8,32 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import Flask, current_app
 
-from connectors import (
-    ConnectorSettings,
-    FinesConnector,
-    HealthConnector,
-    Invalid,
-    SchoolConnector,
-    Unavailable,
-)
+from connectors import ConnectorSettings, Invalid, SoapConnector, Unavailable
 
 from .config import Config
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SERVICE_NAMES = ("fines", "school", "health")
-
-
-@dataclass(frozen=True)
-class Legacy:
-    fines: FinesConnector
-    school: SchoolConnector
-    health: HealthConnector
+C = TypeVar("C", bound=SoapConnector)
 
 
 def connector_settings(config: Config, service: str) -> ConnectorSettings:
@@ -53,22 +39,26 @@ def connector_settings(config: Config, service: str) -> ConnectorSettings:
 
 
 def init_legacy(app: Flask) -> None:
+    """One connector for each legacy service a feature declares, with its readiness check."""
+    from .features import registry
+
     config: Config = app.config["SPORTELLO"]
-    systems = Legacy(
-        fines=FinesConnector(connector_settings(config, "fines")),
-        school=SchoolConnector(connector_settings(config, "school")),
-        health=HealthConnector(connector_settings(config, "health")),
-    )
+    systems = {
+        name: service.connector(connector_settings(config, name))
+        for name, service in registry().legacy_services.items()
+    }
     app.extensions["sportello.legacy"] = systems
     readiness = app.extensions.setdefault("sportello.readiness", {})
-    for name in SERVICE_NAMES:
-        readiness[f"legacy.{name}"] = getattr(systems, name).state
+    for name, system in systems.items():
+        readiness[f"legacy.{name}"] = system.state
 
 
-def legacy(app: Flask | None = None) -> Legacy:
-    """The app's connectors (the current app's by default)."""
-    target = app or current_app
-    return target.extensions["sportello.legacy"]  # type: ignore[no-any-return]
+def connector(name: str, kind: type[C], app: Flask | None = None) -> C:
+    """This app's connector of the legacy service ``name`` (the current app's by default)."""
+    system = (app or current_app).extensions["sportello.legacy"][name]
+    if not isinstance(system, kind):
+        raise TypeError(f"legacy service {name!r} is a {type(system).__name__}, not {kind}")
+    return system
 
 
 def try_legacy(service: str, call: Callable[[], T]) -> tuple[T | None, str | None]:

@@ -18,7 +18,8 @@ CHANNELS = {
     "system": _l("automatically"),
 }
 
-KINDS = {
+# What happens to any transaction; each feature adds its own (``Feature.timeline_kinds``).
+CORE_KINDS = {
     "created": _l("Transaction started"),
     "submitted": _l("Request submitted"),
     "notice_issued": _l("Payment notice issued"),
@@ -27,7 +28,6 @@ KINDS = {
     "paid_online": _l("Paid online"),
     "receipt_issued": _l("Receipt issued"),
     "legacy_updated": _l("Municipal records updated"),
-    "certificate_issued": _l("Certificate issued"),
     "prepared_for_confirmation": _l("Prepared for your confirmation"),
     "confirmed": _l("Confirmed by the citizen"),
     "cancelled": _l("Cancelled"),
@@ -35,30 +35,7 @@ KINDS = {
     "draft_reopened": _l("Draft reopened for changes"),
     "draft_resumed": _l("Draft resumed with its code"),
     "draft_sheet_printed": _l("Draft sheet printed"),
-    "certificate_delayed": _l("School registry not answering: the certificate will follow"),
-    "certificate_refused": _l("The school registry refused the certificate"),
     "document_printed": _l("Document printed"),
-    "health_consent_given": _l("Consent to consult your health record given"),
-    "health_consent_withdrawn": _l("Consent to consult your health record withdrawn"),
-    "health_document_obscured": _l("Health document hidden from clinicians"),
-    "health_document_unobscured": _l("Health document shown again to clinicians"),
-    "health_break_glass": _l("Emergency access to your health record by a clinician"),
-    "health_break_glass_reviewed": _l("Emergency access reviewed by the privacy officer"),
-    "health_clinician_named": _l("Clinician allowed to consult the health record"),
-    "health_clinician_unnamed": _l("Clinician no longer allowed to consult the health record"),
-    "help_appointment_booked": _l("Appointment booked"),
-    "help_appointment_moved": _l("Appointment moved"),
-    "help_cancelled": _l("Request for help cancelled"),
-    "help_callback_requested": _l("Call-back requested"),
-    "help_requested": _l("Help requested from the municipal staff"),
-    "help_taken": _l("A clerk is handling your request"),
-    "help_rescheduled": _l("Rescheduled by the clerk"),
-    "help_closed": _l("Request for help closed"),
-    "cobrowse_started": _l("Live help session started"),
-    "cobrowse_proposed": _l("The clerk proposed an answer"),
-    "cobrowse_accepted": _l("The citizen accepted the clerk's proposal"),
-    "cobrowse_rejected": _l("The citizen rejected the clerk's proposal"),
-    "cobrowse_ended": _l("Live help session ended"),
 }
 
 ROLES = {
@@ -81,8 +58,17 @@ class TimelineEntry:
     kind: str
 
 
+def kind_label(kind: str) -> str:
+    """What an event of ``kind`` means, in the user's language (the kind itself if unknown)."""
+    from .features import registry
+
+    label = CORE_KINDS.get(kind) or registry().timeline_kinds.get(kind)
+    return str(label) if label is not None else kind
+
+
 def describe(event: Event) -> TimelineEntry:
-    what = KINDS.get(event.kind)
+    known = kind_label(event.kind)
+    what: object = known if known != event.kind else None
     if what is None and event.kind.startswith("state."):
         what = _l("Status changed")
     name = event.actor_name or event.actor_id

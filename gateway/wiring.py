@@ -1,9 +1,10 @@
-"""Connects the libraries to the gateway: outbox handlers, connectors, readiness checks."""
+"""The outbox's delivery functions, bound to one app: one per topic a feature declares."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from .features import registry
 from .outbox import OutboxHandlers
 
 
@@ -12,14 +13,7 @@ def outbox_handlers(app: Flask) -> OutboxHandlers:
     handlers = app.extensions.get("sportello.outbox_handlers")
     if handlers is None:
         handlers = OutboxHandlers()
+        for topic, factory in registry().outbox.items():
+            handlers.register(topic, factory(app))
         app.extensions["sportello.outbox_handlers"] = handlers
-        from .fines.delivery import register_fines_delivery
-
-        register_fines_delivery(app, handlers)
-        from .notifications.delivery import register_notifications_delivery
-
-        register_notifications_delivery(app, handlers)
-        from .school.certificates import register_school_delivery
-
-        register_school_delivery(app, handlers)
     return handlers

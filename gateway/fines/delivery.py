@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -13,24 +14,19 @@ from sqlalchemy import select
 from connectors import Invalid, PaymentRecord, Rejected
 
 from ..db import db
-from ..legacy import legacy
 from ..models import Event, Transaction
-from ..outbox import OutboxHandlers, PermanentFailure
+from ..outbox import Handler, PermanentFailure
 from ..transactions.operations import SYSTEM, Actor, change_state, record_event
 from ..transactions.states import State
-from .operations import TOPIC
+from .operations import fines_system
 
 log = logging.getLogger(__name__)
 FINES_SYSTEM = Actor(kind="system", id="fines", name="Polizia Locale", channel="system")
 
 
-def register_fines_delivery(app: Flask, handlers: OutboxHandlers) -> None:
-    """Bind the delivery of ``fines.register_payment`` messages to this app's connector."""
-
-    def deliver(payload: Mapping[str, Any]) -> None:
-        deliver_payment(app, payload)
-
-    handlers.register(TOPIC, deliver)
+def payment_delivery(app: Flask) -> Handler:
+    """The delivery of ``fines.register_payment`` messages, bound to this app's connector."""
+    return partial(deliver_payment, app)
 
 
 def deliver_payment(app: Flask, payload: Mapping[str, Any]) -> None:
@@ -47,7 +43,7 @@ def deliver_payment(app: Flask, payload: Mapping[str, Any]) -> None:
         payer_fiscal_code=str(payload["payer_cf"]),
     )
     try:
-        ack = legacy(app).fines.register_payment(record)
+        ack = fines_system(app).register_payment(record)
     except (Rejected, Invalid) as e:
         log.warning("fines system refused payment %s: %s", record.notice_code, e.legacy_code)
         raise PermanentFailure(f"fines system refused the payment ({e.legacy_code})") from e

@@ -12,13 +12,14 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors import Fine, Invalid, NotFound, Unavailable
+from connectors import Fine, FinesConnector, Invalid, NotFound, Unavailable
 from printing import format_money
 
-from ..legacy import legacy
+from ..legacy import connector
 from ..models import Notice, Payment, Transaction
 from ..outbox import enqueue
 from ..payments.errors import (
@@ -27,7 +28,6 @@ from ..payments.errors import (
     NoticeAlreadyPaid,
     RevokedNotice,
 )
-from ..payments.hooks import on_paid, register_payable_check
 from ..payments.notices import effective_status, issue_notice, today_local
 from ..transactions.operations import Actor, open_transaction
 from ..transactions.states import State
@@ -41,14 +41,19 @@ UNIT = "Polizia Locale"
 OPEN_ENDED_DUE = timedelta(days=30)
 
 
+def fines_system(app: Flask | None = None) -> FinesConnector:
+    """The municipal police's fines system (this app's connector; the current app's by default)."""
+    return connector("fines", FinesConnector, app)
+
+
 def fines_of(fiscal_code: str) -> list[Fine]:
-    return legacy().fines.list_by_fiscal_code(fiscal_code)
+    return fines_system().list_by_fiscal_code(fiscal_code)
 
 
 def fine_of(fiscal_code: str, report_number: str) -> Fine:
     """The fine with this report number, only if it is the citizen's own (else UnknownFine)."""
     try:
-        fine = legacy().fines.get_fine(report_number)
+        fine = fines_system().get_fine(report_number)
     except NotFound as e:
         raise UnknownFine(detail=report_number) from e
     if fine.offender_fiscal_code != fiscal_code:
@@ -175,7 +180,7 @@ def check_fine_still_owed(notice: Notice) -> None:
     """
     report_number = str((notice.details or {}).get("report_number", ""))
     try:
-        fine = legacy().fines.get_fine(report_number)
+        fine = fines_system().get_fine(report_number)
     except NotFound as e:
         raise RevokedNotice(detail=f"fine {report_number} no longer exists") from e
     except Unavailable:
@@ -191,14 +196,11 @@ def check_fine_still_owed(notice: Notice) -> None:
         raise ExpiredNotice(detail=f"amount due is now {fine.amount_due}")
 
 
-register_payable_check(SERVICE, check_fine_still_owed)
-
-
-@on_paid(SERVICE)
 def queue_for_fines_system(
     session: Session, tx: Transaction, payment: Payment, actor: Actor
 ) -> None:
-    """Tell the fines system through the outbox; the notice code makes the call idempotent."""
+    """Paid hook: tell the fines system through the outbox (the notice code makes the call
+    idempotent)."""
     notice = payment.notice
     assert payment.closed_at is not None
     enqueue(

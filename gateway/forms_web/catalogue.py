@@ -1,21 +1,22 @@
 """The services' form definitions, and the choices that come from legacy systems.
 
-A choice provider answers for one subject: ``children`` are the guardian's children in the
-school registry, ``fines`` the citizen's open fines. A provider whose system is down gives no
-options and a plain-words message; the form still renders and drafts can still be saved.
+A choice provider (declared by a feature's manifest) answers for one subject: ``children`` are
+the guardian's children in the school registry (school), ``fines`` the citizen's open fines
+(fines). A provider whose system is down gives no options and a plain-words message; the form
+still renders and drafts can still be saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date
 
 from forms import Choice, FormDefinition, FormRegistry
 
-from ..legacy import legacy, try_legacy
+from ..features import registry
+from ..legacy import try_legacy
 
 
 def form_registry(app: Flask | None = None) -> FormRegistry:
@@ -25,35 +26,6 @@ def form_registry(app: Flask | None = None) -> FormRegistry:
     if registry is None:
         registry = target.extensions["sportello.forms"] = FormRegistry.load()
     return registry
-
-
-def _children(subject_cf: str) -> list[Choice]:
-    students = legacy().school.list_students(subject_cf)
-    return [
-        Choice.of(
-            s.fiscal_code, f"{s.given_name} {s.family_name} — {s.class_name}, {s.school.name}"
-        )
-        for s in students
-    ]
-
-
-def _fines(subject_cf: str) -> list[Choice]:
-    fines = legacy().fines.list_by_fiscal_code(subject_cf)
-    return [
-        Choice.of(
-            f.report_number,
-            f"{f.report_number} — {format_date(f.offence_at.date(), 'short')} — "
-            f"{format_currency(f.amount_due / 100, 'EUR')}",
-        )
-        for f in fines
-        if f.payable
-    ]
-
-
-PROVIDERS: dict[str, tuple[str, Callable[[str], list[Choice]]]] = {
-    "children": ("school", _children),
-    "fines": ("fines", _fines),
-}
 
 
 @dataclass(frozen=True)
@@ -68,12 +40,13 @@ def load_choices(definition: FormDefinition, subject_cf: str) -> Choices:
     """Ask each provider the form needs (legacy reads: call this before opening a write)."""
     options: dict[str, Sequence[Choice]] = {}
     unavailable: dict[str, str] = {}
+    providers = registry().choice_providers
     for name in sorted(definition.providers):
-        service, provider = PROVIDERS[name]
-        result, message = try_legacy(service, lambda p=provider: p(subject_cf))  # type: ignore[misc]
+        provider = providers[name]
+        result, message = try_legacy(provider.service, lambda p=provider: p.options(subject_cf))
         options[name] = result or []
         if message:
-            unavailable[service] = message
+            unavailable[provider.service] = message
     return Choices(options, unavailable)
 
 

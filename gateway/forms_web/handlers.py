@@ -1,14 +1,13 @@
-"""What happens when a form is submitted: the service's handler, found by convention.
+"""What happens when a form is submitted: the handler the service's feature declares.
 
-A definition's ``handler: school.certificate_request`` names the function
-``certificate_request`` in ``gateway/school/handlers.py``. It runs in the submitting database
-transaction with the cleaned answers, after the transaction moved to ``submitted``; a service
-without a handler simply stays submitted for the office to process.
+A definition's ``handler: school.certificate_request`` names an entry of a feature's
+``submit_handlers``. It runs in the submitting database transaction with the cleaned answers,
+after the transaction moved to ``submitted``; a definition without a handler simply stays
+submitted for the office to process, and one naming a handler nobody declares is an error.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from forms import FormDefinition
 
+from ..features import registry
 from ..models import Transaction
 from .filler import Filler
 
@@ -33,16 +33,13 @@ class SubmitHandler(Protocol):
 
 
 def submit_handler(definition: FormDefinition) -> SubmitHandler | None:
-    """The handler function named by the definition, or None if the service has none."""
+    """The handler a feature registered under the definition's name, or None if it has none."""
     if not definition.handler:
         return None
-    package, _, name = definition.handler.rpartition(".")
-    module_name = f"gateway.{package}.handlers"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name not in (module_name, f"gateway.{package}"):
-            raise
-        return None
-    handler: SubmitHandler | None = getattr(module, name, None)
+    handler: SubmitHandler | None = registry().submit_handlers.get(definition.handler)
+    if handler is None:
+        raise LookupError(
+            f"form {definition.id!r} names handler {definition.handler!r}, which no feature "
+            "declares (gateway/<feature>/feature.py submit_handlers)"
+        )
     return handler

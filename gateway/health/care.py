@@ -9,14 +9,21 @@ guardians (read through ``connectors``); the gateway keeps only the clinicians a
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors import CareRelationships, Guardian, Practitioner, Ward
+from connectors import CareRelationships, Guardian, HealthConnector, Practitioner, Ward
 from connectors import NotFound as LegacyNotFound
 
-from ..legacy import legacy
+from ..legacy import connector
 from ..models import NamedClinician
+
+
+def health_service(app: Flask | None = None) -> HealthConnector:
+    """The regional health record (FSE), as this app reaches it."""
+    return connector("health", HealthConnector, app)
+
 
 GP = "gp"
 EPISODE = "episode"
@@ -29,13 +36,13 @@ def practitioner(fiscal_code: str) -> Practitioner | None:
     An outage propagates (``Unavailable``): no decision on access is taken without the registry.
     """
     try:
-        return legacy().health.get_practitioner(fiscal_code)
+        return health_service().get_practitioner(fiscal_code)
     except LegacyNotFound:
         return None
 
 
 def relationships(patient_cf: str) -> CareRelationships:
-    return legacy().health.get_care_relationships(patient_cf)
+    return health_service().get_care_relationships(patient_cf)
 
 
 def named_clinicians(session: Session, patient_cf: str) -> list[NamedClinician]:
@@ -71,7 +78,7 @@ def relationship_of(
 
 def wards(guardian_cf: str) -> list[Ward]:
     """The patients this person may act for today (minors, or under legal guardianship)."""
-    return legacy().health.list_wards(guardian_cf)
+    return health_service().list_wards(guardian_cf)
 
 
 def ward_of(guardian_cf: str, patient_cf: str) -> Ward | None:
@@ -83,4 +90,4 @@ def ward_of(guardian_cf: str, patient_cf: str) -> Ward | None:
 
 
 def guardians(patient_cf: str) -> list[Guardian]:
-    return legacy().health.get_guardians(patient_cf)
+    return health_service().get_guardians(patient_cf)

@@ -25,7 +25,7 @@ from ..db import db
 from ..exceptions import InvalidInput, NotFound
 from ..identifiers import typed_fiscal_code
 from ..legacy import try_legacy
-from ..timeline import KINDS
+from ..timeline import kind_label
 from ..transactions.operations import Actor
 from . import care, records
 from . import operations as ops
@@ -89,12 +89,8 @@ def _labels() -> dict[str, Any]:
         "basis_label": records.basis_label,
         "relationship_label": records.relationship_label,
         "review_label": records.review_label,
-        "decision_label": decision_label,
+        "decision_label": kind_label,
     }
-
-
-def decision_label(kind: str) -> str:
-    return str(KINDS.get(kind, kind))
 
 
 @_page("overview", ["GET"], "/")

@@ -15,7 +15,8 @@ from forms.validators import clean_text, normalize_codice_fiscale
 
 from ..exceptions import InvalidInput
 from ..identifiers import valid_health_document_id
-from ..legacy import legacy, try_legacy
+from ..legacy import try_legacy
+from .care import health_service
 from .errors import document_not_found
 from .operations import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 
@@ -51,7 +52,7 @@ def clean_reason(value: str) -> str:
 
 def list_documents(patient_cf: str) -> tuple[list[HealthDocumentRef] | None, str | None]:
     """(documents, None), or (None, plain-words message) when the health record is down."""
-    return try_legacy("health", lambda: legacy().health.list_documents(patient_cf))
+    return try_legacy("health", lambda: health_service().list_documents(patient_cf))
 
 
 def patient_summary(patient_cf: str) -> tuple[PatientSummary | None, str | None]:
@@ -59,7 +60,7 @@ def patient_summary(patient_cf: str) -> tuple[PatientSummary | None, str | None]
 
     def read() -> PatientSummary | None:
         try:
-            return legacy().health.get_patient_summary(patient_cf)
+            return health_service().get_patient_summary(patient_cf)
         except LegacyNotFound:
             return None
 
@@ -69,7 +70,7 @@ def patient_summary(patient_cf: str) -> tuple[PatientSummary | None, str | None]
 def own_document(patient_cf: str, document_id: str) -> HealthDocumentRef:
     """The patient's document reference; anyone else's or a missing one is the same 404."""
     if valid_health_document_id(document_id) is not None:
-        for ref in legacy().health.list_documents(patient_cf):
+        for ref in health_service().list_documents(patient_cf):
             if ref.document_id == document_id:
                 return ref
     raise document_not_found(detail=f"no document {document_id!r} for this patient")
@@ -83,7 +84,7 @@ def fetch_document(patient_cf: str, document_id: str) -> HealthDocument:
     if valid_health_document_id(document_id) is None:
         raise document_not_found(detail="malformed document id")
     try:
-        return legacy().health.get_document(patient_cf, document_id)
+        return health_service().get_document(patient_cf, document_id)
     except LegacyNotFound as e:
         raise document_not_found(detail=f"legacy has no {document_id!r} for this patient") from e
 

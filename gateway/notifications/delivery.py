@@ -14,13 +14,12 @@ from flask import Flask
 
 from ..db import db
 from ..models import Document
-from ..outbox import OutboxHandlers, PermanentFailure
+from ..outbox import Handler, PermanentFailure
 from .mail import Attachment, MailRefused, SmtpSettings, build_email, send_email
-from .service import EMAIL_TOPIC
 
 
-def register_notifications_delivery(app: Flask, handlers: OutboxHandlers) -> None:
-    """Register the e-mail sender of ``app`` (settings read now, once)."""
+def email_sender(app: Flask) -> Handler:
+    """The e-mail sender of ``app`` for the outbox (settings read now, once)."""
     settings = SmtpSettings.from_config(app.config["SPORTELLO"])
 
     def deliver(payload: Mapping[str, Any]) -> None:
@@ -41,7 +40,7 @@ def register_notifications_delivery(app: Flask, handlers: OutboxHandlers) -> Non
         except MailRefused as e:
             raise PermanentFailure(str(e)) from e
 
-    handlers.register(EMAIL_TOPIC, deliver)
+    return deliver
 
 
 def _attachments(app: Flask, refs: list[dict[str, Any]]) -> list[Attachment]:

@@ -1,5 +1,8 @@
 """The kinds of message the gateway sends, and the category each belongs to.
 
+Each feature declares the kinds it sends (``Feature.notification_kinds``), with a template
+pair ``messages/{it,en}/<kind>.txt``.
+
 A citizen may mute a category of optional messages for e-mail (``reminders`` or ``updates``);
 ``security`` messages cannot be muted and are always mandatory.
 """
@@ -28,25 +31,12 @@ class Kind:
         return self.category == "security"
 
 
-KINDS = {
-    k.name: k
-    for k in (
-        Kind("receipt_issued", "updates"),
-        Kind("prepared_for_confirmation", "updates"),
-        Kind("appointment_booked", "updates"),
-        Kind("notice_expiring", "reminders"),
-        Kind("reduced_amount_ending", "reminders"),
-        Kind("appointment_reminder", "reminders"),
-        Kind("break_glass_access", "security"),
-        Kind("break_glass_unjustified", "security"),
-        Kind("cobrowse_invitation", "updates"),
-    )
-}
-
-
 def kind_of(name: str) -> Kind:
-    """The registered kind ``name``; a ValueError names the known ones (a programming error)."""
+    """The kind ``name`` a feature declared; a ValueError names the known ones (a bug)."""
+    from ..features import registry
+
+    kinds = registry().notification_kinds
     try:
-        return KINDS[name]
+        return kinds[name]
     except KeyError:
-        raise ValueError(f"unknown message kind {name!r}: one of {', '.join(KINDS)}") from None
+        raise ValueError(f"unknown message kind {name!r}: one of {', '.join(kinds)}") from None

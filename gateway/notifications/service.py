@@ -7,7 +7,7 @@ Public API for every slice::
     notify(
         session,
         citizen_cf="RSSMRA80A01H501U",
-        kind="receipt_issued",            # one of notifications.kinds.KINDS
+        kind="receipt_issued",            # a kind some feature declares
         context={"title": ..., "reference": ..., "amount_cents": 2940},
         link="/area-personale/pratiche/SP-7KQ4-MX2D",   # a path on the portal, or None
         attachments=[AttachmentRef(document_id=doc.id)],

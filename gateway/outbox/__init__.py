@@ -2,6 +2,7 @@
 
 from .delivery import (
     DeliveryStats,
+    Handler,
     OutboxHandlers,
     PermanentFailure,
     deliver_due,
@@ -11,6 +12,7 @@ from .delivery import (
 
 __all__ = [
     "DeliveryStats",
+    "Handler",
     "OutboxHandlers",
     "PermanentFailure",
     "deliver_due",

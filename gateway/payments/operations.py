@@ -16,13 +16,13 @@ due_date, details, actor, valid_until=None) -> Notice``
     ``valid_until`` is the last local day the notice can be paid (None: no limit); after it
     counters get EXPIRED_NOTICE. The caller commits.
 
-``register_paid_handler(service, fn)`` / ``@on_paid(service)``
+``Feature(paid_handlers={service: (fn,)})`` in the slice's manifest
     ``fn(session, transaction, payment, actor)`` runs in the same database transaction as the
     payment, after the transaction moved to "paid" and the receipt was stored: enqueue outbox
     messages, record events, complete the transaction. It must not call legacy systems.
     ``payment.notice`` is the notice; ``notice.details`` holds what you stored.
 
-``register_payable_check(service, fn)``
+``Feature(payable_checks={service: (fn,)})``
     ``fn(notice)`` runs before a counter or an online checkout reserves the notice; raise
     RevokedNotice / NoticeAlreadyPaid / CreditorUnavailable to refuse it.
 
@@ -42,7 +42,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Notice, Payment, Transaction
-from .hooks import on_paid, register_paid_handler, register_payable_check
 from .notices import (
     allocate_notice_code,
     check_payable,
@@ -84,12 +83,9 @@ __all__ = [
     "matches_stored_payment",
     "notice_for_counter",
     "notices_of",
-    "on_paid",
     "paid_payment",
     "pay_now",
     "receipt_for",
-    "register_paid_handler",
-    "register_payable_check",
     "render_notice_pdf",
     "stored_receipt_data",
     "terminal_actor",

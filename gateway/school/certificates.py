@@ -26,12 +26,12 @@ from connectors import NotFound, Rejected
 from printing import CertificateData, CertificateKind, StampDuty, render_certificate
 
 from ..db import db
-from ..legacy import legacy
 from ..models import Document, OutboxMessage, Transaction, utcnow
-from ..outbox import OutboxHandlers, PermanentFailure, enqueue, next_delay
+from ..outbox import Handler, PermanentFailure, enqueue, next_delay
 from ..seals import seal_keys
 from ..transactions.operations import SYSTEM, change_state, record_event
 from ..transactions.states import State
+from .registry import school_registry
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
     kind = KINDS[str(answers["tipo_certificato"])]
     purpose = purpose_text(answers, {"uso": _choice_label_it(app, "uso", str(answers["uso"]))})
     try:
-        record = legacy(app).school.issue_certificate(
+        record = school_registry(app).issue_certificate(
             str(answers["alunno"]),
             kind.value,
             purpose,
@@ -225,5 +225,6 @@ def _refused(app: Flask, reference: str, reason: str) -> None:
             session.commit()
 
 
-def register_school_delivery(app: Flask, handlers: OutboxHandlers) -> None:
-    handlers.register(TOPIC, partial(deliver_certificate, app))
+def certificate_delivery(app: Flask) -> Handler:
+    """The delivery of ``school.issue_certificate`` messages, bound to this app's connector."""
+    return partial(deliver_certificate, app)

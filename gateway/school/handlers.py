@@ -17,9 +17,9 @@ from forms import FormDefinition
 
 from ..forms_web.filler import Filler
 from ..models import Payment, Transaction
-from ..payments.operations import issue_notice, register_paid_handler, today_local
+from ..payments.operations import issue_notice, today_local
 from ..transactions.operations import Actor
-from .certificates import SERVICE, queue_certificate
+from .certificates import queue_certificate
 
 NOTICE_DAYS = 30
 
@@ -71,6 +71,3 @@ def stamp_duty_paid(
         "stamp_duty": {"amount_cents": payment.amount_cents, "reference": payment.notice.code},
     }
     queue_certificate(session, transaction)
-
-
-register_paid_handler(SERVICE, stamp_duty_paid)

@@ -13,11 +13,12 @@ from connectors import Student, StudentRecord
 from ..access import require_identity
 from ..audit import append_audit
 from ..db import db
-from ..legacy import legacy, try_legacy
+from ..legacy import try_legacy
 from ..models import Document, Transaction
 from ..transactions.states import FINAL_STATES
 from . import handlers  # noqa: F401 - registers the stamp duty's paid hook
 from .certificates import SERVICE
+from .registry import school_registry
 
 bp = Blueprint("school", __name__, template_folder="templates")
 
@@ -34,7 +35,7 @@ class ChildRecord:
 def _child(student: Student) -> ChildRecord:
     try:
         record, message = try_legacy(
-            "school", lambda: legacy().school.get_record(student.fiscal_code)
+            "school", lambda: school_registry().get_record(student.fiscal_code)
         )
     except LegacyNotFound:
         record, message = None, None
@@ -53,7 +54,7 @@ def _child(student: Student) -> ChildRecord:
 def records() -> str:
     identity = require_identity()
     students, unavailable = try_legacy(
-        "school", lambda: legacy().school.list_students(identity.fiscal_code)
+        "school", lambda: school_registry().list_students(identity.fiscal_code)
     )
     children = [_child(s) for s in students or []]
     if children:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from gateway.counter.signing import signed_headers
 from gateway.counter.terminals import add_terminal
 from gateway.db import db
-from gateway.fines.operations import request_fine_notice
+from gateway.fines.operations import fines_system, request_fine_notice
 from gateway.models import Notice, Terminal
 from gateway.transactions.operations import Actor
 
@@ -32,11 +32,11 @@ API = "/counter/api/v1"
 
 def fine_number(template: str, app: Flask) -> str:
     """The report number as the simulator seeded it (the year of the offence)."""
-    from gateway.legacy import legacy
 
-    for fine in legacy(app).fines.list_by_fiscal_code(MARIO_CF) + legacy(
-        app
-    ).fines.list_by_fiscal_code("BNCGLI85C55F205C"):
+    fines = fines_system(app)
+    for fine in fines.list_by_fiscal_code(MARIO_CF) + fines.list_by_fiscal_code(
+        "BNCGLI85C55F205C"
+    ):
         if fine.report_number.endswith(template.rsplit("-", 1)[1]):
             return fine.report_number
     raise LookupError(template)

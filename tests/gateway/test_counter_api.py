@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from connectors.simulators.clock import today_in_rome
 from gateway.counter.openapi import ERRORS
 from gateway.counter.terminals import set_active
-from gateway.legacy import legacy
+from gateway.fines.operations import fines_system
 from gateway.models import Document, Notice, Payment
 from printing import build_payment_payload, make_notice_code
 from printing.verify import read_codes
@@ -218,7 +218,7 @@ def test_a_fine_paid_or_cancelled_meanwhile_cannot_be_paid_again(
     from connectors import PaymentRecord
 
     notice = create_fine_notice(app)
-    legacy(app).fines.register_payment(
+    fines_system(app).register_payment(
         PaymentRecord(
             report_number=notice.details["report_number"],
             amount=notice.amount_cents,

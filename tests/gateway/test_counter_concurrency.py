@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.db import db
+from gateway.features import Feature, installed
 from gateway.models import Document, Event, Notice, Payment, Terminal, utcnow
 from gateway.payments.errors import PaymentError
 from gateway.payments.operations import (
     issue_notice,
     pay_now,
-    register_paid_handler,
     terminal_actor,
 )
 from gateway.seals import seal_keys
@@ -132,7 +132,11 @@ def test_a_crash_before_commit_loses_nothing_and_the_retry_pays(
         if crash["armed"]:
             raise RuntimeError("power cut")
 
-    register_paid_handler("test_crash_service", fragile)
+    with installed(Feature(name="probe", paid_handlers={"test_crash_service": (fragile,)})):
+        crash_and_retry(app, session, crash)
+
+
+def crash_and_retry(app: Flask, session: Session, crash: dict[str, bool]) -> None:
     tx = create_transaction(
         session, service="test_crash_service", title="Diritti di segreteria", state=State.SUBMITTED
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import db
-from gateway.legacy import legacy
+from gateway.fines.operations import fines_system
 from gateway.models import Event, Notice, OutboxMessage, Transaction, utcnow
 from gateway.outbox import deliver_due
 from gateway.wiring import outbox_handlers
@@ -41,7 +41,7 @@ def test_mario_sees_his_seven_fines_with_status_and_amount_due(
     login(client, app)
     page = client.get("/area-personale/multe/").get_data(as_text=True)
     reports = re.findall(r'data-testid="fine" data-report="([^"]+)"', page)
-    expected = {f.report_number for f in legacy(app).fines.list_by_fiscal_code("RSSMRA80A01H501U")}
+    expected = {f.report_number for f in fines_system(app).list_by_fiscal_code("RSSMRA80A01H501U")}
     assert set(reports) == expected and len(reports) == 7
     assert "Pagata" in page and "Annullata" in page and "ricorso pendente" in page
     assert "Da pagare oggi: 121,10" in page  # 173.00 reduced by 30% within 5 days
@@ -93,7 +93,7 @@ def test_pay_at_a_counter_issues_a_notice_once_and_records_printing(
 
 def test_a_reduced_fine_notice_expires_with_the_reduction_and_says_so(app: Flask) -> None:
     notice = create_fine_notice(app)
-    fine = legacy(app).fines.get_fine(notice.details["report_number"])
+    fine = fines_system(app).get_fine(notice.details["report_number"])
     assert fine.amount_rule == "reduced"
     assert notice.amount_cents == fine.amount_due == 12110
     assert notice.valid_until == notice.due_date == fine.amount_valid_until
@@ -147,12 +147,12 @@ def test_the_fines_system_learns_of_the_payment_even_after_an_outage(
     finally:
         simulators.control("fines", down=False)
     # The outage opened the circuit breaker; it would let a probe through after 15 s.
-    legacy(app).fines.breaker.record_success()
-    assert legacy(app).fines.get_fine(number).status == "open"
+    fines_system(app).breaker.record_success()
+    assert fines_system(app).get_fine(number).status == "open"
 
     later = utcnow() + timedelta(minutes=5)
     assert deliver_due(factory, handlers, now=lambda: later).delivered == 1
-    fine = legacy(app).fines.get_fine(number)
+    fine = fines_system(app).get_fine(number)
     assert fine.status == "paid" and fine.payment is not None
     assert fine.payment.notice_code == notice.code and fine.payment.amount == 12110
     counters = simulators.state()["services"]["fines"]["payments"][number]

@@ -16,9 +16,9 @@ from gateway.db import db
 from gateway.demo.seed import seed_demo
 from gateway.errors import legacy_unavailable_message
 from gateway.health import operations as ops
+from gateway.health.care import health_service
 from gateway.health.consultations import access_log, record_consultation
 from gateway.health.errors import ConsultationNotAllowed
-from gateway.legacy import legacy
 from gateway.models import (
     BreakGlass,
     ClinicalAccess,
@@ -201,7 +201,7 @@ def test_withdrawing_consent_stops_a_clinician_with_the_page_open(
 def test_a_withdrawal_between_check_and_record_refuses_the_consultation(app: Flask) -> None:
     """The view checked the basis; the patient withdrew before the consultation was recorded."""
     set_consent(app, GIULIA, True)
-    refs = legacy(app).health.list_documents(GIULIA_CF)[:1]
+    refs = health_service(app).list_documents(GIULIA_CF)[:1]
     with db.fresh_session(app) as s:
         clinician = ops.clinician_profile(s, PAOLO_CF)
         basis = ops.require_access(s, clinician, GIULIA_CF, "episode")

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from gateway.fines.operations import fines_system
 from gateway.transactions.operations import Actor, change_state
 from gateway.transactions.states import State
 
@@ -180,14 +181,13 @@ def test_request_id_from_proxy_is_kept_when_well_formed(client: FlaskClient) -> 
 
 
 def test_readyz_reports_each_legacy_connector(app: Flask, client: FlaskClient, simulators) -> None:
-    from gateway.legacy import legacy
 
     assert client.get("/readyz").json["checks"]["legacy.fines"] == "up"
     simulators.control("fines", down=True)
     try:
         for _ in range(3):
             try:
-                legacy(app).fines.list_by_fiscal_code("RSSMRA80A01H501U")
+                fines_system(app).list_by_fiscal_code("RSSMRA80A01H501U")
             except Exception as e:  # the outage itself is what this test provokes
                 assert type(e).__name__ in ("Unavailable", "CircuitOpen")
         assert client.get("/readyz").json["checks"]["legacy.fines"] == "open"

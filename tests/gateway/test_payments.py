@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.features import Feature, installed
 from gateway.models import Document, Notice, Payment, Transaction
 from gateway.payments.errors import PaymentInProgress
 from gateway.payments.operations import (
@@ -18,7 +21,6 @@ from gateway.payments.operations import (
     allocate_notice_code,
     issue_notice,
     notices_of,
-    on_paid,
     receipt_for,
     render_notice_pdf,
     stored_receipt_data,
@@ -33,9 +35,16 @@ from .payments_factories import MARIO_ACTOR
 CALLS: list[tuple[str, int]] = []
 
 
-@on_paid("test_stamp_duty")
 def _remember(session: Session, tx: Transaction, payment: Payment, actor: Any) -> None:
     CALLS.append((tx.reference, payment.amount_cents))
+
+
+@pytest.fixture(autouse=True)
+def stamp_duty_service() -> Iterator[None]:
+    """A probe service whose paid hook remembers each payment."""
+    probe = Feature(name="test_stamp_duty", paid_handlers={"test_stamp_duty": (_remember,)})
+    with installed(probe):
+        yield
 
 
 def issue_stamp_duty(app: Flask, session: Session, **overrides: Any) -> Notice:

@@ -1,0 +1,8 @@
+"""The citizen's personal area and the timeline of each transaction."""
+
+from __future__ import annotations
+
+from ..features import Feature, Mount
+from .views import bp
+
+FEATURE = Feature(name="citizen", mounts=(Mount(bp, "citizen", "/area-personale"),))

@@ -1,0 +1,17 @@
+"""Partner counters: the signed terminal API, the web terminal and ``flask counter``."""
+
+from __future__ import annotations
+
+from ..features import Feature, Mount
+from .api import bp as api
+from .cli import counter_group
+from .web import bp as web
+
+FEATURE = Feature(
+    name="counter",
+    mounts=(
+        Mount(api, "terminal", "/counter/api/v1"),
+        Mount(web, "terminal", "/sportello-convenzionato"),
+    ),
+    commands=(counter_group,),
+)

@@ -1,0 +1,39 @@
+"""Help from anywhere: appointments, call-backs and the clerks' queue."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..features import Feature, Link, Mount
+from ..notifications.kinds import Kind
+from .views import citizen, clerks, public
+
+FEATURE = Feature(
+    name="help",
+    mounts=(
+        Mount(public, "public"),
+        Mount(citizen, "citizen", "/area-personale/aiuto"),
+        Mount(clerks, "clerk", "/sportello/coda"),
+    ),
+    timeline_kinds={
+        "help_appointment_booked": _l("Appointment booked"),
+        "help_appointment_moved": _l("Appointment moved"),
+        "help_cancelled": _l("Request for help cancelled"),
+        "help_callback_requested": _l("Call-back requested"),
+        "help_requested": _l("Help requested from the municipal staff"),
+        "help_taken": _l("A clerk is handling your request"),
+        "help_rescheduled": _l("Rescheduled by the clerk"),
+        "help_closed": _l("Request for help closed"),
+    },
+    notification_kinds=(
+        Kind("appointment_booked", "updates"),
+        Kind("appointment_reminder", "reminders"),
+    ),
+    services=(
+        Link(
+            _l("Help"),
+            "help.home",
+            _l("Book an appointment at the desk or ask to be called back."),
+        ),
+    ),
+)
