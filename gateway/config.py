@@ -24,6 +24,9 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+NOT_FROM_ENV = {"env": None}
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings of one running gateway. Frozen: nothing changes them at run time."""
@@ -40,14 +43,14 @@ class Config:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 8
     max_content_length: int = 10 * 1024 * 1024
-    default_locale: str = "it"
-    locales: tuple[str, ...] = ("it", "en")
-    test_idp_enabled: bool = True
+    default_locale: str = field(default="it", metadata=NOT_FROM_ENV)
+    locales: tuple[str, ...] = field(default=("it", "en"), metadata=NOT_FROM_ENV)
+    test_idp_enabled: bool = field(default=True, metadata={"env": "SPORTELLO_TEST_IDP"})
     simulators_url: str = "http://127.0.0.1:8088"
     connector_user: str = "sportello"
     connector_password: str = "sportello-demo"  # noqa: S105 - demo credentials of the simulators
     auto_migrate: bool = False
-    testing: bool = False
+    testing: bool = field(default=False, metadata=NOT_FROM_ENV)
     sp_cert_file: str = ""
     sp_key_file: str = ""
     ipa_code: str = "c_x000"
@@ -82,62 +85,7 @@ class Config:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_from: str = "Comune di Villanova <noreply@comune.villanova.example>"
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    # Environment variable for each field; the names are what operators set.
-    ENV = {
-        "profile": "SPORTELLO_PROFILE",
-        "secret_key": "SPORTELLO_SECRET_KEY",
-        "database_url": "SPORTELLO_DATABASE_URL",
-        "base_url": "SPORTELLO_BASE_URL",
-        "redis_url": "SPORTELLO_REDIS_URL",
-        "log_json": "SPORTELLO_LOG_JSON",
-        "log_level": "SPORTELLO_LOG_LEVEL",
-        "secure_cookies": "SPORTELLO_SECURE_COOKIES",
-        "hsts": "SPORTELLO_HSTS",
-        "session_idle_minutes": "SPORTELLO_SESSION_IDLE_MINUTES",
-        "session_absolute_hours": "SPORTELLO_SESSION_ABSOLUTE_HOURS",
-        "max_content_length": "SPORTELLO_MAX_CONTENT_LENGTH",
-        "test_idp_enabled": "SPORTELLO_TEST_IDP",
-        "simulators_url": "SPORTELLO_SIMULATORS_URL",
-        "connector_user": "SPORTELLO_CONNECTOR_USER",
-        "connector_password": "SPORTELLO_CONNECTOR_PASSWORD",
-        "auto_migrate": "SPORTELLO_AUTO_MIGRATE",
-        "sp_cert_file": "SPORTELLO_SP_CERT_FILE",
-        "sp_key_file": "SPORTELLO_SP_KEY_FILE",
-        "ipa_code": "SPORTELLO_IPA_CODE",
-        "contact_email": "SPORTELLO_CONTACT_EMAIL",
-        "contact_phone": "SPORTELLO_CONTACT_PHONE",
-        "cie_municipality": "SPORTELLO_CIE_MUNICIPALITY",
-        "cie_province": "SPORTELLO_CIE_PROVINCE",
-        "cie_ipa_category": "SPORTELLO_CIE_IPA_CATEGORY",
-        "cie_vat_number": "SPORTELLO_CIE_VAT_NUMBER",
-        "cie_idp_metadata": "SPORTELLO_CIE_IDP_METADATA",
-        "idp_metadata": "SPORTELLO_IDP_METADATA",
-        "idp_metadata_signer": "SPORTELLO_IDP_METADATA_SIGNER",
-        "idp_metadata_unsigned": "SPORTELLO_IDP_METADATA_UNSIGNED",
-        "idp_metadata_refresh_seconds": "SPORTELLO_IDP_METADATA_REFRESH_SECONDS",
-        "idp_trust_expired": "SPORTELLO_IDP_TRUST_EXPIRED",
-        "spid_levels": "SPORTELLO_SPID_LEVELS",
-        "oidc_acr_levels": "SPORTELLO_OIDC_ACR_LEVELS",
-        "seal_key_file": "SPORTELLO_SEAL_KEY_FILE",
-        "seal_retired_keys": "SPORTELLO_SEAL_RETIRED_KEYS",
-        "creditor_name": "SPORTELLO_CREDITOR_NAME",
-        "creditor_fiscal_code": "SPORTELLO_CREDITOR_FISCAL_CODE",
-        "notice_segregation_code": "SPORTELLO_NOTICE_SEGREGATION_CODE",
-        "oidc_issuer": "SPORTELLO_OIDC_ISSUER",
-        "oidc_client_id": "SPORTELLO_OIDC_CLIENT_ID",
-        "oidc_client_secret": "SPORTELLO_OIDC_CLIENT_SECRET",
-        "oidc_fiscal_code_claim": "SPORTELLO_OIDC_FISCAL_CODE_CLAIM",
-        "oidc_label": "SPORTELLO_OIDC_LABEL",
-        "rate_limits": "SPORTELLO_RATE_LIMITS",
-        "smtp_host": "SPORTELLO_SMTP_HOST",
-        "smtp_port": "SPORTELLO_SMTP_PORT",
-        "smtp_tls": "SPORTELLO_SMTP_TLS",
-        "smtp_user": "SPORTELLO_SMTP_USER",
-        "smtp_password": "SPORTELLO_SMTP_PASSWORD",
-        "smtp_from": "SPORTELLO_SMTP_FROM",
-    }
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata=NOT_FROM_ENV)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -155,7 +103,7 @@ class Config:
             )
         values: dict[str, Any] = {}
         types = {f.name: f.type for f in fields(cls)}
-        for name, var in cls.ENV.items():
+        for name, var in environment_names().items():
             if name == "profile" or var not in env:
                 continue
             raw = env[var]
@@ -268,6 +216,17 @@ class Config:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def environment_names() -> dict[str, str]:
+    """The variable of each setting: ``SPORTELLO_`` + the field's name in capitals, unless the
+    field names another (``metadata={"env": ...}``) or none (set by the code, not operators)."""
+    names = {}
+    for f in fields(Config):
+        env = f.metadata.get("env", f"SPORTELLO_{f.name.upper()}")
+        if env is not None:
+            names[f.name] = env
+    return names
 
 
 PROFILES: dict[str, Config] = {

@@ -124,3 +124,22 @@ def test_production_refuses_the_public_test_certificate() -> None:
     cert = testdata.__file__.replace("__init__.py", "sp-TEST-ONLY-cert.pem")
     with pytest.raises(ConfigurationError, match="TEST certificate"):
         Config.from_env({**GOOD_PRODUCTION, "SPORTELLO_SP_CERT_FILE": cert})
+
+
+def test_the_readme_lists_every_variable_and_only_those() -> None:
+    """Operators read the README's table: it names each setting once, in full."""
+    import re
+    from pathlib import Path
+
+    from gateway.config import environment_names
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    listed = [
+        name
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`(SPORTELLO_[A-Z_]+)`", line.split("|")[1])
+    ]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == set(environment_names().values())
