@@ -78,8 +78,10 @@ def _build(config: Config) -> Flask:
     from .auth.providers import init_identity
     from .legacy import init_legacy
     from .ratelimit import init_rate_limits
+    from .redis_store import init_redis
     from .seals import init_seals
 
+    init_redis(app)
     init_identity(app)
     init_legacy(app)
     init_seals(app)

@@ -26,6 +26,7 @@ from .config import ConfigurationError
 from .db import db
 from .models.base import utcnow
 from .models.ratelimit import RateLimitBucket
+from .redis_store import redis_client
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,11 +69,7 @@ class RateLimiter:
                 raise ConfigurationError(
                     f"SPORTELLO_RATE_LIMITS: {item!r} is not name=requests/seconds"
                 ) from e
-        self.redis: Any = None
-        if config.redis_url:
-            import redis
-
-            self.redis = redis.Redis.from_url(config.redis_url, socket_timeout=1)
+        self.redis: Any = redis_client(app)
 
     def hit(self, limit: Limit, who: str) -> int:
         now = time.time()

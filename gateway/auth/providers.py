@@ -34,6 +34,7 @@ from identity.testdata import (
 
 from ..config import Config, ConfigurationError
 from ..db import db
+from ..redis_store import redis_client
 from .replay import DatabaseReplayCache
 
 log = logging.getLogger(__name__)
@@ -123,10 +124,9 @@ def _named(error: IdentityConfigurationError) -> ConfigurationError:
 
 
 def replay_cache(app: Flask, config: Config) -> ReplayCache:
-    if config.redis_url:
-        import redis
-
-        return RedisReplayCache(redis.Redis.from_url(config.redis_url))
+    client = redis_client(app)
+    if client is not None:
+        return RedisReplayCache(client)
     return DatabaseReplayCache(db.session_factory(app))
 
 

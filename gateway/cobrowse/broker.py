@@ -16,9 +16,12 @@ import logging
 import queue
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from flask import Flask
+
+from ..redis_store import redis_client, redis_subscriber
 
 log = logging.getLogger(__name__)
 PREFIX = "sportello:cobrowse:"
@@ -99,12 +102,10 @@ class InProcessBroker:
 class RedisBroker:
     """Publishes through Redis; one listener thread per process feeds the local readers."""
 
-    def __init__(self, url: str) -> None:
-        import redis
-
-        self.redis = redis.Redis.from_url(url, socket_timeout=5)
+    def __init__(self, client: Any, subscriber: Callable[[], Any]) -> None:
+        self.redis = client
         self.local = LocalFanout()
-        self._url = url
+        self._subscriber = subscriber
         self._ready = threading.Event()
         self._started = False
         self._start_lock = threading.Lock()
@@ -132,10 +133,8 @@ class RedisBroker:
         threading.Thread(target=self._listen, name="cobrowse-redis", daemon=True).start()
 
     def _listen(self) -> None:
-        import redis
-
         while not self._stopping.is_set():
-            client = redis.Redis.from_url(self._url, socket_timeout=None)
+            client = self._subscriber()
             pubsub: Any = client.pubsub()
             try:
                 pubsub.psubscribe(PREFIX + "*")
@@ -171,6 +170,11 @@ def broker(app: Flask) -> Broker:
     """The app's broker, made on first use: Redis when configured, else in-process."""
     found: Broker | None = app.extensions.get(EXTENSION)
     if found is None:
-        url = app.config["SPORTELLO"].redis_url
-        found = app.extensions.setdefault(EXTENSION, RedisBroker(url) if url else InProcessBroker())
+        client = redis_client(app)
+        made: Broker = (
+            RedisBroker(client, lambda: redis_subscriber(app))
+            if client is not None
+            else InProcessBroker()
+        )
+        found = app.extensions.setdefault(EXTENSION, made)
     return found

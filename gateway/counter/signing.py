@@ -29,7 +29,6 @@ import re
 import secrets
 import time
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask, Request
 from sqlalchemy import delete
@@ -39,6 +38,7 @@ from sqlalchemy.orm import Session
 from ..db import db
 from ..models import Terminal, TerminalNonce, utcnow
 from ..payments.errors import UnauthorizedTerminal
+from ..redis_store import redis_client
 from .terminals import active_terminal, open_secret
 
 SCHEME = "SPORTELLO-HMAC-SHA256"
@@ -110,13 +110,9 @@ def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
 def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
     """Store the nonce until it is stale; False if it was already there (a replay)."""
     lifetime = 2 * MAX_SKEW  # a timestamp can be up to MAX_SKEW in the future
-    redis_url = app.config["SPORTELLO"].redis_url
-    if redis_url:
-        return bool(
-            _redis(app, redis_url).set(
-                f"sportello:nonce:{terminal_id}:{nonce}", 1, nx=True, ex=lifetime
-            )
-        )
+    client = redis_client(app)
+    if client is not None:
+        return bool(client.set(f"sportello:nonce:{terminal_id}:{nonce}", 1, nx=True, ex=lifetime))
     now = utcnow()
     with db.fresh_session(app) as s:
         s.add(
@@ -133,12 +129,3 @@ def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
             s.execute(delete(TerminalNonce).where(TerminalNonce.expires_at < now))
             s.commit()
     return True
-
-
-def _redis(app: Flask, url: str) -> Any:
-    client = app.extensions.get("sportello.counter_redis")
-    if client is None:
-        import redis
-
-        client = app.extensions["sportello.counter_redis"] = redis.Redis.from_url(url)
-    return client

@@ -163,7 +163,12 @@ def redis_brokers() -> Iterator[tuple[RedisBroker, RedisBroker]]:
         redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
     except redis.RedisError as e:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {e}")
-    first, second = RedisBroker(REDIS_URL), RedisBroker(REDIS_URL)
+
+    def subscriber() -> redis.Redis:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+
+    first = RedisBroker(redis.Redis.from_url(REDIS_URL, socket_timeout=1), subscriber)
+    second = RedisBroker(redis.Redis.from_url(REDIS_URL, socket_timeout=1), subscriber)
     yield first, second
     first.stop()
     second.stop()
