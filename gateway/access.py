@@ -7,7 +7,7 @@ escapes this. Rules are checked on every request, never only at login.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -16,6 +16,9 @@ from werkzeug.wrappers import Response
 
 from .exceptions import Forbidden, StepUpRequired, Unauthenticated
 from .levels import DEFAULT_LEVELS, required_level
+
+if TYPE_CHECKING:
+    from .transactions.operations import Actor
 
 ACCESS_RULES = ("public", "citizen", "clerk", "clinician", "privacy_officer", "terminal")
 PERSON_RULES = ("citizen", "clerk", "clinician", "privacy_officer")
@@ -35,6 +38,32 @@ class SessionIdentity:
     @property
     def full_name(self) -> str:
         return f"{self.name} {self.family_name}".strip()
+
+    def actor(
+        self, kind: str = "citizen", channel: str = "web", on_behalf_of: str | None = None
+    ) -> Actor:
+        """This person as the author of timeline events and audit entries."""
+        from .transactions.operations import Actor
+
+        return Actor(
+            kind=kind,
+            id=self.fiscal_code,
+            name=self.full_name,
+            channel=channel,
+            on_behalf_of=on_behalf_of,
+        )
+
+    def name_as(self, role: str) -> str:
+        """The name the gateway keeps for this person in ``role`` (else their SPID name)."""
+        from .db import db
+        from .models import RoleAssignment
+
+        display = db.session.scalar(
+            select(RoleAssignment.display_name).where(
+                RoleAssignment.fiscal_code == self.fiscal_code, RoleAssignment.role == role
+            )
+        )
+        return display or self.full_name
 
     @classmethod
     def from_session(cls, data: dict[str, Any]) -> SessionIdentity:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..access import SessionIdentity, require_identity
+from ..access import require_identity
 from ..audit import append_audit
 from ..db import db
 from ..desk.operations import active_delegations
@@ -30,15 +30,6 @@ from .pages import LiveView, choices_for, done, live_view, stream_response
 from .stream import event_stream, parse_last_event_id
 
 bp = Blueprint("cobrowse_clerk", __name__, template_folder="templates")
-
-
-def clerk_name(identity: SessionIdentity) -> str:
-    role = db.session.scalar(
-        select(RoleAssignment).where(
-            RoleAssignment.fiscal_code == identity.fiscal_code, RoleAssignment.role == "clerk"
-        )
-    )
-    return (role.display_name if role and role.display_name else "") or identity.full_name
 
 
 def _mine(session_id: int) -> SharedSession:
@@ -74,7 +65,7 @@ def join() -> Any:
             db.session,
             code,
             clerk_cf=identity.fiscal_code,
-            clerk_name=clerk_name(identity),
+            clerk_name=identity.name_as("clerk"),
             secret=current_app.config["SPORTELLO"].secret_key,
         )
     except (SessionCodeMistyped, SessionCodeNotFound) as e:
@@ -93,7 +84,7 @@ def invite() -> Response:
     ops.invite(
         db.session,
         clerk_cf=identity.fiscal_code,
-        clerk_name=clerk_name(identity),
+        clerk_name=identity.name_as("clerk"),
         citizen_cf=citizen_cf,
         settings=live_settings(),
     )

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from forms import summary
 
-from ..access import SessionIdentity, require_identity
+from ..access import require_identity
 from ..db import db
 from ..exceptions import NotFound
 from ..forms_web import operations as drafts
@@ -25,21 +25,12 @@ from ..forms_web.filler import filler_event, tag_delegation_events
 from ..forms_web.pages import base_url, code_display, lang, pdf_response
 from ..forms_web.rendering import form_view, posted_answers
 from ..forms_web.views import definition_of, shown_code, typed_code
-from ..models import Delegation, Document, Draft, RoleAssignment, Transaction
+from ..models import Delegation, Document, Draft, Transaction
 from ..timeline import describe, state_label
 from ..transactions.operations import get_by_reference
 from . import operations as ops
 
 bp = Blueprint("desk", __name__, template_folder="templates")
-
-
-def _clerk_name(identity: SessionIdentity) -> str:
-    role = db.session.scalar(
-        select(RoleAssignment).where(
-            RoleAssignment.fiscal_code == identity.fiscal_code, RoleAssignment.role == "clerk"
-        )
-    )
-    return (role.display_name if role and role.display_name else "") or identity.full_name
 
 
 def _delegation(delegation_id: int) -> Delegation:
@@ -70,7 +61,7 @@ def home() -> Any:
             delegation = ops.open_delegation(
                 db.session,
                 clerk_cf=identity.fiscal_code,
-                clerk_name=_clerk_name(identity),
+                clerk_name=identity.name_as("clerk"),
                 request=parsed.request,
             )
             db.session.commit()

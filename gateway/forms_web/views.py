@@ -17,7 +17,7 @@ from ..exceptions import NotFound
 from ..identifiers import typed_resume_code, valid_resume_code
 from ..models import Document, Draft
 from ..timeline import state_label
-from ..transactions.operations import Actor, get_by_reference
+from ..transactions.operations import get_by_reference
 from ..transactions.states import State
 from . import operations
 from .catalogue import form_registry, load_choices
@@ -31,7 +31,7 @@ bp = Blueprint("forms_web", __name__, template_folder="templates")
 
 
 def citizen_filler(identity: SessionIdentity) -> Filler:
-    actor = Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+    actor = identity.actor()
     return Filler(actor=actor, subject_cf=identity.fiscal_code, subject_name=identity.full_name)
 
 

@@ -54,20 +54,14 @@ class Subject:
 
 def _subject(ward_cf: str | None) -> Subject:
     identity = require_identity()
-    me = Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+    me = identity.actor()
     if ward_cf is None:
         return Subject(identity.fiscal_code, identity.full_name, me, False)
     ward = care.ward_of(identity.fiscal_code, ward_cf)
     if ward is None:
         # Someone else's child looks exactly like a record that does not exist.
         raise NotFound(detail=f"{identity.fiscal_code} is not a guardian of this patient")
-    acting = Actor(
-        kind="citizen",
-        id=identity.fiscal_code,
-        name=identity.full_name,
-        channel="web",
-        on_behalf_of=ward.fiscal_code,
-    )
+    acting = identity.actor(on_behalf_of=ward.fiscal_code)
     return Subject(ward.fiscal_code, ward.name, acting, True)
 
 

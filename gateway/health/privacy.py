@@ -31,9 +31,7 @@ NOTE_MAX_LENGTH = 1000
 
 def _officer() -> Actor:
     identity = require_identity()
-    return Actor(
-        kind="privacy_officer", id=identity.fiscal_code, name=identity.full_name, channel="web"
-    )
+    return identity.actor("privacy_officer")
 
 
 @bp.context_processor

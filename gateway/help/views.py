@@ -48,11 +48,11 @@ def _offices() -> list[Office]:
 
 
 def _citizen_actor(identity: SessionIdentity) -> Actor:
-    return Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+    return identity.actor()
 
 
 def _clerk_actor(identity: SessionIdentity, channel: str = "desk") -> Actor:
-    return Actor(kind="clerk", id=identity.fiscal_code, name=identity.full_name, channel=channel)
+    return identity.actor("clerk", channel)
 
 
 def _booking_error(error: SportelloError) -> str:

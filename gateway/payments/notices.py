@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,7 +23,8 @@ from printing import (
 )
 
 from ..config import Config
-from ..models import Document, Notice, NoticeCounter, Payment, Transaction, utcnow
+from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
+from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
 from ..transactions.states import State
 from .errors import (
@@ -143,17 +143,15 @@ def issue_notice(
     session.add(notice)
     session.flush()
     pdf = render_notice_pdf(notice, "it")
-    document = Document(
+    document = store_pdf(
+        session,
+        pdf,
         transaction=transaction,
         subject_cf=transaction.subject_cf,
         kind="payment_notice",
         filename=f"avviso-{notice.code}.pdf",
-        content=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
         issued_at=now,
     )
-    session.add(document)
-    session.flush()
     data = {
         "notice_code": notice.code,
         "amount_cents": amount_cents,

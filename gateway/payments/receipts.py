@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from printing import PaymentMethod, ReceiptData, SealSigner, receipt_matches, render_receipt
 
 from ..models import Document, Notice, Payment
+from ..transactions.documents import store_pdf
 
 ONLINE_TERMINAL = "ONLINE"
 ONLINE_SHOP = "Pagamento online (simulato)"
@@ -75,10 +75,6 @@ class RenderedReceipt:
     pdf: bytes
     seal: str
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.pdf).hexdigest()
-
 
 def render_for(data: ReceiptData, signer: SealSigner) -> RenderedReceipt:
     pdf, seal = render_receipt(data, signer, "it")
@@ -87,19 +83,16 @@ def render_for(data: ReceiptData, signer: SealSigner) -> RenderedReceipt:
 
 def store_receipt(session: Session, payment: Payment, rendered: RenderedReceipt) -> Document:
     notice = payment.notice
-    document = Document(
+    return store_pdf(
+        session,
+        rendered.pdf,
         transaction_id=notice.transaction_id,
         subject_cf=notice.payer_cf,
         kind="receipt",
         filename=f"ricevuta-{rendered.receipt_id}.pdf",
-        content=rendered.pdf,
-        sha256=rendered.sha256,
         seal=rendered.seal,
         issued_at=rendered.paid_at,
     )
-    session.add(document)
-    session.flush()
-    return document
 
 
 def receipt_for(session: Session, payment: Payment) -> Document | None:

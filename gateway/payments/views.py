@@ -27,7 +27,7 @@ bp = Blueprint("payments", __name__, template_folder="templates")
 
 
 def citizen_actor(identity: SessionIdentity) -> Actor:
-    return Actor(kind="citizen", id=identity.fiscal_code, name=identity.full_name, channel="web")
+    return identity.actor()
 
 
 def own_notice(identity: SessionIdentity, code: str) -> Notice:

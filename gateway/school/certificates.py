@@ -11,7 +11,6 @@ issued twice.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -26,9 +25,10 @@ from connectors import NotFound, Rejected
 from printing import CertificateData, CertificateKind, StampDuty, render_certificate
 
 from ..db import db
-from ..models import Document, OutboxMessage, Transaction, utcnow
+from ..models import OutboxMessage, Transaction, utcnow
 from ..outbox import Handler, PermanentFailure, enqueue, next_delay
 from ..seals import seal_keys
+from ..transactions.documents import store_pdf
 from ..transactions.operations import SYSTEM, change_state, record_event
 from ..transactions.states import State
 from .registry import school_registry
@@ -186,17 +186,15 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
         )
         if tx is None or tx.state not in DUE_STATES:
             return
-        doc = Document(
+        doc = store_pdf(
+            session,
+            pdf,
             transaction=tx,
             subject_cf=tx.subject_cf,
             kind="school_certificate",
             filename=f"certificato-{record.certificate_number.replace('/', '-')}.pdf",
-            content=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(),
             seal=seal,
         )
-        session.add(doc)
-        session.flush()
         tx.data = {
             **tx.data,
             "certificate": {"number": record.certificate_number, "document_id": doc.id},
