@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
+from . import pages
+
 MARIO_CF = "RSSMRA80A01H501U"
 GIULIA_CF = "BNCGLI85C55F205C"
 
@@ -54,5 +56,4 @@ def log_in(
 
 
 def csrf_token(client: FlaskClient, path: str = "/area-personale/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return page.split('name="csrf_token" value="')[1].split('"')[0]
+    return pages.csrf_token(client, path)

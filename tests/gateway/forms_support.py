@@ -15,6 +15,7 @@ from gateway.db import db
 from gateway.models import Delegation, RoleAssignment, Transaction, utcnow
 
 from ..factories import CHIARA, MARIO, login
+from . import pages
 
 ANNA = {"fiscal_code": "SPSNNA75S70L219W", "name": "Anna", "family_name": "Esposito"}
 LUCA = {"fiscal_code": "VRDLCU90L20F839Q", "name": "Luca", "family_name": "Verdi"}
@@ -27,8 +28,7 @@ __all__ = ["ANNA", "CHIARA", "LUCA", "MARIO", "login"]
 
 
 def csrf_token(client: FlaskClient, path: str = "/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return page.split('name="csrf-token" content="')[1].split('"')[0]
+    return pages.csrf_token(client, path)
 
 
 def certificate_answers(**overrides: Any) -> dict[str, Any]:

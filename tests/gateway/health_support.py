@@ -17,6 +17,7 @@ from gateway.models import AuditEntry, RoleAssignment
 from gateway.transactions.operations import Actor
 
 from ..factories import login
+from . import pages
 
 GIULIA = {"fiscal_code": "BNCGLI85C55F205C", "name": "Giulia", "family_name": "Bianchi"}
 LUCA = {"fiscal_code": "VRDLCU90L20F839Q", "name": "Luca", "family_name": "Verdi"}
@@ -76,8 +77,7 @@ def client_for(app: Flask, person: dict[str, str] | None) -> FlaskClient:
 
 
 def csrf_token(client: FlaskClient) -> str:
-    page = client.get("/").get_data(as_text=True)
-    return page.split('name="csrf-token" content="')[1].split('"')[0]
+    return pages.csrf_token(client, "/")
 
 
 def audit_entries(session: Session, subject: str, prefix: str = "health.") -> list[AuditEntry]:

@@ -16,6 +16,7 @@ from gateway.demo.seed import seed_roles
 from gateway.models import CitizenContact, Desk, Office, OpeningHours
 
 from ..conftest import make_config
+from . import pages
 
 MARIO = {
     "fiscal_code": "RSSMRA80A01H501U",
@@ -80,8 +81,7 @@ def seed_clerk(app: Flask) -> None:
 
 
 def csrf_token(client: FlaskClient, path: str = "/aiuto") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return page.split('name="csrf-token" content="')[1].split('"')[0]
+    return pages.csrf_token(client, path)
 
 
 def mail_app(database_url: str, simulators: Any, smtp_port: int) -> Iterator[Flask]:

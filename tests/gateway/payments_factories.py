@@ -34,9 +34,7 @@ def fine_number(template: str, app: Flask) -> str:
     """The report number as the simulator seeded it (the year of the offence)."""
 
     fines = fines_system(app)
-    for fine in fines.list_by_fiscal_code(MARIO_CF) + fines.list_by_fiscal_code(
-        "BNCGLI85C55F205C"
-    ):
+    for fine in fines.list_by_fiscal_code(MARIO_CF) + fines.list_by_fiscal_code("BNCGLI85C55F205C"):
         if fine.report_number.endswith(template.rsplit("-", 1)[1]):
             return fine.report_number
     raise LookupError(template)

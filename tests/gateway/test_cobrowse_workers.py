@@ -26,6 +26,7 @@ from ..conftest import make_config
 from ..db_fixtures import IN_CI, truncate_postgres
 from ..factories import create_login_session
 from .forms_support import ANNA, MARIO, SOFIA_CF, make_clerk
+from .pages import token_in
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -122,7 +123,7 @@ def _client(app: Any, person: dict[str, str]) -> requests.Session:
 
 def _token(client: requests.Session, base: str) -> str:
     page = client.get(f"{base}/", timeout=10).text
-    return page.split('name="csrf-token" content="')[1].split('"')[0]
+    return token_in(page)
 
 
 def test_a_proposal_on_one_worker_reaches_the_citizens_stream_on_another(

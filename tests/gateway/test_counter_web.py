@@ -13,15 +13,13 @@ from gateway.counter.terminals import set_active
 from gateway.models import AuditEntry, Document, Payment, Terminal
 from printing.verify import read_codes
 
+from .pages import token_in
 from .payments_factories import create_fine_notice, create_terminal
 
 WEB = "/sportello-convenzionato"
 
 
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match
-    return match.group(1)
+csrf = token_in
 
 
 def sign_in(client: FlaskClient, terminal_id: str, secret: str) -> str:

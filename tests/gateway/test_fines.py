@@ -20,6 +20,7 @@ from printing import parse_payment_payload
 from printing.verify import read_codes
 
 from ..factories import CHIARA, login
+from .pages import token_in
 from .payments_factories import (
     INCREASED_FINE,
     PAID_FINE,
@@ -28,11 +29,7 @@ from .payments_factories import (
     terminal_client,
 )
 
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match
-    return match.group(1)
+csrf = token_in
 
 
 def test_mario_sees_his_seven_fines_with_status_and_amount_due(

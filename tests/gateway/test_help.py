@@ -20,6 +20,7 @@ from gateway.transactions.operations import Actor
 
 from ..factories import create_transaction, login
 from .help_support import ANNA, CHIARA, MARIO, MARIO_CF, MONDAY, create_office, seed_clerk
+from .pages import token_in
 
 MARIO_ACTOR = Actor(kind="citizen", id=MARIO_CF, name="Mario Rossi", channel="web")
 CHIARA_ACTOR = Actor(kind="citizen", id=CHIARA["fiscal_code"], name="Chiara Romano")
@@ -219,7 +220,7 @@ def test_a_rescheduled_call_back_goes_back_to_the_queue_at_its_new_time(
 
 def form_token(client: FlaskClient, path: str) -> str:
     page = client.get(path).get_data(as_text=True)
-    return page.split('name="csrf_token" value="')[1].split('"')[0]
+    return token_in(page)
 
 
 def test_a_citizen_books_gets_pdf_and_ics_and_cancels_from_the_pages(
@@ -231,7 +232,7 @@ def test_a_citizen_books_gets_pdf_and_ics_and_cancels_from_the_pages(
     login(client, app, MARIO)
     page = client.get("/area-personale/aiuto/appuntamento?ufficio=urp")
     assert page.status_code == 200 and 'data-testid="slot"' in page.get_data(as_text=True)
-    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    token = token_in(page.get_data(as_text=True))
     first = available_slots(session, office, now=datetime.now(UTC))[0]
     missing = client.post(
         "/area-personale/aiuto/appuntamento",

@@ -40,6 +40,7 @@ from ..conftest import make_config
 from ..factories import MARIO, create_login_session
 from ..factories import login as log_in
 from .health_support import GIULIA, GIULIA_CF, PAOLO, obscure, seed_people, set_consent
+from .pages import token_in
 from .payments_factories import create_fine_notice, create_terminal, terminal_client
 
 DATA = Path(__file__).resolve().parents[2] / "connectors" / "simulators" / "data"
@@ -476,7 +477,7 @@ def test_the_web_terminal_refuses_a_malformed_notice_code_or_amount(
     notice = create_fine_notice(app)
     client = person_of_every_role(app, session)
     page = client.get("/sportello-convenzionato/").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    token = token_in(page)
     form = {"csrf_token": token, "method": "cash", "idempotency_key": "k-1"}
     for code, amount in (
         (notice.code + "\n", str(notice.amount_cents)),

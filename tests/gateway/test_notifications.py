@@ -29,6 +29,7 @@ from printing.verify import verify_pdf
 from ..factories import create_transaction, login
 from ..printing.printing_factories import create_receipt_data
 from .help_support import ANNA, CHIARA, MARIO, MARIO_CF, create_contact, mail_app, seed_clerk
+from .pages import token_in
 
 SEAL_KEY = generate_key()  # TEST KEY, made for this test run
 
@@ -221,7 +222,7 @@ def test_the_unsubscribe_link_works_without_login_after_one_confirmation(
     )
     contact = session.scalars(select(CitizenContact)).one()
     assert contact.muted == []  # a GET (a mail scanner following links) changes nothing
-    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    token = token_in(page.get_data(as_text=True))
     done = client.post(path, data={"csrf_token": token})
     assert 'data-testid="unsubscribed"' in done.get_data(as_text=True)
     session.refresh(contact)
@@ -290,7 +291,7 @@ def test_the_login_address_is_kept_until_the_citizen_sets_one(
     contact = session.scalars(select(CitizenContact)).one()
     assert contact.email == "mario.rossi@example.org" and contact.email_source == "login"
     page = client.get("/area-personale/preferenze").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    token = token_in(page)
     bad = client.post(
         "/area-personale/preferenze",
         data={"csrf_token": token, "email": "not an address", "language": "en"},

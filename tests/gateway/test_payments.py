@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -30,6 +29,7 @@ from printing import check_notice_code, parse_notice_code, parse_payment_payload
 from printing.verify import read_codes
 
 from ..factories import CHIARA, create_transaction, login
+from .pages import token_in
 from .payments_factories import MARIO_ACTOR
 
 CALLS: list[tuple[str, int]] = []
@@ -130,11 +130,9 @@ def test_online_checkout_pays_seals_and_runs_the_service_hook(
     page = client.get(f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online")
     text = page.get_data(as_text=True)
     assert 'data-testid="simulated"' in text and "non viene addebitato nulla" in text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', text)
-    assert token
     done = client.post(
         f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online",
-        data={"csrf_token": token.group(1), "action": "pay"},
+        data={"csrf_token": token_in(text), "action": "pay"},
     )
     assert done.status_code == 302 and notice.transaction.reference in done.headers["Location"]
 

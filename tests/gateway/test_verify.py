@@ -19,6 +19,7 @@ from printing import SEAL_PREFIX, SealSigner, generate_key
 from printing.base45 import b45decode, b45encode
 from printing.verify import main as verify_cli
 
+from .pages import token_in
 from .payments_factories import create_fine_notice, terminal_client
 
 
@@ -40,11 +41,9 @@ def paid_receipt(app: Flask, session: Session) -> Document:
 
 def post_verify(client: FlaskClient, **data: object) -> tuple[str, str]:
     form = client.get("/verifica").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
     page = client.post(
         "/verifica",
-        data={"csrf_token": token.group(1), **data},
+        data={"csrf_token": token_in(form), **data},
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     result = re.search(r'data-testid="verify-result" data-result="([a-z_]+)"', page)
