@@ -213,10 +213,6 @@ class Config:
     def split(value: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in value.split(",") if part.strip())
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def environment_names() -> dict[str, str]:
     """The variable of each setting: ``SPORTELLO_`` + the field's name in capitals, unless the

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 
 from flask import Flask
-from sqlalchemy.orm import Session
 
 from ..db import db
 from ..identifiers import valid_id
@@ -114,7 +113,3 @@ def parse_last_event_id(header: str | None, query: str | None) -> int:
         if event_id is not None:
             return event_id
     return 0
-
-
-def session_of(session: Session, session_id: int) -> SharedSession | None:
-    return session.get(SharedSession, session_id)

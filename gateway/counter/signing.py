@@ -41,7 +41,6 @@ from ..payments.errors import UnauthorizedTerminal
 from ..redis_store import redis_client
 from .terminals import active_terminal, open_secret
 
-SCHEME = "SPORTELLO-HMAC-SHA256"
 MAX_SKEW = 300
 HEADERS = ("X-Terminal-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..audit import append_audit
@@ -32,17 +32,6 @@ def list_messages(session: Session, citizen_cf: str, limit: int = 100) -> list[I
             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
             .limit(limit)
         )
-    )
-
-
-def unread_count(session: Session, citizen_cf: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count(InboxMessage.id)).where(
-                InboxMessage.citizen_cf == citizen_cf, InboxMessage.read_at.is_(None)
-            )
-        )
-        or 0
     )
 
 

@@ -94,10 +94,6 @@ class CreditorUnavailable(PaymentError):
     title = "The creditor's system is not answering: try again later"
 
 
-class CreditorTimeout(CreditorUnavailable):
-    status = 504
-
-
 class IdempotencyKeyReused(PaymentError):
     code = "IDEMPOTENCY_KEY_REUSED"
     status = 422

@@ -119,12 +119,6 @@ class OpenIDProvider:
             raise OIDCAuthenticationError(ID_TOKEN_INVALID, f"no provider key for kid {kid!r}")
         return key
 
-    def invalidate(self) -> None:
-        """Forget the cached metadata and keys (the next call fetches them again)."""
-        with self._lock:
-            self._metadata = None
-            self._keys = None
-
     def _stale(self, fetched_at: float) -> bool:
         return self._clock() - fetched_at > self.settings.metadata_ttl
 

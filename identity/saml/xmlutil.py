@@ -64,12 +64,6 @@ def parse_untrusted(data: bytes) -> etree._Element:
     return root
 
 
-def parse_trusted(data: bytes) -> etree._Element:
-    """Parse XML we produced ourselves or configuration files (still without DTD/entities)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    return etree.fromstring(data, parser)
-
-
 def saml_time(moment: dt.datetime) -> str:
     """`2026-11-23T18:41:32Z`: UTC, no fractional seconds (the SPID profile's format)."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
