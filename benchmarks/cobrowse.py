@@ -52,7 +52,7 @@ def login(base: str, fiscal_code: str) -> requests.Session:
     session = requests.Session()
     start = session.get(
         f"{base}/accedi/spid",
-        params={"idp": idp.settings.entity_id, "level": 2},
+        params={"idp": idp.settings.entity_id, "next": "/area-personale/salute/"},
         allow_redirects=False,
         timeout=10,
     )
@@ -168,7 +168,7 @@ def run(table: Table, *, rounds: int = 3) -> None:
         def open_many(index: int) -> list[tuple[int, str]]:
             citizen = citizens[index]
             tokens = (csrf(citizen, base), clerk_token)
-            cookie = citizen.cookies["sportello_session"]
+            cookie = str(citizen.cookies["sportello_session"])
             count = SESSIONS // PROPOSERS + (1 if index < SESSIONS % PROPOSERS else 0)
             return [(open_session(citizen, clerk, base, tokens), cookie) for _ in range(count)]
 

@@ -89,7 +89,7 @@ def serve_simulators(argv: list[str]) -> None:
         return fines
 
     # reset() reloads the data through this name, so a reset keeps the bulk fines too.
-    fines_service.load_fines = load_fines  # type: ignore[assignment]
+    fines_service.load_fines = load_fines
     server, _app = make_server(args.host, args.port, *credentials_from_env())
     try:
         server.serve_forever()
@@ -404,6 +404,7 @@ def _floor_batch(args: tuple[str, list[NoticeRef], int]) -> list[float]:
         t0 = time.perf_counter()
         with app.app_context(), db.fresh_session(app) as s:
             terminal = s.get(Terminal, terminal_id)
+            assert terminal is not None
             notice_for_counter(s, notice.code)
             s.rollback()
             payment = activate_payment(
@@ -478,7 +479,7 @@ def run(table: Table, *, rounds: int = 5) -> None:
 
         level = CONCURRENCY[-1]
         http_seconds = floor_seconds = 0.0
-        latencies: list[float] = []
+        latencies = []
         floor_ms: list[float] = []
         ratios: list[float] = []
         for _ in range(alternations):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 from sqlalchemy import create_engine, text
@@ -59,7 +60,7 @@ class Stack:
         out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
-    def control(self, service: str, **knobs: object) -> None:
+    def control(self, service: str, **knobs: Any) -> None:
         requests.post(f"{self.simulators_url}/_control/{service}", json=knobs, timeout=5)
 
     def reset(self) -> None:
@@ -110,7 +111,7 @@ def production_stack(
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run([*flask, "seed"], env=env, check=True, cwd=ROOT, capture_output=True)
     stack = Stack(base, f"http://127.0.0.1:{sim_port}", database_url, env)
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     try:
         stack.processes["simulators"] = subprocess.Popen(
             [

@@ -96,7 +96,7 @@ def current_identity() -> SessionIdentity | None:
             g.identity = replace(SessionIdentity.from_session(data), roles=tuple(sorted(roles)))
         else:
             g.identity = None
-    return g.identity  # type: ignore[no-any-return]
+    return g.identity
 
 
 def require_identity() -> SessionIdentity:

@@ -85,7 +85,7 @@ class Database:
 
         if "db_session" not in g:
             g.db_session = self.session_factory(current_app._get_current_object())()  # type: ignore[attr-defined]
-        return g.db_session  # type: ignore[no-any-return]
+        return g.db_session
 
     @staticmethod
     def _end_request_session(response: Any) -> Any:

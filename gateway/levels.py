@@ -70,7 +70,7 @@ def requires_area(area: str) -> Callable[[F], F]:
 
 def policy(app: Flask | None = None) -> Mapping[str, int]:
     app = app or current_app
-    return app.extensions.get("sportello.levels", DEFAULT_LEVELS)  # type: ignore[no-any-return]
+    return app.extensions.get("sportello.levels", DEFAULT_LEVELS)
 
 
 def area_of(app: Flask, endpoint: str) -> str | None:

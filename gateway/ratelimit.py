@@ -122,7 +122,7 @@ def check_limit(name: str, who: str | None = None) -> None:
     wait = limiter.hit(limiter.limits[name], who or client_address())
     if wait:
         error = TooManyRequests()
-        error.retry_after = wait  # type: ignore[attr-defined]
+        error.retry_after = wait
         raise error
 
 

@@ -58,4 +58,4 @@ def init_seals(app: Flask) -> None:
 
 
 def seal_keys(app: Flask | None = None) -> SealKeys:
-    return (app or current_app).extensions["sportello.seals"]  # type: ignore[no-any-return]
+    return (app or current_app).extensions["sportello.seals"]

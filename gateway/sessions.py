@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, or_
+from sqlalchemy import ColumnElement, delete, or_
 from werkzeug.datastructures import CallbackDict
 
 from .db import Database
@@ -48,7 +48,7 @@ def session_id_hash(session: SessionMixin) -> str | None:
 
 def end_sessions(session: Any, *, id_hashes: Any = (), key: str | None = None) -> int:
     """Delete web sessions by id hash or by SSO key (in the caller's transaction)."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if id_hashes:
         conditions.append(WebSession.id_hash.in_(list(id_hashes)))
     if key:

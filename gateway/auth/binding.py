@@ -15,7 +15,8 @@ import hmac
 import re
 import secrets
 
-from flask import Request, Response
+from flask import Request
+from werkzeug.wrappers import Response
 
 from ..config import Config
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from identity import AuthenticationError, Identity, LoginRequest, ServiceProvider
@@ -106,10 +106,13 @@ def complete_spid_login(
             issue_instant=pending.issue_instant,
             idp_entity_id=pending.idp_entity_id,
         )
-        claimed = session.execute(
-            update(SamlRequest)
-            .where(SamlRequest.request_id == pending.request_id, SamlRequest.used_at.is_(None))
-            .values(used_at=utcnow())
+        claimed = cast(
+            CursorResult[Any],
+            session.execute(
+                update(SamlRequest)
+                .where(SamlRequest.request_id == pending.request_id, SamlRequest.used_at.is_(None))
+                .values(used_at=utcnow())
+            ),
         )
         if claimed.rowcount != 1:
             raise AuthenticationError("REQUEST_ALREADY_USED", pending.request_id)

@@ -260,12 +260,13 @@ def oidc_acr_levels(config: Config) -> dict[str, int]:
 
 
 def service_provider(app: Flask) -> ServiceProvider:
-    return app.extensions["sportello.saml_sp"]  # type: ignore[no-any-return]
+    return app.extensions["sportello.saml_sp"]
 
 
 def init_oidc(app: Flask, config: Config) -> None:
     """An OIDC relying party when a provider is configured (demo: the mounted test provider)."""
     from identity.oidc import OIDCSettings, RelyingParty
+    from identity.oidc.settings import SPID_ACR_LEVELS
 
     base = config.base_url.rstrip("/")
     issuer, secret = config.oidc_issuer, config.oidc_client_secret
@@ -286,7 +287,7 @@ def init_oidc(app: Flask, config: Config) -> None:
         client_secret=secret,
         redirect_uri=callback,
         fiscal_code_claim=config.oidc_fiscal_code_claim,
-        **({"acr_levels": oidc_acr_levels(config)} if config.oidc_acr_levels else {}),
+        acr_levels=oidc_acr_levels(config) if config.oidc_acr_levels else SPID_ACR_LEVELS,
     )
     app.extensions["sportello.oidc_rp"] = RelyingParty(settings)
     app.extensions["sportello.oidc_label"] = config.oidc_label

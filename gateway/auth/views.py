@@ -52,7 +52,7 @@ DEFAULT_NEXT = "/area-personale/"
 
 
 def _config() -> Config:
-    return current_app.config["SPORTELLO"]  # type: ignore[no-any-return]
+    return current_app.config["SPORTELLO"]
 
 
 def _next() -> str:

@@ -6,6 +6,7 @@ Idempotent: seeding a database that already holds the demo data changes nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ def seed_demo(session: Session) -> bool:
         data={"student": "Sofia Rossi", "kind": "frequenza"},
         at=t0,
     )
-    steps = [
+    steps: list[tuple[State, Actor, str, dict[str, Any]]] = [
         (State.SUBMITTED, MARIO_WEB, "submitted", {}),
         (State.AWAITING_PAYMENT, SYSTEM, "notice_issued", {"amount_cents": 1600}),
         (

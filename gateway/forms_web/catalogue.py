@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask import Flask, current_app
 
@@ -43,7 +44,7 @@ def load_choices(definition: FormDefinition, subject_cf: str) -> Choices:
     providers = registry().choice_providers
     for name in sorted(definition.providers):
         provider = providers[name]
-        result, message = try_legacy(provider.service, lambda p=provider: p.options(subject_cf))
+        result, message = try_legacy(provider.service, partial(provider.options, subject_cf))
         options[name] = result or []
         if message:
             unavailable[provider.service] = message

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from aiosmtpd.controller import Controller
 
@@ -105,7 +105,7 @@ def read_maildir(maildir: Path) -> list[EmailMessage]:
     messages: list[EmailMessage] = []
     for key in box.iterkeys():
         with box.get_file(key) as f:
-            parsed = email.message_from_binary_file(f, policy=email.policy.default)
+            parsed = email.message_from_binary_file(cast(BinaryIO, f), policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         messages.append(parsed)
     return messages

@@ -168,7 +168,7 @@ def test_a_proposal_on_one_worker_reaches_the_citizens_stream_on_another(
 
     def read() -> None:
         for line in stream.iter_lines(decode_unicode=True):
-            received.append((time.monotonic(), line))
+            received.append((time.monotonic(), str(line)))
             if line == "event: proposed":
                 return
 

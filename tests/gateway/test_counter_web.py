@@ -64,7 +64,7 @@ def test_scan_confirm_and_print_once_even_if_sent_twice(
         "notice_code": notice.code,
         "amount_cents": str(notice.amount_cents),
         "method": "cash",
-        "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+        "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1),
     }
     first = client.post(f"{WEB}/incassa", data=form)
     second = client.post(f"{WEB}/incassa", data=form)  # a double click

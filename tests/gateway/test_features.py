@@ -100,7 +100,10 @@ def test_two_features_cannot_claim_the_same_entry() -> None:
         build_registry((*load_features(), Feature(name="copy", notification_kinds=(kind,))))
     with pytest.raises(DuplicateEntry, match=r"fines\.register_payment"):
         build_registry(
-            (*load_features(), Feature(name="copy", outbox={"fines.register_payment": print}))
+            (
+                *load_features(),
+                Feature(name="copy", outbox={"fines.register_payment": lambda app: print}),
+            )
         )
 
 

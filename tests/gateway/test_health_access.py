@@ -251,7 +251,7 @@ def test_authorization_matrix(app: Flask, session: Session, persona: str) -> Non
         assert sorted(e.action for e in consulted) == ["health.consult_list", "health.consult_open"]
         relationship = {"gp_of_record": "gp", "clinician_open_episode": "episode"}[persona]
         assert {a.relationship for a in logged} == {relationship}
-        assert logged[0].clinician_cf == PEOPLE[persona]["fiscal_code"]  # type: ignore[index]
+        assert logged[0].clinician_cf == PEOPLE[persona]["fiscal_code"]
     else:
         assert consulted == []
     assert ops.has_consent(session, GIULIA_CF)  # nobody but Giulia can change her consent

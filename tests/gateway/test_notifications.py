@@ -332,7 +332,7 @@ def test_notify_refuses_what_it_cannot_send(app: Flask, session: Session) -> Non
             "link": "/area-personale/",
             "dedupe_key": "k",
         }
-        cases = [
+        cases: list[dict[str, Any]] = [
             {"kind": "birthday_wishes"},
             {"context": {"title": "x"}},
             {"link": "https://elsewhere.example/"},

@@ -65,7 +65,7 @@ def test_notice_reminders_are_written_once_per_notice(app: Flask, session: Sessi
     assert emails[0].payload["unsubscribe"]  # reminders are optional: they can be stopped
     # A new deadline for the same notice is a new reminder.
     with db.fresh_session(app) as s:
-        s.get(Notice, fine.id).valid_until = date(2026, 12, 1)  # type: ignore[union-attr]
+        s.get(Notice, fine.id).valid_until = date(2026, 12, 1)
         s.commit()
     with app.app_context():
         assert run_due(factory, now=NOW).notices == 1

@@ -38,7 +38,7 @@ def _check_spid_profile(cert: x509.Certificate, ipa_code: str, entity_id: str) -
         "1.3.76.16.6",
         "1.3.76.16.4.2.1",
     }
-    assert cert.public_key().key_size >= 2048  # type: ignore[union-attr]
+    assert cert.public_key().key_size >= 2048
 
 
 def test_keys_command_writes_a_spid_certificate(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def test_round_trip_through_the_login_page(rp: RelyingParty) -> None:
     assert page.status_code == 200
     assert "text/html" in page.headers["Content-Type"]
     form = next(f for f in re.findall(r"<form.*?</form>", page.text) if "BNCGLI85C55F205C" in f)
-    action = unescape(re.search(r'action="([^"]+)"', form).group(1))  # type: ignore[union-attr]
+    action = unescape(re.search(r'action="([^"]+)"', form).group(1))
     fields = {
         unescape(k): unescape(v) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', form)
     }

@@ -29,7 +29,7 @@ def compiled_in_this_thread(calls: list[Any]) -> Any:
         seen.append(schema_class(doc))
         return seen[-1]
 
-    OneLogin_Saml2_XML._schema_class = spy  # type: ignore[assignment]
+    OneLogin_Saml2_XML._schema_class = spy
     try:
         calls.append(OneLogin_Saml2_XML.validate_xml(VALID, PROTOCOL))
     finally:
