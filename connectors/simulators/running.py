@@ -34,6 +34,9 @@ def credentials_from_env() -> tuple[str, str]:
 class _RequestHandler(WSGIRequestHandler):
     """wsgiref's handler, plus: a service that is `down` drops the connection unanswered."""
 
+    # A client that stops sending in the middle of a request frees its thread after this.
+    timeout = 30
+
     def handle(self) -> None:
         self.raw_requestline = self.rfile.readline(65537)
         if len(self.raw_requestline) > 65536:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from lxml import etree
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
 
 from connectors.simulators.clock import today_in_rome
 from connectors.simulators.control import KnobError, ServiceControl
@@ -19,13 +21,25 @@ from connectors.simulators.fines_service import FinesService
 from connectors.simulators.health_service import HealthService
 from connectors.simulators.school_service import SchoolService
 from connectors.simulators.soap import (
+    WSSE,
     Contract,
     SoapFault,
     UsernameTokenChecker,
+    check_header_entries,
+    check_soap_action,
     envelope,
-    fault_envelope,
     load_contract,
     parse_envelope,
+)
+from connectors.simulators.transport import (
+    MAX_CONTROL_BYTES,
+    MAX_SOAP_BYTES,
+    discard_body,
+    fault_response,
+    json_response,
+    read_request,
+    soap_body,
+    xml_response,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +49,8 @@ logger = logging.getLogger("connectors.simulators")
 
 SERVICES = ("fines", "school", "health")
 LEGACY_PREFIX = {"fines": "PL", "school": "SC", "health": "FSE"}
-MAX_BODY = 1_000_000
+# The only header entry the services process: a mustUnderstand="1" on any other is a fault.
+UNDERSTOOD_HEADERS = {f"{{{WSSE}}}Security"}
 
 
 class SimulatedService(Protocol):
@@ -71,49 +86,71 @@ class SimulatorApp:
         return True
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "") or "/"
-        method = environ.get("REQUEST_METHOD", "GET")
-        if path.startswith("/_control"):
-            status, body = self._control(method, path, environ)
-            return _send(start_response, status, "application/json", json.dumps(body).encode())
-        name = path.strip("/")
+        request = read_request(environ, MAX_SOAP_BYTES)
+        try:
+            response = self._answer(request)
+        except Exception:
+            # Never a traceback or an HTML page: a SOAP client gets a SOAP fault.
+            logger.exception("simulator failed on %s %s", request.method, request.path)
+            fault = SoapFault("Server.Internal", "Internal error", None)
+            response = fault_response(fault, None)
+        return response(environ, start_response)
+
+    def _answer(self, request: Request) -> Response:
+        if request.path.startswith("/_control"):
+            request.max_content_length = MAX_CONTROL_BYTES
+            status, body = self._control(request)
+            return json_response(status, body)
+        name = request.path.strip("/")
         if name not in self.services:
-            return _send(start_response, "404 Not Found", "text/plain", b"no such service\n")
+            return fault_response(SoapFault("Client", "No such service", None, status=404), None)
+        namespace = self.contracts[name].namespace
         if self.controls[name].knobs.down:
             # Only reached under another WSGI server: ours drops the connection before this.
-            return _send(start_response, "503 Service Unavailable", "text/plain", b"")
-        if method == "GET" and environ.get("QUERY_STRING", "").lower().startswith("wsdl"):
-            wsdl = self.contracts[name].wsdl_at(_own_url(environ))
-            return _send(start_response, "200 OK", "text/xml; charset=utf-8", wsdl)
-        if method != "POST":
-            return _send(start_response, "405 Method Not Allowed", "text/plain", b"POST SOAP\n")
-        status, body = self._soap(name, _read_body(environ))
-        return _send(start_response, status, "text/xml; charset=utf-8", body)
-
-    def _soap(self, name: str, payload: bytes) -> tuple[str, bytes]:
-        contract, control = self.contracts[name], self.controls[name]
+            fault = SoapFault("Server.Unavailable", "Service down", None, status=503)
+            return fault_response(fault, namespace)
+        if request.method in ("GET", "HEAD") and _asks_for_wsdl(request):
+            if not request.host:
+                fault = SoapFault("Client", "Missing or invalid Host header", None, status=400)
+                return fault_response(fault, namespace)
+            return xml_response(self.contracts[name].wsdl_at(request.base_url))
+        if request.method != "POST":
+            fault = SoapFault("Client", "SOAP requests are POSTed", None, status=405)
+            return fault_response(fault, namespace)
         try:
-            header, request = parse_envelope(payload)
-            operation = _operation(contract, request)
-            control.count_call(operation or "unknown")
-            if operation is None:
-                raise SoapFault("Client.Invalid", "Unknown operation", "SOAP-404")
-            # A call's fate is drawn when it arrives: a slow call that its client gave up on
-            # must not, when it wakes, take a fault meant for a later call.
-            injected = control.draw_failure(operation)
-            latency = control.knobs.latency_ms
-            if latency:
-                time.sleep(latency / 1000)
-            if injected:
-                status = "503" if injected.startswith("Server") else "400"
-                raise SoapFault(injected, "Simulated fault", f"{LEGACY_PREFIX[name]}-{status}")
-            self._auth.check(header)
-            self._validate(name, request, "Client.Invalid")
-            response = self.services[name].operations[operation](request)
-            self._validate(name, response, "Server.Internal")
+            payload, charset = soap_body(request)
+            response = self._soap(name, payload, charset, request.headers.get("SOAPAction"))
         except SoapFault as fault:
-            return "500 Internal Server Error", fault_envelope(fault, contract.namespace)
-        return "200 OK", envelope(response)
+            return fault_response(fault, namespace)
+        return xml_response(response)
+
+    def _soap(
+        self, name: str, payload: bytes, charset: str | None, soap_action: str | None
+    ) -> bytes:
+        """The response envelope to one SOAP request, or the SoapFault that answers it."""
+        contract, control = self.contracts[name], self.controls[name]
+        header, request = parse_envelope(payload, charset)
+        check_header_entries(header, UNDERSTOOD_HEADERS)
+        operation = _operation(contract, request)
+        if operation is None:
+            control.count_call("unknown")
+            raise SoapFault("Client.Invalid", "Unknown operation", "SOAP-404")
+        check_soap_action(soap_action, operation, contract.actions[operation])
+        control.count_call(operation)
+        # A call's fate is drawn when it arrives: a slow call that its client gave up on
+        # must not, when it wakes, take a fault meant for a later call.
+        injected = control.draw_failure(operation)
+        latency = control.knobs.latency_ms
+        if latency:
+            time.sleep(latency / 1000)
+        if injected:
+            status = "503" if injected.startswith("Server") else "400"
+            raise SoapFault(injected, "Simulated fault", f"{LEGACY_PREFIX[name]}-{status}")
+        self._auth.check(header)
+        self._validate(name, request, "Client.Invalid")
+        response = self.services[name].operations[operation](request)
+        self._validate(name, response, "Server.Internal")
+        return envelope(response)
 
     def _validate(self, name: str, element: _Element, code: str) -> None:
         schema = self.contracts[name].schema
@@ -126,25 +163,28 @@ class SimulatorApp:
             logger.error("simulator %s built an invalid response: %s", name, message)
         raise SoapFault(code, f"Schema validation failed: {message}", "XSD-001")
 
-    def _control(self, method: str, path: str, environ: WSGIEnvironment) -> tuple[str, Any]:
-        target = path.removeprefix("/_control").strip("/")
-        if method == "GET" and target == "state":
-            return "200 OK", self.state()
-        if method != "POST":
-            return "405 Method Not Allowed", {"error": "use POST"}
+    def _control(self, request: Request) -> tuple[int, Any]:
+        target = request.path.removeprefix("/_control").strip("/")
+        if request.method == "GET" and target == "state":
+            return 200, self.state()
+        if request.method != "POST":
+            return 405, {"error": "use POST"}
         if target == "reset":
             self.reset()
-            return "200 OK", self.state()
+            return 200, self.state()
         if target not in self.controls:
-            return "404 Not Found", {"error": f"unknown service {target!r}"}
+            return 404, {"error": f"unknown service {target!r}"}
         try:
-            changes = json.loads(_read_body(environ) or b"{}")
+            changes = json.loads(request.get_data() or b"{}")
             if not isinstance(changes, dict):
                 raise KnobError("expected a JSON object")
             self.controls[target].update(changes)
+        except RequestEntityTooLarge:
+            discard_body(request)
+            return 413, {"error": f"larger than {MAX_CONTROL_BYTES} bytes"}
         except (ValueError, KnobError) as e:
-            return "400 Bad Request", {"error": str(e)}
-        return "200 OK", self.state()["services"][target]
+            return 400, {"error": str(e)}
+        return 200, self.state()["services"][target]
 
     def state(self) -> dict[str, Any]:
         return {
@@ -168,22 +208,7 @@ def _operation(contract: Contract, request: _Element) -> str | None:
     return contract.operations.get(qname.localname)
 
 
-def _read_body(environ: WSGIEnvironment) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return environ["wsgi.input"].read(min(length, MAX_BODY)) if length > 0 else b""
-
-
-def _own_url(environ: WSGIEnvironment) -> str:
-    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
-    scheme = environ.get("wsgi.url_scheme", "http")
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
-
-
-def _send(
-    start_response: StartResponse, status: str, content_type: str, body: bytes
-) -> list[bytes]:
-    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
-    return [body]
+def _asks_for_wsdl(request: Request) -> bool:
+    """`?wsdl` (any case, with or without a value), as SOAP stacks publish their contract."""
+    keys = {part.split(b"=", 1)[0].lower() for part in request.query_string.split(b"&")}
+    return b"wsdl" in keys

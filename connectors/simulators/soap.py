@@ -17,6 +17,7 @@ from lxml import etree
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+ACTOR_NEXT = "http://schemas.xmlsoap.org/soap/actor/next"
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 WSDL_SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -27,21 +28,35 @@ PASSWORD_TEXT = UT_PROFILE + "#PasswordText"
 PASSWORD_DIGEST = UT_PROFILE + "#PasswordDigest"
 
 WSDL_DIR = Path(__file__).parent / "wsdl"
+_MAX_SERVED_LOCATIONS = 32
 
 # Requests are untrusted input: no entities, no network, no huge trees.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+# The same, for text already decoded by the charset of the HTTP Content-Type and re-encoded as
+# UTF-8: that charset overrides the document's own declaration (RFC 7303, section 3.2).
+_UTF8_PARSER = etree.XMLParser(
+    encoding="utf-8", resolve_entities=False, no_network=True, remove_blank_text=True
+)
 # Our own contracts keep their layout and comments when served.
 _CONTRACT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 class SoapFault(Exception):
-    """A SOAP 1.1 fault to send back: `code` without prefix (e.g. "Client.NotFound")."""
+    """A SOAP 1.1 fault to send back: `code` without prefix (e.g. "Client.NotFound").
 
-    def __init__(self, code: str, message: str, legacy_code: str) -> None:
+    `legacy_code` goes in the detail's ServiceFault; None sends no detail, as SOAP 1.1 (4.4)
+    wants for faults about header entries. `status` is the HTTP status: 500 for every fault
+    (WS-I BP R1126) except refusals at the HTTP level, before the body is read as SOAP.
+    """
+
+    def __init__(
+        self, code: str, message: str, legacy_code: str | None, *, status: int = 500
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.legacy_code = legacy_code
+        self.status = status
 
 
 @dataclass
@@ -53,6 +68,7 @@ class Contract:
     document: etree._ElementTree
     schema: etree.XMLSchema
     operations: dict[str, str]  # request element local name -> operation name
+    actions: dict[str, str]  # operation name -> soapAction of its binding
     _served: dict[str, bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,6 +77,8 @@ class Contract:
         with self._lock:
             cached = self._served.get(location)
             if cached is None:
+                if len(self._served) >= _MAX_SERVED_LOCATIONS:
+                    self._served.clear()  # the Host header is the client's: bound the cache
                 doc = copy.deepcopy(self.document)
                 for address in doc.iter(f"{{{WSDL_SOAP}}}address"):
                     address.set("location", location)
@@ -87,29 +105,130 @@ def load_contract(name: str) -> Contract:
         part = root.find(f"{{{WSDL_NS}}}message[@name='{message_name}']/{{{WSDL_NS}}}part")
         assert part is not None
         operations[part.get("element", "").split(":")[-1]] = operation.get("name", "")
+    actions = {
+        operation.get("name", ""): soap_operation.get("soapAction", "")
+        for operation in root.iterfind(f"{{{WSDL_NS}}}binding/{{{WSDL_NS}}}operation")
+        for soap_operation in operation.iterfind(f"{{{WSDL_SOAP}}}operation")
+    }
     return Contract(
         name=name,
         namespace=root.get("targetNamespace", ""),
         document=document,
         schema=schema,
         operations=operations,
+        actions=actions,
     )
 
 
-def parse_envelope(payload: bytes) -> tuple[etree._Element | None, etree._Element]:
-    """Split a SOAP 1.1 envelope into (Header or None, the Body's first element)."""
+def parse_envelope(
+    payload: bytes, charset: str | None = None
+) -> tuple[etree._Element | None, etree._Element]:
+    """Split a SOAP 1.1 envelope into (Header or None, the Body's one element).
+
+    `charset` is the one the HTTP Content-Type declares; without it the document's own
+    declaration (or UTF-8) applies. Refused as WS-I Basic Profile 1.1 refuses them: a DTD
+    (R1008), processing instructions (R1009), anything but an optional Header and a Body
+    (R1011), a Body without exactly one element (document-literal, one part).
+    """
     try:
-        root = etree.fromstring(payload, _PARSER)
+        if charset is None:
+            root = etree.fromstring(payload, _PARSER)
+        else:
+            root = etree.fromstring(_as_utf8(payload, charset), _UTF8_PARSER)
     except etree.XMLSyntaxError as e:
         raise SoapFault("Client.Invalid", "Malformed XML", "XML-001") from e
-    if root.tag == f"{{{SOAP12_ENV}}}Envelope":
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise SoapFault("Client.Invalid", "A SOAP message must not contain a DTD", "XML-002")
+    if _has_processing_instruction(root):
+        raise SoapFault(
+            "Client.Invalid", "A SOAP message must not contain processing instructions", "XML-002"
+        )
+    qname = etree.QName(root)
+    if qname.localname == "Envelope" and qname.namespace != SOAP_ENV:
         raise SoapFault("VersionMismatch", "Only SOAP 1.1 is supported", "SOAP-002")
     if root.tag != f"{{{SOAP_ENV}}}Envelope":
         raise SoapFault("Client.Invalid", "Not a SOAP envelope", "SOAP-001")
+    parts = [child.tag for child in _elements(root)]
+    if parts not in ([f"{{{SOAP_ENV}}}Body"], [f"{{{SOAP_ENV}}}Header", f"{{{SOAP_ENV}}}Body"]):
+        raise SoapFault(
+            "Client.Invalid", "An Envelope holds an optional Header, then a Body", "SOAP-001"
+        )
     body = root.find(f"{{{SOAP_ENV}}}Body")
-    if body is None or len(body) == 0:
+    assert body is not None
+    payloads = _elements(body)
+    if not payloads:
         raise SoapFault("Client.Invalid", "Empty SOAP body", "SOAP-001")
-    return root.find(f"{{{SOAP_ENV}}}Header"), body[0]
+    if len(payloads) > 1:
+        raise SoapFault("Client.Invalid", "The SOAP body holds more than one element", "SOAP-001")
+    return root.find(f"{{{SOAP_ENV}}}Header"), payloads[0]
+
+
+def check_header_entries(header: etree._Element | None, understood: set[str]) -> None:
+    """Refuse a header entry meant for this service, with mustUnderstand="1", not in `understood`.
+
+    Entries addressed to another actor are not ours to judge (SOAP 1.1, 4.2.2); the fault for an
+    entry not understood is MustUnderstand, without detail (4.2.3, 4.4).
+    """
+    if header is None:
+        return
+    for entry in _elements(header):
+        qname = etree.QName(entry)
+        if not qname.namespace:
+            raise SoapFault(
+                "Client.Invalid", "Header entries must be namespace-qualified", "SOAP-001"
+            )
+        must_understand = entry.get(f"{{{SOAP_ENV}}}mustUnderstand")
+        if must_understand not in (None, "0", "1"):  # WS-I BP R1013: only "0" and "1"
+            raise SoapFault("Client.Invalid", 'mustUnderstand must be "0" or "1"', "SOAP-001")
+        if entry.get(f"{{{SOAP_ENV}}}actor", ACTOR_NEXT) != ACTOR_NEXT:
+            continue
+        if must_understand == "1" and entry.tag not in understood:
+            raise SoapFault("MustUnderstand", f"Header entry {qname.text} not understood", None)
+
+
+def check_soap_action(header_value: str | None, operation: str, declared: str) -> None:
+    """The SOAPAction HTTP header against the soapAction that the binding declares for `operation`.
+
+    The header is required (SOAP 1.1, 6.1.1) and a quoted string (WS-I BP R1109). `""` says
+    the intent is given by the request URI: the Body's element then names the operation, as
+    CXF and Axis2 dispatch it. Any other value must be the declared one (R2744).
+    """
+    if header_value is None:
+        raise SoapFault("Client.Invalid", "Missing SOAPAction HTTP header", "SOAP-003")
+    value = header_value.strip()
+    if len(value) < 2 or not (value.startswith('"') and value.endswith('"')):
+        raise SoapFault("Client.Invalid", "SOAPAction must be a quoted string", "SOAP-003")
+    action = value[1:-1]
+    if action and action != declared:
+        raise SoapFault(
+            "Client.Invalid",
+            f'SOAPAction does not match the operation {operation} ("{declared}")',
+            "SOAP-003",
+        )
+
+
+def _as_utf8(payload: bytes, charset: str) -> bytes:
+    try:
+        text = payload.decode(charset)
+    except LookupError as e:
+        raise SoapFault(
+            "Client.Invalid", f"Unsupported charset {charset!a}", "XML-001", status=415
+        ) from e
+    except ValueError as e:  # UnicodeDecodeError, and codecs that refuse these bytes
+        raise SoapFault("Client.Invalid", f"Body is not {charset!a}", "XML-001") from e
+    return text.removeprefix("\ufeff").encode("utf-8")
+
+
+def _has_processing_instruction(root: etree._Element) -> bool:
+    outside = (*root.itersiblings(preceding=True), *root.itersiblings())
+    top_level = any(isinstance(node, etree._ProcessingInstruction) for node in outside)
+    return top_level or next(root.iter(etree.PI), None) is not None
+
+
+def _elements(parent: etree._Element) -> list[etree._Element]:
+    """Element children only: comments and processing instructions are children in lxml."""
+    return [child for child in parent if isinstance(child.tag, str)]
 
 
 def envelope(payload: etree._Element) -> bytes:
@@ -119,14 +238,19 @@ def envelope(payload: etree._Element) -> bytes:
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
 
 
-def fault_envelope(fault: SoapFault, namespace: str) -> bytes:
-    """A SOAP 1.1 Fault whose detail carries the service's ServiceFault (legacy code, message)."""
+def fault_envelope(fault: SoapFault, namespace: str | None) -> bytes:
+    """A SOAP 1.1 Fault whose detail carries the service's ServiceFault (legacy code, message).
+
+    No detail when the fault has no legacy code or no service (`namespace` None) is addressed.
+    """
     env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
     body = etree.SubElement(env, f"{{{SOAP_ENV}}}Body")
     node = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
     # faultcode and friends are unqualified in SOAP 1.1.
     etree.SubElement(node, "faultcode").text = f"soap:{fault.code}"
     etree.SubElement(node, "faultstring").text = fault.message
+    if fault.legacy_code is None or namespace is None:
+        return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
     detail = etree.SubElement(node, "detail")
     service_fault = etree.SubElement(
         detail, f"{{{namespace}}}ServiceFault", nsmap={"tns": namespace}

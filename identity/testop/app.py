@@ -1,10 +1,12 @@
-"""`TestOPApp`: the TEST OpenID provider as a plain WSGI application (standard library only).
+"""`TestOPApp`: the TEST OpenID provider as a plain WSGI application (werkzeug's request).
 
 Routes, relative to where it is mounted (`SCRIPT_NAME`): `GET /.well-known/openid-configuration`,
 `GET /jwks`, `GET /authorize` (a page listing the demo users; with `login_hint=<fiscal code>` it
 approves at once), `POST /authorize` (a choice on that page), `POST /token`,
 `GET|POST /userinfo`. URLs inside tokens and discovery come from `TestOP.issuer`; links inside
-the page from `SCRIPT_NAME`.
+the page from `SCRIPT_NAME`. Bodies are bounded (`MAX_BODY`), forms are UTF-8 and url-encoded,
+query strings ASCII (`identity.testidp.web`): a request that breaks a rule is answered 400, 413
+or 415 with an OAuth `invalid_request`.
 """
 
 from __future__ import annotations
@@ -13,42 +15,21 @@ import html
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qs
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
+from identity.testidp.web import args, form, read_request, status_line
 from identity.testop.grants import WSGIRequest
 from identity.testop.provider import TestOP
 
 StartResponse = Callable[..., Any]
 Answer = tuple[int, Any, list[tuple[str, str]]]
-_MAX_BODY = 64 * 1024
+MAX_BODY = 64 * 1024
 _CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'self'"
-_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
-_REASONS.update({405: "Method Not Allowed", 500: "Internal Server Error"})
-
-
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {
-        key[5:].replace("_", "-").title(): str(value)
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    if environ.get("CONTENT_TYPE"):
-        headers["Content-Type"] = environ["CONTENT_TYPE"]
-    return headers
-
-
-def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
-    if environ.get("REQUEST_METHOD") != "POST":
-        return {}
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    body = environ["wsgi.input"].read(min(length, _MAX_BODY)) if length > 0 else b""
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
 class TestOPApp:
@@ -60,54 +41,63 @@ class TestOPApp:
         self.op = op
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "") or "/"
-        method = environ.get("REQUEST_METHOD", "GET")
-        self.op.hits[path] += 1
+        request = read_request(environ, MAX_BODY)
+        self.op.hits[request.path] += 1
         try:
-            answer = self._route(environ, path, method)
+            answer = self._route(request)
         except OAuth2Error as e:
             answer = e()
-        return self._send(start_response, answer)
+        except HTTPException as e:  # the HTTP request itself: too large, not a UTF-8 form...
+            answer = (
+                e.code or 400,
+                {"error": "invalid_request", "error_description": e.description},
+                [],
+            )
+        return _response(answer)(environ, start_response)
 
-    def _route(self, environ: dict[str, Any], path: str, method: str) -> Answer:
+    def _route(self, request: Request) -> Answer:
+        path, method = request.path, request.method
         if path == "/.well-known/openid-configuration" and method == "GET":
             return 200, self.op.discovery(), []
         if path == "/jwks" and method == "GET":
             return 200, self.op.jwks(), []
         if path == "/authorize" and method in ("GET", "POST"):
-            return self._with_issuer(self._authorize(environ, method))
+            return self._with_issuer(self._authorize(request))
         if path == "/token" and method == "POST":
-            answer: Answer = self.op.server.create_token_response(self._request(environ))
+            if _unreadable_basic_credentials(request):
+                challenge = 'Basic realm="test-op"'
+                return 401, {"error": "invalid_client"}, [("WWW-Authenticate", challenge)]
+            answer: Answer = self.op.server.create_token_response(self._request(request))
             return answer
         if path == "/userinfo" and method in ("GET", "POST"):
-            return self._userinfo(environ)
+            return self._userinfo(request)
         if path in ("/.well-known/openid-configuration", "/jwks", "/authorize", "/token"):
             return 405, {"error": "method_not_allowed"}, []
         return 404, {"error": "not_found"}, []
 
-    def _request(self, environ: dict[str, Any]) -> WSGIRequest:
-        path = environ.get("PATH_INFO", "")
-        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    def _request(self, request: Request) -> WSGIRequest:
+        fields = form(request) if request.method == "POST" else None
         return WSGIRequest(
-            environ.get("REQUEST_METHOD", "GET"),
-            self.op.endpoint(path),
-            _headers(environ),
-            query,
-            _form(environ),
+            request.method,
+            self.op.endpoint(request.path),
+            dict(request.headers.items()),
+            args(request).to_dict(flat=False),
+            fields.to_dict(flat=False) if fields is not None else {},
         )
 
-    def _authorize(self, environ: dict[str, Any], method: str) -> Answer:
-        request = self._request(environ)
+    def _authorize(self, http_request: Request) -> Answer:
+        request = self._request(http_request)
         server = self.op.server
         data = request.payload.data
-        if method == "GET":
+        if http_request.method == "GET":
             user = self.op.find_user(data.get("login_hint", ""))
             try:
                 grant = server.get_consent_grant(request, end_user=user)
             except OAuth2Error as e:
                 return server.handle_error_response(request, e)
             if user is None:
-                return 200, self._login_page(environ, request), [("Content-Type", "text/html")]
+                page = self._login_page(http_request.root_path, request)
+                return 200, page, [("Content-Type", "text/html")]
             return server.create_authorization_response(request, grant_user=user, grant=grant)
         # POST: a button of the login page, carrying the original parameters as hidden fields.
         user = None if data.get("decision") == "cancel" else self.op.find_user(data.get("user", ""))
@@ -129,8 +119,8 @@ class TestOPApp:
         ]
         return status, body, headers
 
-    def _userinfo(self, environ: dict[str, Any]) -> Answer:
-        auth = environ.get("HTTP_AUTHORIZATION", "")
+    def _userinfo(self, request: Request) -> Answer:
+        auth = request.headers.get("Authorization", "")
         scheme, _, token = auth.partition(" ")
         claims = self.op.userinfo(token.strip()) if scheme.lower() == "bearer" else None
         if claims is None:
@@ -138,8 +128,8 @@ class TestOPApp:
             return 401, {"error": "invalid_token"}, [("WWW-Authenticate", challenge)]
         return 200, claims, []
 
-    def _login_page(self, environ: dict[str, Any], request: WSGIRequest) -> str:
-        action = html.escape(environ.get("SCRIPT_NAME", "") + "/authorize")
+    def _login_page(self, root_path: str, request: WSGIRequest) -> str:
+        action = html.escape(root_path + "/authorize")
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
             for k, v in request.args.items()
@@ -166,26 +156,25 @@ class TestOPApp:
             "</main>\n</body></html>\n"
         )
 
-    def _send(self, start_response: StartResponse, answer: Answer) -> list[bytes]:
-        status, body, headers = answer
-        names = {name.lower() for name, _ in headers}
-        if isinstance(body, dict | list):
-            payload = json.dumps(body).encode()
-            if "content-type" not in names:
-                headers.append(("Content-Type", "application/json"))
-        else:
-            payload = str(body or "").encode("utf-8")
-            if "content-type" not in names:
-                headers.append(("Content-Type", "text/plain; charset=utf-8"))
-        headers = [
-            (name, "text/html; charset=utf-8" if value == "text/html" else value)
-            for name, value in headers
-        ]
-        headers += [
-            ("Content-Length", str(len(payload))),
-            ("Cache-Control", "no-store"),
-            ("Content-Security-Policy", _CSP),
-            ("X-Content-Type-Options", "nosniff"),
-        ]
-        start_response(f"{status} {_REASONS.get(status, 'Status')}", headers)
-        return [payload]
+
+def _response(answer: Answer) -> Response:
+    status, body, answer_headers = answer
+    headers = Headers(answer_headers)
+    if isinstance(body, dict | list):
+        payload = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    else:
+        payload = str(body or "").encode("utf-8")
+        headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+    if headers.get("Content-Type") == "text/html":
+        headers["Content-Type"] = "text/html; charset=utf-8"
+    headers["Cache-Control"] = "no-store"
+    headers["Content-Security-Policy"] = _CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    return Response(payload, status=status_line(status), headers=headers)
+
+
+def _unreadable_basic_credentials(request: Request) -> bool:
+    """Basic credentials that do not decode (base64 of UTF-8): authlib would fail on them."""
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    return scheme.lower() == "basic" and request.authorization is None

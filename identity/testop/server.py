@@ -13,6 +13,9 @@ from identity.testop.provider import TestOP, TestOPClient
 
 
 class _QuietHandler(WSGIRequestHandler):
+    # A client that stops sending in the middle of a request frees its thread after this.
+    timeout = 30
+
     def log_message(self, format: str, *args: Any) -> None:
         return None
 
