@@ -91,6 +91,12 @@ def _build(config: Config) -> Flask:
 
     register_cli(app)
 
+    if config.trusted_proxies:
+        from .proxies import behind_proxies
+
+        # Outermost, so that every part of the app (the mounted test IdP too) sees the client.
+        app.wsgi_app = behind_proxies(app.wsgi_app, config.trusted_proxies)  # type: ignore[method-assign]
+
     if config.auto_migrate:
         from .migrate import upgrade
 

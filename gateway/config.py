@@ -36,6 +36,7 @@ class Config:
     database_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     redis_url: str = ""
+    trusted_proxies: str = ""
     log_json: bool = False
     log_level: str = "INFO"
     secure_cookies: bool = False
@@ -133,6 +134,13 @@ class Config:
 
     def check(self) -> None:
         """Refuse settings that are unsafe for the profile, naming what to set."""
+        if self.trusted_proxies:
+            from .proxies import parse_trusted
+
+            try:
+                parse_trusted(self.trusted_proxies)
+            except ValueError as e:
+                raise ConfigurationError(f"SPORTELLO_TRUSTED_PROXIES: {e}") from e
         if self.profile != "production":
             return
         if not self.database_url:

@@ -45,6 +45,8 @@ LIMITS = {
     "acs": Limit("acs", 60, 60),
     "resume_code": Limit("resume_code", 10, 600),
     "resume_code_global": Limit("resume_code_global", 1000, 86400),
+    # The counter API: per address before the signature is checked, per terminal after.
+    "counter_address": Limit("counter_address", 1200, 60),
     "counter": Limit("counter", 600, 60),
     "callback_request": Limit("callback_request", 5, 3600),
     # Per clerk: codes of shared live sessions (7 characters, valid for minutes).

@@ -45,8 +45,10 @@ class NoReceipt(PaymentError):
 
 
 def _terminal() -> Terminal:
-    check_limit("counter")
-    return authenticate(current_app, db.session, request)
+    check_limit("counter_address")
+    terminal = authenticate(current_app, db.session, request)
+    check_limit("counter", f"terminal:{terminal.id}")
+    return terminal
 
 
 def _body() -> dict[str, Any]:

@@ -42,8 +42,12 @@ ERRORS = {
     "REVOKED_NOTICE": (422, "The notice was replaced or is no longer owed."),
     "AMOUNT_MISMATCH": (422, "The amount sent differs from the notice's."),
     "IDEMPOTENCY_KEY_REUSED": (422, "The key was used for a different request."),
-    "CREDITOR_UNAVAILABLE": (502, "The creditor's system did not answer (504: timed out)."),
-    "TOO_MANY_REQUESTS": (429, "Over this terminal's rate limit: wait `Retry-After` seconds."),
+    "CREDITOR_UNAVAILABLE": (502, "The creditor's system did not answer."),
+    "TOO_MANY_REQUESTS": (
+        429,
+        "Over this terminal's rate limit (or, before the signature is checked, this address's): "
+        "wait `Retry-After` seconds.",
+    ),
     "DATABASE_UNAVAILABLE": (503, "Briefly unavailable: retry with the same Idempotency-Key."),
 }
 
@@ -167,7 +171,6 @@ def openapi_document() -> dict[str, Any]:
                             "IDEMPOTENCY_KEY_REUSED",
                         ),
                         "502": _error("CREDITOR_UNAVAILABLE"),
-                        "504": _error("CREDITOR_UNAVAILABLE"),
                     },
                 }
             },

@@ -23,8 +23,9 @@ csrf.exempt(bp)
 
 @bp.post("/drafts/summary")
 def draft_summary() -> Response:
-    check_limit("counter")
+    check_limit("counter_address")
     terminal = authenticate(current_app, db.session, request)
+    check_limit("counter", f"terminal:{terminal.id}")
     body = request.get_json(silent=True)
     code = body.get("code") if isinstance(body, dict) else None
     lang = body.get("lang", "it") if isinstance(body, dict) else "it"
