@@ -95,7 +95,7 @@ def _build(config: Config) -> Flask:
         from .proxies import behind_proxies
 
         # Outermost, so that every part of the app (the mounted test IdP too) sees the client.
-        app.wsgi_app = behind_proxies(app.wsgi_app, config.trusted_proxies)  # type: ignore[method-assign]
+        app.wsgi_app = behind_proxies(app.wsgi_app, config.trusted_proxies)  # type: ignore[method-assign,assignment]
 
     if config.auto_migrate:
         from .migrate import upgrade

@@ -44,7 +44,7 @@ def behind_proxies(app: WSGIApp, value: str) -> WSGIApp:
     if trusted == 0 or trusted == []:
         return app
     if isinstance(trusted, int):
-        return ProxyFix(app, x_for=trusted, x_proto=trusted, x_host=trusted)  # type: ignore[arg-type]
+        return ProxyFix(app, x_for=trusted, x_proto=trusted, x_host=trusted)
     return TrustedNetworks(app, trusted)
 
 

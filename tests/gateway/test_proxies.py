@@ -151,7 +151,7 @@ def test_a_bad_proxy_setting_is_named(value: str) -> None:
 
 def test_parse_trusted_reads_counts_and_networks() -> None:
     assert parse_trusted("2") == 2
-    assert [str(n) for n in parse_trusted("10.0.0.0/8, 192.168.1.7, ::1")] == [  # type: ignore[union-attr]
+    assert [str(n) for n in parse_trusted("10.0.0.0/8, 192.168.1.7, ::1")] == [
         "10.0.0.0/8",
         "192.168.1.7/32",
         "::1/128",
