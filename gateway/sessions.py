@@ -2,6 +2,11 @@
 
 Idle and absolute timeouts are enforced on every request. ``rotate()`` issues a new id (at
 login, so that a session id planted before login is worthless) and deletes the old row.
+
+An anonymous visitor gets no row: as long as a session holds only ``CLIENT_SIDE_KEYS`` (the
+CSRF secret, the chosen language, flash messages) it travels in a signed cookie — the
+signed double-submit pattern for the CSRF token — and becomes a database session at the
+first key that must stay on the server (a login, a pending OIDC request, a counter).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, delete, or_
 from werkzeug.datastructures import CallbackDict
 
@@ -21,6 +27,8 @@ from .db import Database
 from .models import WebSession, utcnow
 
 COOKIE_NAME = "sportello_session"
+ANONYMOUS_COOKIE = "sportello_visit"
+CLIENT_SIDE_KEYS = frozenset({"csrf_token", "lang", "_flashes", "expired"})
 TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -96,7 +104,7 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(COOKIE_NAME)
         if not sid or len(sid) > 100:
-            return ServerSession()
+            return ServerSession(_read_visit(app, request.cookies.get(ANONYMOUS_COOKIE)))
         config = app.config["SPORTELLO"]
         with self.database.fresh_session(app) as s:
             row = s.get(WebSession, _hash(sid))
@@ -117,6 +125,10 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
         config = app.config["SPORTELLO"]
+        if session.sid is None and set(session) <= CLIENT_SIDE_KEYS:
+            _save_visit(app, session, response)
+            return
+        response.delete_cookie(ANONYMOUS_COOKIE, path="/")
         now = utcnow()
         touch = session.last_seen_at is None or now - session.last_seen_at > TOUCH_EVERY
         if not session.modified and not touch:
@@ -151,6 +163,43 @@ class DatabaseSessionInterface(SessionInterface):
             samesite="Lax",
             path="/",
         )
+
+
+def _visit_serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.config["SPORTELLO"].secret_key, salt="sportello-visit")
+
+
+def _read_visit(app: Flask, cookie: str | None) -> dict[str, Any] | None:
+    """The anonymous visitor's session data, if the cookie is ours, intact and recent."""
+    if not cookie or len(cookie) > 4000:
+        return None
+    max_age = app.config["SPORTELLO"].session_absolute_hours * 3600
+    try:
+        data = _visit_serializer(app).loads(cookie, max_age=max_age)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {k: v for k, v in data.items() if k in CLIENT_SIDE_KEYS and k != "expired"}
+
+
+def _save_visit(app: Flask, session: ServerSession, response: Response) -> None:
+    if not session.modified:
+        return
+    data = {k: v for k, v in session.items() if k != "expired"}
+    if not data:
+        response.delete_cookie(ANONYMOUS_COOKIE, path="/")
+        return
+    config = app.config["SPORTELLO"]
+    response.set_cookie(
+        ANONYMOUS_COOKIE,
+        _visit_serializer(app).dumps(data),
+        max_age=config.session_absolute_hours * 3600,
+        httponly=True,
+        secure=config.secure_cookies,
+        samesite="Lax",
+        path="/",
+    )
 
 
 def purge_expired(factory: Callable[[], Any], idle: timedelta, absolute: timedelta) -> int:

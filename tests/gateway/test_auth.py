@@ -34,8 +34,8 @@ def test_metadata_is_signed_spid_metadata(client: FlaskClient) -> None:
 def test_full_login_lands_in_the_personal_area_with_the_name(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
-    client.get("/lingua/it")  # an anonymous session exists before the login
-    before = client.get_cookie("sportello_session").value
+    before = "planted-by-someone-else-" + "x" * 20  # session fixation: a cookie set beforehand
+    client.set_cookie("sportello_session", before)
     request = start_login(client, app)
     assert request.level == 1  # the personal area's policy level
     response = finish_login(client, app, request)
