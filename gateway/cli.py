@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(jobs_group)
     # Each feature's own commands (flask counter, flask demo, ...) come with its manifest.
 
 
@@ -112,3 +113,36 @@ def outbox_work(once: bool, interval: float) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+@click.group("jobs", cls=AppGroup, help="Scheduled work: retention purge and reminders.")
+def jobs_group() -> None:
+    pass
+
+
+@jobs_group.command("run", help="Purge expired rows and write due reminders, forever or once.")
+@click.option("--once", is_flag=True, help="Run once and exit (for a cron or a CronJob).")
+def jobs_run(once: bool) -> None:
+    from .notifications.jobs import run_due
+    from .retention import purge
+
+    config = current_app.config["SPORTELLO"]
+    factory = db.session_factory(current_app)
+    while True:
+        try:
+            purged = purge(factory, config)
+            reminders = run_due(factory)
+        except OperationalError as e:
+            if once:
+                raise
+            log.warning("jobs: database unavailable (%s); retrying", type(e).__name__)
+            time.sleep(30)
+            continue
+        gone = ", ".join(f"{name} {n}" for name, n in purged.items() if n) or "nothing"
+        click.echo(
+            f"purged: {gone}; reminders: {reminders.notices} notices, "
+            f"{reminders.appointments} appointments"
+        )
+        if once:
+            return
+        time.sleep(config.jobs_interval_seconds)

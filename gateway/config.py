@@ -80,6 +80,8 @@ class Config:
     oidc_fiscal_code_claim: str = "https://attributes.eid.gov.it/fiscal_number"
     oidc_label: str = "CIE (OpenID Connect)"
     rate_limits: str = ""
+    retention: str = ""
+    jobs_interval_seconds: int = 300
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_tls: str = "none"

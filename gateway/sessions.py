@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -200,16 +199,3 @@ def _save_visit(app: Flask, session: ServerSession, response: Response) -> None:
         samesite="Lax",
         path="/",
     )
-
-
-def purge_expired(factory: Callable[[], Any], idle: timedelta, absolute: timedelta) -> int:
-    """Delete sessions past their timeouts; returns how many went."""
-    now = utcnow()
-    with factory() as s:
-        result = s.execute(
-            delete(WebSession).where(
-                (WebSession.last_seen_at < now - idle) | (WebSession.created_at < now - absolute)
-            )
-        )
-        s.commit()
-        return int(result.rowcount or 0)

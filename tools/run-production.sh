@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The production shape on this machine: PostgreSQL, Redis, gunicorn workers, the outbox worker
-# as its own process, and the legacy simulators as their own process. Ctrl-C stops everything.
+# and the scheduled jobs (retention, reminders) as their own processes, and the legacy
+# simulators as their own process. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -28,6 +29,7 @@ trap cleanup EXIT INT TERM
 sim_port=${SPORTELLO_SIMULATORS_URL##*:}
 .venv/bin/python -m connectors.simulators --host 127.0.0.1 --port "${sim_port%%/*}" & pids+=($!)
 .venv/bin/flask --app gateway outbox work & pids+=($!)
+.venv/bin/flask --app gateway jobs run & pids+=($!)
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py gateway.wsgi:app & pids+=($!)
 echo "Sportello (production shape) at $SPORTELLO_BASE_URL — Ctrl-C to stop"
 wait -n

@@ -1,4 +1,4 @@
-"""Scheduled reminders: ``flask notifications due`` (run it every few minutes, e.g. from cron).
+"""Scheduled reminders, written by ``flask jobs run`` (with the retention purge).
 
 Each run looks for what is due and notifies once per item: the dedupe key of each reminder
 names the item and the date it is about, so running the job again, or two runs at once,

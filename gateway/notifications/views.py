@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -181,15 +180,4 @@ def problems() -> str:
             db.session.commit()
     return render_template(
         "notifications/deliveries.html", problems=found, error=error, cf=cf or raw
-    )
-
-
-@inbox.cli.command("due", help="Write the reminders that are due (run every few minutes).")
-def due_command() -> None:
-    from .jobs import run_due
-
-    stats = run_due(db.session_factory(current_app._get_current_object()))  # type: ignore[attr-defined]
-    click.echo(
-        f"reminders: {stats.notices} notices, {stats.appointments} appointments "
-        f"({stats.skipped} already sent)"
     )
