@@ -1,28 +1,35 @@
-"""Keep the gateway's message catalogues in step with the code.
+"""Keep Sportello's message catalogues in step with the code.
 
-    python tools/i18n.py update            extract messages, merge them into every catalogue
-    python tools/i18n.py fill [FILE.py ...]  add translations from dicts ``IT = {msgid: text}``
-                                             (default: every tools/translations/*.py)
-    python tools/i18n.py check              exit 1 listing messages without an Italian text
-    python tools/i18n.py compile            build the .mo files the gateway loads
+    python tools/i18n.py update        extract messages, merge them into every catalogue
+    python tools/i18n.py init LANG     start the catalogue of a new language (e.g. de)
+    python tools/i18n.py check         exit 1 listing messages without an Italian text, or
+                                       a translation whose placeholders differ from its msgid
+    python tools/i18n.py compile       build the .mo files the gateway loads
+
+The catalogues in ``gateway/translations/<lang>/LC_MESSAGES/messages.po`` are the only place
+translations live: translators edit them (Poedit, Weblate, a text editor) and ``update`` never
+changes a ``msgstr``: it adds the new messages with an empty one, moves the messages the code
+no longer uses to the obsolete ``#~`` entries (and brings their translation back if the message
+returns), and refreshes the source locations that tell translators where each text is shown.
 
 English is the source language of the code; Italian is the default language of the site, so a
-message with no Italian text is a bug that ``check`` (run by the tests) catches.
+message with no Italian text is a bug that ``check`` (run by ``make lint``) catches.
 """
 
 from __future__ import annotations
 
-import runpy
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "gateway" / "translations"
-ITALIAN = TRANSLATIONS / "it" / "LC_MESSAGES" / "messages.po"
+DOMAIN = "messages"
+WIDTH = 100
 
 
 def pybabel(*args: str) -> None:
@@ -32,6 +39,7 @@ def pybabel(*args: str) -> None:
 
 
 def extract(pot: Path) -> None:
+    """Every marked message of the code, templates and form definitions, with its locations."""
     pybabel(
         "extract",
         "-F",
@@ -40,74 +48,127 @@ def extract(pot: Path) -> None:
         "_l",
         "-k",
         "lazy_gettext",
-        "--no-location",
+        "-k",
+        "lazy_ngettext:1,2",
+        "--add-comments",
+        "TRANSLATORS:",
         "--sort-output",
+        "--width",
+        str(WIDTH),
+        "--project",
+        "Sportello",
         "-o",
         str(pot),
         ".",
     )
 
 
-def update() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        pot = Path(tmp) / "messages.pot"
-        extract(pot)
-        for lang in ("it", "en"):
-            po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
-            if po.exists():
-                pybabel(
-                    "update",
-                    "-i",
-                    str(pot),
-                    "-d",
-                    str(TRANSLATIONS),
-                    "-l",
-                    lang,
-                    "--no-fuzzy-matching",
-                    "--ignore-obsolete",
-                )
-            else:
-                pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", lang)
+def catalogue_path(translations: Path, lang: str) -> Path:
+    return translations / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def fill(sources: list[Path]) -> None:
-    texts: dict[str, str] = {}
-    for source in sources or sorted((ROOT / "tools" / "translations").glob("*.py")):
-        texts.update(runpy.run_path(str(source))["IT"])
-    with ITALIAN.open("rb") as f:
-        catalog = read_po(f)
+def languages(translations: Path) -> list[str]:
+    """The languages that have a catalogue."""
+    return sorted(p.parts[-3] for p in translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def read_catalogue(path: Path) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def write_catalogue(path: Path, catalog: Catalog) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=WIDTH, omit_header=False)
+
+
+def merge(catalog: Catalog, template: Catalog) -> None:
+    """Bring ``catalog`` in step with ``template`` without touching any translation."""
+    before = {m.id: m.string for m in catalog if m.id}
+    same_messages = _shape(catalog) == _shape(template)
+    # The creation date moves only when the messages do, so an idle update changes no file.
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=not same_messages)
     for message in catalog:
-        if message.id and isinstance(message.id, str) and message.id in texts:
-            message.string = texts[message.id]
-    with ITALIAN.open("wb") as f:
-        write_po(f, catalog, width=100, omit_header=False)
+        if not message.id or message.string:
+            continue
+        old = catalog.obsolete.pop(message.id, None)
+        if old is not None and old.string:
+            message.string = old.string
+    for msgid, string in before.items():
+        kept = catalog.get(msgid) if msgid in catalog else catalog.obsolete.get(msgid)
+        if kept is None or kept.string != string:
+            raise AssertionError(f"update would change the translation of {msgid!r}")
 
 
-def missing() -> list[str]:
+def _shape(catalog: Catalog) -> list[tuple[object, ...]]:
+    return sorted((str(m.id), tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id)
+
+
+def template_catalogue() -> Catalog:
     with tempfile.TemporaryDirectory() as tmp:
-        pot = Path(tmp) / "messages.pot"
+        pot = Path(tmp) / f"{DOMAIN}.pot"
         extract(pot)
-        with pot.open("rb") as f:
-            wanted = {m.id for m in read_po(f) if m.id}
-    with ITALIAN.open("rb") as f:
-        catalog = read_po(f)
+        return read_catalogue(pot)
+
+
+def update(translations: Path = TRANSLATIONS, template: Catalog | None = None) -> None:
+    """Merge the extracted messages into every catalogue under ``translations``."""
+    template = template if template is not None else template_catalogue()
+    for lang in languages(translations):
+        path = catalogue_path(translations, lang)
+        catalog = read_catalogue(path)
+        merge(catalog, template)
+        write_catalogue(path, catalog)
+
+
+def init(lang: str, translations: Path = TRANSLATIONS) -> Path:
+    """A new, empty catalogue for ``lang``; refuses to replace an existing one."""
+    path = catalogue_path(translations, lang)
+    if path.exists():
+        raise SystemExit(f"{path.relative_to(ROOT)} exists already: use update")
+    template = template_catalogue()
+    catalog = Catalog(locale=lang, project="Sportello", domain=DOMAIN)
+    merge(catalog, template)
+    write_catalogue(path, catalog)
+    return path
+
+
+def missing(translations: Path = TRANSLATIONS, template: Catalog | None = None) -> list[str]:
+    """Messages of the code with no (or only a fuzzy) Italian text."""
+    template = template if template is not None else template_catalogue()
+    wanted = {m.id for m in template if m.id}
+    catalog = read_catalogue(catalogue_path(translations, "it"))
     done = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
-    return sorted(str(m) for m in wanted - done)
+    return sorted(str(m[0] if isinstance(m, tuple) else m) for m in wanted - done)
+
+
+def placeholder_errors(translations: Path = TRANSLATIONS) -> list[str]:
+    """Translations whose ``%(name)s`` placeholders do not match their message's."""
+    problems = []
+    for lang in languages(translations):
+        for message, errors in read_catalogue(catalogue_path(translations, lang)).check():
+            for error in errors:
+                problems.append(f"{lang}: {message.id!r}: {error}")
+    return problems
 
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "update":
         update()
-    elif command == "fill":
-        fill([Path(a) for a in argv[2:]])
+    elif command == "init" and len(argv) == 3:
+        print(f"created {init(argv[2]).relative_to(ROOT)}")
     elif command == "compile":
-        pybabel("compile", "-d", str(TRANSLATIONS), "--use-fuzzy")
+        pybabel("compile", "-d", str(TRANSLATIONS), "-D", DOMAIN)
     elif command == "check":
         gaps = missing()
         for gap in gaps:
             print(f"no Italian text for: {gap}")
-        return 1 if gaps else 0
+        wrong = placeholder_errors()
+        for problem in wrong:
+            print(f"placeholders differ: {problem}")
+        return 1 if gaps or wrong else 0
     else:
         print(__doc__)
         return 2
