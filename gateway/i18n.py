@@ -1,16 +1,33 @@
-"""Languages: Italian first, English too; chosen by the user, else by Accept-Language."""
+"""Languages: Italian first, English too; chosen by the user, else by Accept-Language.
+
+Translations come only from the catalogues in ``translations/`` (see ``tools/i18n.py``). Pages
+use Flask-Babel's ``_()`` / ``lazy_gettext``; what is written outside a page's language — a
+PDF, an e-mail to someone who chose another language — uses a ``Language``: the catalogue and
+the formats of one language, which is also what ``forms`` and ``printing`` are given to write
+with (they stay free of Flask and hold no texts of their own, only English message ids).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, request, session
-from flask_babel import Babel
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, force_locale, get_locale, get_translations
+
+from . import formatting
+from .formatting import NUMERIC
 
 babel = Babel()
+T = TypeVar("T")
+CATALOGUES = Path(__file__).parent / "translations"
+DOMAIN = "messages"
 
 
 def select_locale() -> str:
-    from flask import current_app
-
     config = current_app.config["SPORTELLO"]
     chosen = session.get("lang") if session else None
     if chosen in config.locales:
@@ -21,3 +38,97 @@ def select_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Rome")
+    formatting.register_filters(app)
+
+
+def add_catalogues(app: Flask, directory: Path) -> None:
+    """Look for catalogues in ``directory`` too (``<lang>/LC_MESSAGES/messages.mo``), before
+    the built-in ones: how an installation adds or overrides a language without code."""
+    app.extensions["babel"].translation_directories.insert(0, str(directory))
+
+
+def locales() -> tuple[str, ...]:
+    """The languages this installation offers, default first."""
+    config = current_app.config["SPORTELLO"]
+    rest = tuple(code for code in config.locales if code != config.default_locale)
+    return (config.default_locale, *rest)
+
+
+def supported(lang: str | None) -> str:
+    """``lang`` if the installation offers it, else the default language."""
+    config = current_app.config["SPORTELLO"]
+    return str(lang) if lang in config.locales else str(config.default_locale)
+
+
+class Language:
+    """One language's catalogue and formats: what a document or a message is written with.
+
+    ``gettext``/``ngettext`` fill ``%(name)s`` placeholders from keyword values, like
+    Flask-Babel's; ``money``, ``date``, ``time`` and ``datetime`` are ``gateway.formatting``'s
+    for this language (``numeric`` dates unless a style is given).
+    """
+
+    def __init__(self, code: str, translations: NullTranslations) -> None:
+        self.code = code
+        self.translations = translations
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r})"
+
+    def gettext(self, message: str, **values: Any) -> str:
+        text = self.translations.ugettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        values.setdefault("num", n)
+        return self.translations.ungettext(singular, plural, n) % values
+
+    def money(self, cents: int) -> str:
+        return formatting.format_money(cents, self.code)
+
+    def date(self, value: date | datetime, style: str = NUMERIC) -> str:
+        return formatting.format_date(value, style, self.code)
+
+    def time(self, value: datetime | time, style: str = NUMERIC) -> str:
+        return formatting.format_time(value, style, self.code)
+
+    def datetime(self, value: datetime, style: str = NUMERIC) -> str:
+        return formatting.format_datetime(value, style, self.code)
+
+
+def current_language() -> Language:
+    """The language of the current request (or of the innermost ``force_locale``)."""
+    return Language(str(get_locale() or formatting.DEFAULT_LANGUAGE), get_translations())
+
+
+def language(code: str | None = None) -> Language:
+    """The app's catalogue for ``code`` (an offered language; None: the request's), usable
+    outside a request too, e.g. for a PDF printed by a job."""
+    if code is None:
+        return current_language()
+    with force_locale(supported(code)):
+        return current_language()
+
+
+def load_language(code: str, directories: Iterable[Path] = (CATALOGUES,)) -> Language:
+    """A ``Language`` straight from compiled catalogues, with no app (library tests, tools)."""
+    merged: NullTranslations = NullTranslations()
+    for directory in directories:
+        found = Translations.load(str(directory), [code], DOMAIN)
+        if not isinstance(found, Translations):
+            continue
+        if isinstance(merged, Translations):
+            merged.merge(found)
+        else:
+            merged = found
+    return Language(code, merged)
+
+
+def in_every_language(write: Callable[[], T]) -> dict[str, T]:
+    """``write()`` once per offered language, under that language: for texts stored with a
+    record (a notice's lines, a proposal's wording) that readers see in their own language."""
+    written = {}
+    for code in locales():
+        with force_locale(code):
+            written[code] = write()
+    return written

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+from .formatting import format_datetime
 from .models import Event
 
 CHANNELS = {

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from forms import InvalidValue
 from forms.validators.codice_fiscale import normalize_codice_fiscale
 
+from .. import clock
 from ..audit import append_audit
 from ..exceptions import Forbidden, NotFound
 from ..forms_web.errors import OutOfScope
@@ -27,7 +27,6 @@ from ..forms_web.filler import Filler
 from ..models import Delegation, utcnow
 from ..transactions.operations import Actor
 
-ROME = ZoneInfo("Europe/Rome")
 EVIDENCE_TYPES = ("identity_document", "delegation_form")
 DOCUMENT_TYPES = ("carta_identita", "passaporto", "patente", "permesso_soggiorno")
 MAX_DAYS = 90
@@ -56,12 +55,12 @@ class ParsedRequest:
 
 
 def today_local(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ROME).date()
+    return clock.today(now)
 
 
 def end_of_day(day: date) -> datetime:
     """The last second of ``day`` in Rome, as an aware datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=ROME)
+    return clock.at(day, time(23, 59, 59))
 
 
 def parse_request(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import format_currency, format_date
-
 from forms import Choice
 
+from ..formatting import format_date, format_money
 from .operations import fines_system
 
 
@@ -16,7 +15,7 @@ def open_fines(subject_cf: str) -> list[Choice]:
         Choice.of(
             f.report_number,
             f"{f.report_number} — {format_date(f.offence_at.date(), 'short')} — "
-            f"{format_currency(f.amount_due / 100, 'EUR')}",
+            f"{format_money(f.amount_due)}",
         )
         for f in fines
         if f.payable

@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors import Fine, FinesConnector, Invalid, NotFound, Unavailable
-from printing import format_money
 
+from ..formatting import NUMERIC, format_date, format_money, format_time
+from ..i18n import in_every_language
 from ..legacy import connector
 from ..models import Notice, Payment, Transaction
 from ..outbox import enqueue
@@ -87,37 +89,24 @@ def current_notice(session: Session, tx: Transaction) -> Notice | None:
     return notice
 
 
-def notice_lines(fine: Fine) -> dict[str, list[list[str]]]:
-    """What the notice prints about the fine, in both languages."""
-    when = fine.offence_at.strftime("%d/%m/%Y %H:%M")
-    return {
-        "it": [
-            ["Verbale n.", fine.report_number],
-            ["Targa", fine.plate],
-            ["Data e ora della violazione", when],
-            ["Luogo", fine.place],
-            ["Violazione", f"{fine.article} — {fine.description}"],
-        ],
-        "en": [
-            ["Report no.", fine.report_number],
-            ["Plate", fine.plate],
-            ["Date and time of the offence", when],
-            ["Place", fine.place],
-            ["Offence", f"{fine.article} — {fine.description}"],
-        ],
-    }
-
-
-def _amount_lines(fine: Fine) -> dict[str, list[list[str]]]:
-    if fine.amount_rule != "reduced" or fine.amount_valid_until is None:
-        return {"it": [], "en": []}
-    until = fine.amount_valid_until.strftime("%d/%m/%Y")
-    full_it = format_money(fine.base_amount, "it")
-    full_en = format_money(fine.base_amount, "en")
-    return {
-        "it": [["Importo ridotto del 30%", f"valido se paghi entro il {until}; poi {full_it}"]],
-        "en": [["Amount reduced by 30%", f"valid if you pay by {until}; then {full_en}"]],
-    }
+def notice_lines(fine: Fine) -> list[list[str]]:
+    """What the notice prints about the fine, in the current language."""
+    when = f"{format_date(fine.offence_at, NUMERIC)} {format_time(fine.offence_at)}"
+    lines = [
+        [_("Report no."), fine.report_number],
+        [_("Plate"), fine.plate],
+        [_("Date and time of the offence"), when],
+        [_("Place"), fine.place],
+        [_("Offence"), f"{fine.article} — {fine.description}"],
+    ]
+    if fine.amount_rule == "reduced" and fine.amount_valid_until is not None:
+        condition = _(
+            "valid if you pay by %(day)s; then %(amount)s",
+            day=format_date(fine.amount_valid_until, NUMERIC),
+            amount=format_money(fine.base_amount),
+        )
+        lines.append([_("Amount reduced by 30%"), condition])
+    return lines
 
 
 def request_fine_notice(
@@ -148,8 +137,6 @@ def request_fine_notice(
             data={"report_number": fine.report_number, "plate": fine.plate},
         )
         session.flush()
-    lines = notice_lines(fine)
-    extra = _amount_lines(fine)
     valid_until = fine.amount_valid_until
     return issue_notice(
         session,
@@ -161,7 +148,7 @@ def request_fine_notice(
         due_date=valid_until or today_local() + OPEN_ENDED_DUE,
         valid_until=valid_until,
         details={
-            "lines": {lang: lines[lang] + extra[lang] for lang in ("it", "en")},
+            "lines": in_every_language(lambda: notice_lines(fine)),
             "unit": UNIT,
             "report_number": fine.report_number,
             "plate": fine.plate,

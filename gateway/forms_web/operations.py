@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from forms import Choice, FormDefinition, ValidationResult, summary, to_json, va
 from forms.resume import format_code
 from printing import DraftSheet, render_draft
 
+from .. import clock
 from ..models import Draft, Transaction, utcnow
 from ..notifications import notify
 from ..transactions.operations import change_state, get_by_reference, open_transaction
@@ -32,7 +32,6 @@ from .filler import Filler, filler_event
 from .handlers import submit_handler
 from .resume import ResumeSettings, code_hash, find_draft, issue_code, resume_settings
 
-ROME = ZoneInfo("Europe/Rome")
 EDITABLE = (State.DRAFT.value, State.AWAITING_CONFIRMATION.value)
 
 
@@ -332,7 +331,7 @@ def render_draft_sheet(
         fields=tuple(lines),
         resume_code=shown,
         resume_url=f"{base_url.rstrip('/')}/riprendi/{shown}",
-        expires_at=draft.expires_at.astimezone(ROME).date(),
+        expires_at=clock.today(draft.expires_at),
         applicant_name=applicant_name,
         created_at=draft.created_at,
     )
@@ -343,7 +342,7 @@ def draft_summary(definition: FormDefinition, draft: Draft, lang: str) -> dict[s
     """A read-only description of a draft for any channel (JSON-safe)."""
     cleaned = stored_cleaned(definition, draft)
     lines = summary(definition, cleaned, lang, choices=stored_choices(definition, draft))
-    expires: date = draft.expires_at.astimezone(ROME).date()
+    expires: date = clock.today(draft.expires_at)
     return {
         "reference": draft.transaction.reference,
         "service": definition.id,

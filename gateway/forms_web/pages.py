@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
 from flask_babel import get_locale
 
 from forms.resume import format_code, spell_code
 
+from .. import clock
 from ..models import Draft
-
-ROME = ZoneInfo("Europe/Rome")
 
 
 def lang() -> str:
@@ -38,7 +36,7 @@ def code_display(draft: Draft, code: str) -> dict[str, Any]:
         "code": format_code(code),
         "raw": code,
         "spelled": spell_code(code, lang()),
-        "expires_on": draft.expires_at.astimezone(ROME).date(),
+        "expires_on": clock.today(draft.expires_at),
     }
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ..access import require_identity
 from ..db import db
 from ..exceptions import Forbidden, InvalidInput
+from ..formatting import format_datetime
 from ..identifiers import typed_fiscal_code
 from ..levels import requires_area
 from . import care, records

@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 from printing.booking import BookingSheet, render_booking
 
+from .. import clock
 from ..models import HelpRequest
 from .ics import CalendarEvent, calendar
 from .operations import display_code
-from .slots import LOCAL
 
 
 def _manage_url(base_url: str, request: HelpRequest) -> str:
@@ -25,8 +25,8 @@ def booking_pdf(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
             office_name=request.office.name,
             office_address=request.office.address,
             desk_name=request.desk.name if request.desk else "",
-            starts_at=request.starts_at.astimezone(LOCAL),
-            ends_at=request.ends_at.astimezone(LOCAL),
+            starts_at=clock.local(request.starts_at),
+            ends_at=clock.local(request.ends_at),
             citizen_name=request.citizen_name,
             topic=request.topic,
             manage_url=_manage_url(base_url, request),

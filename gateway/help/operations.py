@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from forms.errors import InvalidResumeCode
 from forms.resume import format_code, new_code, normalize_code
 
+from .. import clock
 from ..audit import append_audit
 from ..models import Desk, HelpRequest, Office, Transaction, utcnow
 from ..notifications import notify
@@ -27,7 +28,7 @@ from ..transactions.operations import Actor, change_state, get_by_reference, ope
 from ..transactions.operations import record_event as add_event
 from ..transactions.states import State
 from .errors import AlreadyTaken, HelpRequestNotFound, InvalidSlot, NotOpen, SlotTaken
-from .slots import LOCAL, is_bookable_start
+from .slots import is_bookable_start
 
 SERVICE = "assistenza"
 CODE_LENGTH = 6
@@ -78,7 +79,7 @@ def list_for_citizen(session: Session, citizen_cf: str) -> list[HelpRequest]:
 
 
 def _local(value: datetime) -> str:
-    return value.astimezone(LOCAL).strftime("%d/%m/%Y %H:%M")
+    return clock.local(value).strftime("%d/%m/%Y %H:%M")
 
 
 def _related(session: Session, citizen_cf: str, reference: str | None) -> Transaction | None:

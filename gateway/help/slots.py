@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import HelpRequest, Office
 
-LOCAL = ZoneInfo("Europe/Rome")
 LEAD_TIME = timedelta(hours=1)  # the office needs a little notice
 HORIZON_DAYS = 14
 
@@ -30,7 +29,7 @@ class Slot:
 
     @property
     def local_start(self) -> datetime:
-        return self.starts_at.astimezone(LOCAL)
+        return clock.local(self.starts_at)
 
     @property
     def key(self) -> str:
@@ -53,8 +52,8 @@ def office_slot_starts(office: Office, first_day: date, days: int) -> list[datet
         for period in office.hours:
             if period.weekday != day.weekday():
                 continue
-            at = datetime.combine(day, period.opens, tzinfo=LOCAL)
-            closes = datetime.combine(day, period.closes, tzinfo=LOCAL)
+            at = clock.at(day, period.opens)
+            closes = clock.at(day, period.closes)
             while at + step <= closes:
                 starts.append(at.astimezone(UTC))
                 at += step
@@ -85,11 +84,7 @@ def available_slots(
     if not desks:
         return []
     earliest = now + LEAD_TIME
-    starts = [
-        s
-        for s in office_slot_starts(office, now.astimezone(LOCAL).date(), days + 1)
-        if s >= earliest
-    ]
+    starts = [s for s in office_slot_starts(office, clock.today(now), days + 1) if s >= earliest]
     if not starts:
         return []
     step = timedelta(minutes=office.slot_minutes)
@@ -101,5 +96,5 @@ def is_bookable_start(office: Office, starts_at: datetime, *, now: datetime) -> 
     """Whether ``starts_at`` is a slot start of the office inside the booking window."""
     if starts_at < now + LEAD_TIME or starts_at > now + timedelta(days=HORIZON_DAYS + 1):
         return False
-    day = starts_at.astimezone(LOCAL).date()
+    day = clock.today(starts_at)
     return starts_at in office_slot_starts(office, day, 1)

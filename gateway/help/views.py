@@ -3,7 +3,7 @@ and the clerks' queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from babel.dates import get_day_names
@@ -17,6 +17,7 @@ from forms.errors import InvalidValue
 from forms.messages import field_error
 from forms.validators import normalize_phone
 
+from .. import clock
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import SportelloError
@@ -27,7 +28,7 @@ from ..transactions.operations import Actor, list_for_subject
 from . import operations as ops
 from .documents import booking_ics, booking_pdf
 from .errors import HelpRequestNotFound, NotOpen, SlotTaken
-from .slots import LOCAL, available_slots, parse_slot_key
+from .slots import available_slots, parse_slot_key
 from .windows import callback_windows, window_by_key
 
 public = Blueprint("help", __name__, template_folder="templates")
@@ -388,7 +389,4 @@ def close(request_id: int) -> BaseResponse:
 
 def _local_input(value: str) -> datetime | None:
     """A datetime-local field (Europe/Rome wall clock) as an aware UTC datetime, or None."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=LOCAL).astimezone(UTC)
-    except ValueError:
-        return None
+    return clock.from_wall_clock(value)

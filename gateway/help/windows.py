@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from .slots import LOCAL
+from .. import clock
 
 WINDOWS = {"am": (time(9), time(13)), "pm": (time(14), time(17))}
 DAYS = 5
@@ -21,13 +21,13 @@ class CallbackWindow:
 def callback_windows(now: datetime) -> list[CallbackWindow]:
     """Windows not yet over, on the next ``DAYS`` working days (Monday to Friday)."""
     found: list[CallbackWindow] = []
-    day = now.astimezone(LOCAL).date()
+    day = clock.today(now)
     while len({w.key[:10] for w in found}) < DAYS:
         if day.weekday() < 5:
             for part, (start, end) in WINDOWS.items():
-                ends = datetime.combine(day, end, tzinfo=LOCAL)
+                ends = clock.at(day, end)
                 if ends > now:
-                    starts = datetime.combine(day, start, tzinfo=LOCAL)
+                    starts = clock.at(day, start)
                     found.append(
                         CallbackWindow(
                             f"{day.isoformat()}-{part}",

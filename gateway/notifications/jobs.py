@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,13 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from printing.codes import format_notice_code
 
+from .. import clock
 from ..models import HelpRequest, Notice, Office, Transaction, utcnow
 from .service import notify
 
 NOTICE_DAYS = 3
 APPOINTMENT_HOURS = 24
 FINES_SERVICE = "pagamento_multa"
-LOCAL = ZoneInfo("Europe/Rome")
 
 
 @dataclass
@@ -55,7 +54,7 @@ def _once(factory: sessionmaker[Session], write: Callable[[Session], object | No
 def run_due(factory: sessionmaker[Session], *, now: datetime | None = None) -> DueStats:
     """Write the reminders that are due at ``now`` (default: the current time)."""
     now = now or utcnow()
-    today = now.astimezone(LOCAL).date()
+    today = clock.today(now)
     stats = DueStats()
     with factory() as session:
         notice_ids = list(

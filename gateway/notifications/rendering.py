@@ -10,19 +10,15 @@ are formatted for the message's language with the filters ``money`` (cents), ``d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..formatting import format_date, format_datetime, format_money
 
 TEMPLATES = Path(__file__).parent / "templates" / "messages"
 LANGUAGES = ("it", "en")
-LOCALES = {"it": "it_IT", "en": "en_GB"}
-LOCAL = ZoneInfo("Europe/Rome")
 
 
 @dataclass(frozen=True)
@@ -43,21 +39,10 @@ def _env(lang: str) -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=False,
     )
-    locale = LOCALES[lang]
-    env.filters["money"] = lambda cents: format_currency(int(cents) / 100, "EUR", locale=locale)
-    env.filters["date"] = lambda value: format_date(_as_date(value), "long", locale=locale)
-    env.filters["datetime"] = lambda value: format_datetime(
-        _as_datetime(value), "d MMMM y, HH:mm", tzinfo=LOCAL, locale=locale
-    )
+    env.filters["money"] = lambda cents: format_money(cents, lang)
+    env.filters["date"] = lambda value: format_date(value, "long", lang)
+    env.filters["datetime"] = lambda value: format_datetime(value, "d MMMM y, HH:mm", lang)
     return env
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _as_datetime(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 _ENVS = {lang: _env(lang) for lang in LANGUAGES}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -22,6 +21,7 @@ from printing import (
     render_notice,
 )
 
+from .. import clock
 from ..config import Config
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
@@ -36,17 +36,9 @@ from .errors import (
     UnknownNotice,
 )
 
-LOCAL = ZoneInfo("Europe/Rome")
-
-
-def today_local(now: datetime | None = None) -> date:
-    """The civil date in Villanova: due dates and validity are local days."""
-    return (now or utcnow()).astimezone(LOCAL).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` (local), as an aware datetime."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
+# Due dates and validity are days in Villanova: Rome's clock.
+today_local = clock.today
+end_of_day = clock.end_of_day
 
 
 def _config() -> Config:
