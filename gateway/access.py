@@ -81,6 +81,8 @@ def current_identity() -> SessionIdentity | None:
     """The logged-in person with the roles the gateway grants them *now* (read per request)."""
     if "identity" not in g:
         data = session.get("identity") if session else None
+        if g.get("database_unavailable"):
+            data = None
         if data:
             from dataclasses import replace
 
@@ -147,9 +149,14 @@ def _guard() -> Response | None:
     needed = required_level(current_app, request.endpoint)
     if access not in PERSON_RULES and not needed:
         return None  # public pages, or terminals that authenticate each request themselves
-    identity = current_identity()
     from .errors import wants_problem_json
 
+    if g.get("database_unavailable"):
+        # The session could not be read: this person's page cannot be served, say so plainly.
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("session store", None, RuntimeError("database unavailable"))
+    identity = current_identity()
     if identity is None:
         if access not in PERSON_RULES:
             return None

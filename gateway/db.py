@@ -1,4 +1,11 @@
-"""Database engine and sessions: one SQLAlchemy engine per app, one session per request."""
+"""Database engines and sessions: one session per request, and a small pool on the side.
+
+The request's session holds a connection from the main pool for the whole request. The short
+writes a request makes *besides* its own work — rate-limit counters, spent nonces, the SAML
+replay cache — use ``side_session``, on a second engine with a pool of its own: if they
+shared the main pool, N concurrent requests holding N connections could each wait forever
+for an (N+1)th. A pool that stays empty too long raises TimeoutError: a 503, not a stall.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,12 @@ from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
+POOL_TIMEOUT_SECONDS = 10
+SIDE_POOL = {"pool_size": 5, "max_overflow": 15, "pool_timeout": POOL_TIMEOUT_SECONDS}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -25,6 +34,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     that, as SQLAlchemy's documentation describes.
     """
     if url.startswith("sqlite"):
+        if not in_memory(url):
+            kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
@@ -55,16 +66,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
     return create_engine(url, **kwargs)
+
+
+def in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")
 
 
 class Database:
     """Flask extension: engine and session factory, attached with ``init_app``."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["SPORTELLO"].database_url)
+        url = app.config["SPORTELLO"].database_url
+        engine = make_engine(url)
         factory = sessionmaker(bind=engine, expire_on_commit=False)
         app.extensions["sportello.db"] = (engine, factory)
+        # An in-memory database exists once per engine: its side writes go to the same one.
+        side = engine if in_memory(url) else make_engine(url, **SIDE_POOL)
+        app.extensions["sportello.db.side"] = (
+            side,
+            sessionmaker(bind=side, expire_on_commit=False),
+        )
         app.teardown_appcontext(self._close_session)
         # Views commit what they mean to keep. Whatever is still open when the response leaves
         # is rolled back here, before the session cookie is saved on another connection.
@@ -73,6 +96,17 @@ class Database:
     @staticmethod
     def engine(app: Flask) -> Engine:
         return app.extensions["sportello.db"][0]
+
+    @staticmethod
+    def side_factory(app: Flask) -> sessionmaker[Session]:
+        """Sessions for the short writes a request makes beside its own (see the module)."""
+        return app.extensions["sportello.db.side"][1]
+
+    @staticmethod
+    def dispose(app: Flask) -> None:
+        """Close every pooled connection of the app (tests, shutdown)."""
+        for engine in {app.extensions["sportello.db"][0], app.extensions["sportello.db.side"][0]}:
+            engine.dispose()
 
     @staticmethod
     def session_factory(app: Flask) -> sessionmaker[Session]:
@@ -98,6 +132,14 @@ class Database:
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:
+            session.close()
+
+    @contextmanager
+    def side_session(self, app: Flask) -> Iterator[Session]:
+        session = self.side_factory(app)()
+        try:
+            yield session
+        finally:
             session.close()
 
     @contextmanager

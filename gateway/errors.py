@@ -13,6 +13,8 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as DatabaseTimeout
 from werkzeug.exceptions import HTTPException
 
 from connectors import ConnectorError, Unavailable
@@ -162,14 +164,30 @@ def register_error_handlers(app: Flask) -> None:
             headers["Retry-After"] = str(retry_after)
         return error_response(status, HTTP_CODES.get(status, "HTTP_ERROR"), headers=headers)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DatabaseTimeout)
+    def _database(e: Exception) -> Response:
+        """The database is down or its pool is exhausted: a page that needs neither."""
+        log.error("database unavailable: %s", type(e).__name__)
+        database_unavailable()
+        return error_response(503, "DATABASE_UNAVAILABLE", headers={"Retry-After": "5"})
+
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> Response:
         log.exception("unhandled error")
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(e, OperationalError):
-            return error_response(503, "DATABASE_UNAVAILABLE")
         return error_response(500, "INTERNAL_ERROR")
+
+
+def database_unavailable() -> None:
+    """From here on this request renders without the database: nobody is logged in."""
+    g.database_unavailable = True
+    g.identity = None
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except Exception:  # closing a broken connection may fail too; the pool discards it
+            log.debug("closing the request's session failed", exc_info=True)
 
 
 def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:

@@ -88,7 +88,7 @@ class RateLimiter:
         return int(pipe.execute()[0])
 
     def _count_db(self, key: str, ttl: int) -> int:
-        with db.fresh_session(self.app) as session:
+        with db.side_session(self.app) as session:
             dialect = session.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             statement = (

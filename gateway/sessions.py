@@ -12,19 +12,24 @@ first key that must stay on the server (a login, a pending OIDC request, a count
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, g
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, delete, or_
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as DatabaseTimeout
 from werkzeug.datastructures import CallbackDict
 
 from .db import Database
 from .models import WebSession, utcnow
 
+log = logging.getLogger(__name__)
+DATABASE_DOWN = (OperationalError, DatabaseTimeout)
 COOKIE_NAME = "sportello_session"
 ANONYMOUS_COOKIE = "sportello_visit"
 CLIENT_SIDE_KEYS = frozenset({"csrf_token", "lang", "_flashes", "expired"})
@@ -105,6 +110,18 @@ class DatabaseSessionInterface(SessionInterface):
         if not sid or len(sid) > 100:
             return ServerSession(_read_visit(app, request.cookies.get(ANONYMOUS_COOKIE)))
         config = app.config["SPORTELLO"]
+        try:
+            return self._open(app, sid, config)
+        except DATABASE_DOWN:
+            # The database is down: this request runs without its session (nobody logged
+            # in); the error page it will most likely show must not need the session either.
+            from .errors import database_unavailable
+
+            log.error("session store unavailable: the request runs without its session")
+            database_unavailable()
+            return ServerSession()
+
+    def _open(self, app: Flask, sid: str, config: Any) -> ServerSession:
         with self.database.fresh_session(app) as s:
             row = s.get(WebSession, _hash(sid))
             if row is None:
@@ -128,6 +145,14 @@ class DatabaseSessionInterface(SessionInterface):
             _save_visit(app, session, response)
             return
         response.delete_cookie(ANONYMOUS_COOKIE, path="/")
+        if g.get("database_unavailable"):
+            return  # nothing could be stored; the cookie the browser has stays as it is
+        try:
+            self._save(app, session, response, config)
+        except DATABASE_DOWN:
+            log.error("session store unavailable: the session was not saved")
+
+    def _save(self, app: Flask, session: ServerSession, response: Response, config: Any) -> None:
         now = utcnow()
         touch = session.last_seen_at is None or now - session.last_seen_at > TOUCH_EVERY
         if not session.modified and not touch:

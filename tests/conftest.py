@@ -36,7 +36,7 @@ def app(database_url: str, simulators: Any) -> Iterator[Flask]:
     simulators.reset()
     application = create_app(make_config(database_url, simulators_url=simulators.base_url))
     yield application
-    db.engine(application).dispose()
+    db.dispose(application)
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def replay_cache(app: Flask, config: Config) -> ReplayCache:
     client = redis_client(app)
     if client is not None:
         return RedisReplayCache(client)
-    return DatabaseReplayCache(db.session_factory(app))
+    return DatabaseReplayCache(db.side_factory(app))
 
 
 def init_identity(app: Flask) -> None:

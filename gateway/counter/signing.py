@@ -113,7 +113,7 @@ def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
     if client is not None:
         return bool(client.set(f"sportello:nonce:{terminal_id}:{nonce}", 1, nx=True, ex=lifetime))
     now = utcnow()
-    with db.fresh_session(app) as s:
+    with db.side_session(app) as s:
         s.add(
             TerminalNonce(
                 terminal_id=terminal_id, nonce=nonce, expires_at=now + timedelta(seconds=lifetime)

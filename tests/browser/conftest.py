@@ -74,7 +74,7 @@ def live_app(
         )
     )
     yield app
-    db.engine(app).dispose()
+    db.dispose(app)
 
 
 @pytest.fixture

@@ -192,7 +192,7 @@ def gateway(
     server = LiveServer(app, port=port)
     with server:
         yield Gateway(base, profile, workdir)
-    db.engine(app).dispose()
+    db.dispose(app)
 
 
 def test_metadata_passes(gateway: Gateway) -> None:

@@ -168,7 +168,7 @@ def stack_app(stack: Stack) -> Iterator[Any]:
 
     app = app_for(stack.env)
     yield app
-    db.engine(app).dispose()
+    db.dispose(app)
 
 
 @pytest.fixture(scope="session")

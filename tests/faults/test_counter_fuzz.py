@@ -70,7 +70,7 @@ def counter_schema(postgres_url: str, simulators: Any) -> Iterator[Any]:
     create_fine_notice(app)  # one real notice, so that a generated code may hit something
     app.wsgi_app = SignedByTerminal(app.wsgi_app, terminal.id, secret)  # type: ignore[method-assign]
     yield schemathesis.openapi.from_wsgi("/counter/api/v1/openapi.json", app)
-    db.engine(app).dispose()
+    db.dispose(app)
     from sqlalchemy import create_engine
 
     engine = create_engine(postgres_url)

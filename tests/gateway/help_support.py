@@ -91,4 +91,4 @@ def mail_app(database_url: str, simulators: Any, smtp_port: int) -> Iterator[Fla
         make_config(database_url, simulators_url=simulators.base_url, smtp_port=smtp_port)
     )
     yield application
-    db.engine(application).dispose()
+    db.dispose(application)

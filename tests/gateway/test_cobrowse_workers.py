@@ -109,7 +109,7 @@ def two_workers(postgres_url: str, simulators: Any) -> Iterator[tuple[str, str, 
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        db.engine(app).dispose()
+        db.dispose(app)
         engine = create_engine(postgres_url)
         truncate_postgres(engine)
         engine.dispose()

@@ -286,4 +286,4 @@ def test_replayed_nonces_are_caught_in_redis_when_configured(
             problem(again, 401, "UNAUTHORIZED_TERMINAL")
             assert s.scalars(select(TerminalNonce)).all() == []  # kept in Redis, not here
     finally:
-        db.engine(app).dispose()
+        db.dispose(app)

@@ -169,3 +169,16 @@ def crash_and_retry(app: Flask, session: Session, crash: dict[str, bool]) -> Non
     session.expire_all()
     assert session.get(Notice, notice.id).status == "paid"
     assert session.scalar(select(func.count(Document.id)).where(Document.kind == "receipt")) == 1
+
+
+def test_128_concurrent_signed_calls_without_redis_neither_fail_nor_stall(
+    app: Flask, session: Session
+) -> None:
+    """Each call holds a connection for its work and needs another for its nonce and rate
+    limit: on one pool, 128 at once would each wait for a connection another holds."""
+    notice = create_fine_notice(app)
+    terminals = [terminal_client(app, session, terminal_id=f"TAB-{i:04d}") for i in range(1, 17)]
+    clients = [TerminalClient(app.test_client(), t.terminal_id, t.secret) for t in terminals]
+    calls = [lambda c=clients[n % len(clients)]: c.verify(notice.code) for n in range(128)]
+    answers = run_together(calls)
+    assert Counter(a.status_code for a in answers) == {200: 128}

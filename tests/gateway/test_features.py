@@ -130,5 +130,5 @@ def test_an_installed_feature_plugs_in_with_its_manifest_alone(
 
             assert kind_label("probe_done") == "Probe done"
         finally:
-            db.engine(app).dispose()
+            db.dispose(app)
     assert "probe_done" not in registry().timeline_kinds

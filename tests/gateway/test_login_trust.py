@@ -167,7 +167,7 @@ def test_behind_https_the_binder_survives_the_idps_cross_site_post(
         assert done.status_code == 302 and done.headers["Location"] == "/area-personale/"
         assert client.get_cookie("sportello_session") is not None
     finally:
-        db.engine(app).dispose()
+        db.dispose(app)
 
 
 # -- levels --------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def test_break_glass_can_need_spidl3(database_url: str, simulators: Any, policy:
         )
         assert emergency.status_code == 403 and emergency.json["required_level"] == 3
     finally:
-        db.engine(app).dispose()
+        db.dispose(app)
 
 
 def test_every_area_checks_the_level_on_every_request(app: Flask) -> None:

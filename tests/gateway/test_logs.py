@@ -63,5 +63,5 @@ def test_production_logs_are_json(database_url: str, simulators: Any, tmp_path: 
         handler = next(h for h in root.handlers if getattr(h, "_sportello", False))
         assert isinstance(handler.formatter, JsonFormatter)
     finally:
-        db.engine(app).dispose()
+        db.dispose(app)
         create_app(make_config(database_url, simulators_url=simulators.base_url))

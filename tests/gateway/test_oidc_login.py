@@ -42,7 +42,7 @@ def oidc_app(database_url: str, simulators: Any, provider: Any) -> Iterator[Flas
         )
     )
     yield app
-    db.engine(app).dispose()
+    db.dispose(app)
 
 
 def authorize(client: FlaskClient, fiscal_code: str, next_url: str = "/area-personale/") -> str:

@@ -32,7 +32,7 @@ def proxied(database_url: str, simulators: Any, request: pytest.FixtureRequest) 
         )
     )
     yield app
-    db.engine(app).dispose()
+    db.dispose(app)
 
 
 def login_start(app: Flask, client_address: str, *, forwarded: bool = True) -> int:

@@ -40,7 +40,7 @@ def test_login_is_limited_per_client(database_url: str, simulators: Any) -> None
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
         assert other.status_code == 302
     finally:
-        db.engine(app).dispose()
+        db.dispose(app)
 
 
 def test_database_counter_counts_each_hit(app: Flask) -> None:
@@ -71,8 +71,8 @@ def test_redis_counter_is_shared(database_url: str, simulators: Any, redis_url: 
         assert hits == [0, 0, 0]
         assert RateLimiter(app_two).hit(limit, "same") > 0
     finally:
-        db.engine(app_one).dispose()
-        db.engine(app_two).dispose()
+        db.dispose(app_one)
+        db.dispose(app_two)
 
 
 def test_a_bad_limit_setting_names_the_variable(database_url: str, simulators: Any) -> None:

@@ -206,7 +206,7 @@ def throttled_app(database_url: str, simulators: Any) -> Iterator[Flask]:
     )
     application = create_app(config)
     yield application
-    db.engine(application).dispose()
+    db.dispose(application)
 
 
 def test_guessing_is_throttled_per_client_and_overall(
