@@ -9,8 +9,8 @@ from flask import Flask
 
 from .config import Config
 
-# The exit status gunicorn reads as "the worker cannot boot": it stops instead of retrying.
-BOOT_ERROR = 3
+# The exit status of a refused configuration (gateway.wsgi turns it into gunicorn's 3).
+BOOT_ERROR = 2
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:

@@ -36,6 +36,7 @@ class Config:
     database_url: str = ""
     base_url: str = "http://127.0.0.1:5000"
     redis_url: str = ""
+    single_worker: bool = False
     trusted_proxies: str = ""
     log_json: bool = False
     log_level: str = "INFO"
@@ -178,6 +179,12 @@ class Config:
             raise ConfigurationError(
                 "SPORTELLO_SEAL_KEY_FILE is not set: the P-256 private key (PEM) that signs the "
                 "seals of receipts and certificates"
+            )
+        if not self.redis_url and not self.single_worker:
+            raise ConfigurationError(
+                "SPORTELLO_REDIS_URL is not set: several workers share rate limits, nonces, the "
+                "replay cache and live help through Redis (for one single process, set "
+                "SPORTELLO_SINGLE_WORKER=true)"
             )
         if self.idp_trust_expired:
             raise ConfigurationError(

@@ -1,13 +1,19 @@
-"""Rate limits: fixed windows counted in Redis (several workers) or in the database.
+"""Rate limits: sliding windows counted in Redis (several workers) or in the database.
 
 A limit has a name, a number of requests and a window; each request is counted under
-``<name>:<who>:<window number>``. Going over answers 429 with ``Retry-After`` (the seconds left
-in the window). Counting happens in its own short transaction so that it never holds locks of
-the request's work.
+``<name>:<who>:<window number>``, and the rate is the current window's count plus the previous
+window's weighted by how much of it still lies within one window of now (the sliding-window
+counter: no double burst at a window's edge). Going over answers 429 with ``Retry-After``.
+Counting happens in its own short transaction, on the side pool, so that it never holds locks
+or connections of the request's work.
+
+Why not a library (Flask-Limiter, limits): when Redis fails, these counters carry on in the
+database, shared by every worker, instead of falling back to per-process memory.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -17,7 +23,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, request
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.exceptions import TooManyRequests
@@ -29,6 +35,7 @@ from .models.ratelimit import RateLimitBucket
 from .redis_store import redis_client
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,17 +84,31 @@ class RateLimiter:
         now = time.time()
         window = int(now // limit.window_seconds)
         key = f"{limit.name}:{who}:{window}"[:200]
-        retry_after = max(1, math.ceil((window + 1) * limit.window_seconds - now))
-        count = self._count_redis(key, limit) if self.redis else self._count_db(key, retry_after)
-        return retry_after if count > limit.requests else 0
+        previous_key = f"{limit.name}:{who}:{window - 1}"[:200]
+        left = (window + 1) * limit.window_seconds - now
+        counts = None
+        if self.redis is not None:
+            try:
+                counts = self._count_redis(key, previous_key, limit)
+            except Exception:  # Redis down or slow: the database counts in the meantime
+                log.warning("rate limits: Redis unavailable, counting in the database")
+        if counts is None:
+            counts = self._count_db(key, previous_key, 2 * limit.window_seconds)
+        count, previous = counts
+        weight = left / limit.window_seconds  # the share of the previous window still in range
+        if count + previous * weight <= limit.requests:
+            return 0
+        return max(1, math.ceil(left))
 
-    def _count_redis(self, key: str, limit: Limit) -> int:
+    def _count_redis(self, key: str, previous_key: str, limit: Limit) -> tuple[int, int]:
         pipe = self.redis.pipeline()
         pipe.incr("sportello:rl:" + key)
-        pipe.expire("sportello:rl:" + key, limit.window_seconds + 1)
-        return int(pipe.execute()[0])
+        pipe.expire("sportello:rl:" + key, 2 * limit.window_seconds + 1)
+        pipe.get("sportello:rl:" + previous_key)
+        current, _, previous = pipe.execute()
+        return int(current), int(previous or 0)
 
-    def _count_db(self, key: str, ttl: int) -> int:
+    def _count_db(self, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
         with db.side_session(self.app) as session:
             dialect = session.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -101,12 +122,15 @@ class RateLimiter:
                 .returning(RateLimitBucket.count)
             )
             count = int(session.execute(statement).scalar_one())
+            previous = session.scalar(
+                select(RateLimitBucket.count).where(RateLimitBucket.key == previous_key)
+            )
             if count == 1:  # a new window: sweep the old ones now and then
                 session.execute(
                     delete(RateLimitBucket).where(RateLimitBucket.expires_at < utcnow())
                 )
             session.commit()
-            return count
+            return count, int(previous or 0)
 
 
 def init_rate_limits(app: Flask) -> None:

@@ -35,7 +35,7 @@ from identity.testdata import (
 from ..config import Config, ConfigurationError
 from ..db import db
 from ..redis_store import redis_client
-from .replay import DatabaseReplayCache
+from .replay import DatabaseReplayCache, FallbackReplayCache
 
 log = logging.getLogger(__name__)
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*")
@@ -124,10 +124,11 @@ def _named(error: IdentityConfigurationError) -> ConfigurationError:
 
 
 def replay_cache(app: Flask, config: Config) -> ReplayCache:
+    database = DatabaseReplayCache(db.side_factory(app))
     client = redis_client(app)
     if client is not None:
-        return RedisReplayCache(client)
-    return DatabaseReplayCache(db.side_factory(app))
+        return FallbackReplayCache(RedisReplayCache(client), database)
+    return database
 
 
 def init_identity(app: Flask) -> None:

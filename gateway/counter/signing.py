@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -41,6 +42,7 @@ from ..payments.errors import UnauthorizedTerminal
 from ..redis_store import redis_client
 from .terminals import active_terminal, open_secret
 
+log = logging.getLogger(__name__)
 MAX_SKEW = 300
 HEADERS = ("X-Terminal-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -107,11 +109,20 @@ def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
 
 
 def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
-    """Store the nonce until it is stale; False if it was already there (a replay)."""
+    """Store the nonce until it is stale; False if it was already there (a replay).
+
+    In Redis when it is configured; in the database when it is not, or while it is down (a
+    nonce spent in Redis just before an outage is not seen there: the gap lasts at most the
+    ten minutes a timestamp is valid).
+    """
     lifetime = 2 * MAX_SKEW  # a timestamp can be up to MAX_SKEW in the future
     client = redis_client(app)
     if client is not None:
-        return bool(client.set(f"sportello:nonce:{terminal_id}:{nonce}", 1, nx=True, ex=lifetime))
+        try:
+            key = f"sportello:nonce:{terminal_id}:{nonce}"
+            return bool(client.set(key, 1, nx=True, ex=lifetime))
+        except Exception:  # Redis down or slow: the database keeps the nonces meanwhile
+            log.warning("counter nonces: Redis unavailable, using the database")
     now = utcnow()
     with db.side_session(app) as s:
         s.add(

@@ -13,6 +13,7 @@ GOOD_PRODUCTION = {
     "SPORTELLO_TEST_IDP": "false",
     "SPORTELLO_BASE_URL": "https://sportello.comune.villanova.it",
     "SPORTELLO_CONNECTOR_PASSWORD": "real-secret",
+    "SPORTELLO_REDIS_URL": "redis://redis.comune.villanova.it:6379/0",
 }
 
 
@@ -74,6 +75,7 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_SP_CERT_FILE": None}, "SPORTELLO_SP_CERT_FILE"),
         ({"SPORTELLO_SEAL_KEY_FILE": None}, "SPORTELLO_SEAL_KEY_FILE"),
         ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
+        ({"SPORTELLO_REDIS_URL": None}, "SPORTELLO_REDIS_URL"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_the_variable(
@@ -114,8 +116,34 @@ def test_production_start_fails_with_one_line(tmp_path) -> None:
         timeout=60,
         check=False,
     )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "sportello: configuration refused: SPORTELLO_DATABASE_URL is not set: production needs "
+        "a PostgreSQL URL (postgresql+psycopg://user@host/db)"
+    ]
+
+
+def test_gunicorn_stops_on_a_refused_configuration(tmp_path) -> None:
+    """Not a worker respawned forever: the master gives up, after the one line."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [str(gunicorn), "--chdir", str(root), "-b", "127.0.0.1:0", "-w", "1", "gateway.wsgi:app"],
+        env={"SPORTELLO_PROFILE": "production", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0
-    assert "SPORTELLO_DATABASE_URL" in result.stderr.strip().splitlines()[-1]
+    assert "Worker failed to boot" in result.stderr
+    assert "sportello: configuration refused: SPORTELLO_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_refuses_the_public_test_certificate() -> None:
