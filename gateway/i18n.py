@@ -63,7 +63,7 @@ def supported(lang: str | None) -> str:
 class Language:
     """One language's catalogue and formats: what a document or a message is written with.
 
-    ``gettext``/``ngettext`` fill ``%(name)s`` placeholders from keyword values, like
+    ``gettext``/``pgettext``/``ngettext`` fill ``%(name)s`` placeholders from keyword values, like
     Flask-Babel's; ``money``, ``date``, ``time`` and ``datetime`` are ``gateway.formatting``'s
     for this language (``numeric`` dates unless a style is given).
     """
@@ -77,6 +77,10 @@ class Language:
 
     def gettext(self, message: str, **values: Any) -> str:
         text = self.translations.ugettext(message)
+        return text % values if values else text
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        text = self.translations.upgettext(context, message)
         return text % values if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
@@ -101,9 +105,12 @@ def current_language() -> Language:
     return Language(str(get_locale() or formatting.DEFAULT_LANGUAGE), get_translations())
 
 
-def language(code: str | None = None) -> Language:
+def language(code: str | None = None, app: Flask | None = None) -> Language:
     """The app's catalogue for ``code`` (an offered language; None: the request's), usable
-    outside a request too, e.g. for a PDF printed by a job."""
+    outside a request too: give ``app`` where there is no app context (an outbox job)."""
+    if app is not None:
+        with app.app_context():
+            return language(code)
     if code is None:
         return current_language()
     with force_locale(supported(code)):

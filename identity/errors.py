@@ -7,62 +7,37 @@ or the trusted identity providers are set up wrongly and an operator must act.
 
 from __future__ import annotations
 
-# Plain-words messages for the user, per reason. Reasons not listed get the generic message: the
-# precise cause is for the logs, never for the page.
-_GENERIC = {
-    "it": "Non è stato possibile completare l'accesso. Riprova; se il problema continua, "
-    "contatta l'assistenza indicando il codice dell'errore.",
-    "en": "We could not complete the sign-in. Please try again; if the problem persists, "
-    "contact support quoting the error code.",
-}
-_MESSAGES: dict[str, dict[str, str]] = {
-    "SPID_NR19": {
-        "it": "Hai superato il numero di tentativi consentiti. Attendi qualche minuto e riprova.",
-        "en": "Too many failed attempts. Please wait a few minutes and try again.",
-    },
-    "SPID_NR20": {
-        "it": "La tua identità digitale non ha credenziali del livello di sicurezza richiesto "
-        "da questo servizio.",
-        "en": "Your digital identity has no credentials of the security level this service "
-        "requires.",
-    },
-    "SPID_NR21": {
-        "it": "Il tempo per completare l'accesso è scaduto. Riprova.",
-        "en": "The time to complete the sign-in ran out. Please try again.",
-    },
-    "SPID_NR22": {
-        "it": "Non hai dato il consenso all'invio dei dati richiesti, quindi l'accesso non è "
-        "stato completato.",
-        "en": "You did not consent to sending the requested data, so the sign-in was not "
-        "completed.",
-    },
-    "SPID_NR23": {
-        "it": "La tua identità digitale risulta sospesa o revocata. Contatta il tuo gestore "
-        "di identità.",
-        "en": "Your digital identity is suspended or revoked. Please contact your identity "
-        "provider.",
-    },
-    "SPID_NR25": {
-        "it": "Hai annullato l'accesso.",
-        "en": "You cancelled the sign-in.",
-    },
-    "LEVEL_TOO_LOW": {
-        "it": "Il livello di sicurezza usato per l'accesso è inferiore a quello richiesto dal "
-        "servizio.",
-        "en": "The security level used to sign in is lower than the service requires.",
-    },
-    "EXPIRED": {
-        "it": "La risposta del gestore di identità è scaduta. Riprova ad accedere.",
-        "en": "The identity provider's answer has expired. Please sign in again.",
-    },
-    "REPLAY": {
-        "it": "Questa risposta di accesso è già stata usata. Riprova ad accedere.",
-        "en": "This sign-in answer has already been used. Please sign in again.",
-    },
-    "UNKNOWN_IDP": {
-        "it": "Il gestore di identità scelto non è tra quelli accettati da questo servizio.",
-        "en": "The chosen identity provider is not one this service accepts.",
-    },
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction into the gateway's catalogues; translated when shown."""
+    return message
+
+
+# Plain-words messages for the user, per reason, as English message ids. Reasons not listed get
+# the generic message: the precise cause is for the logs, never for the page.
+GENERIC_MESSAGE = N_(
+    "We could not complete the sign-in. Please try again; if the problem persists, contact "
+    "support quoting the error code."
+)
+USER_MESSAGES: dict[str, str] = {
+    "SPID_NR19": N_("Too many failed attempts. Please wait a few minutes and try again."),
+    "SPID_NR20": N_(
+        "Your digital identity has no credentials of the security level this service requires."
+    ),
+    "SPID_NR21": N_("The time to complete the sign-in ran out. Please try again."),
+    "SPID_NR22": N_(
+        "You did not consent to sending the requested data, so the sign-in was not completed."
+    ),
+    "SPID_NR23": N_(
+        "Your digital identity is suspended or revoked. Please contact your identity provider."
+    ),
+    "SPID_NR25": N_("You cancelled the sign-in."),
+    "LEVEL_TOO_LOW": N_("The security level used to sign in is lower than the service requires."),
+    "EXPIRED": N_("The identity provider's answer has expired. Please sign in again."),
+    "REPLAY": N_("This sign-in answer has already been used. Please sign in again."),
+    "UNKNOWN_IDP": N_("The chosen identity provider is not one this service accepts."),
 }
 
 
@@ -77,7 +52,7 @@ class ConfigurationError(IdentityError):
 class AuthenticationError(IdentityError):
     """A login or logout attempt failed; `reason` is a stable code, `detail` is for logs only.
 
-    Show the user `user_message(lang)` (never `detail`, which may echo attacker input or the
+    Show the user `user_message(gettext)` (never `detail`, which may echo attacker input or the
     identity provider's status message).
     """
 
@@ -91,10 +66,14 @@ class AuthenticationError(IdentityError):
         """True when the citizen chose not to log in (no alarm, just a way back)."""
         return self.reason in {"SPID_NR22", "SPID_NR25"}
 
-    def user_message(self, lang: str = "it") -> str:
-        """Plain-words message in Italian (`it`, default) or English (`en`)."""
-        lang = "en" if lang.lower().startswith("en") else "it"
-        return _MESSAGES.get(self.reason, _GENERIC)[lang]
+    @property
+    def message_id(self) -> str:
+        """The English message id of what the user is told (see `user_message`)."""
+        return USER_MESSAGES.get(self.reason, GENERIC_MESSAGE)
+
+    def user_message(self, gettext: Callable[[str], str] | None = None) -> str:
+        """Plain words for the user, translated with ``gettext`` (the English source without)."""
+        return gettext(self.message_id) if gettext is not None else self.message_id
 
 
 class UnknownIdentityProvider(AuthenticationError):

@@ -62,14 +62,16 @@ from printing.receipt import (
     render_receipt,
 )
 from printing.seal import SEAL_PREFIX, SealSigner, SealVerifier, VerifiedSeal
-from printing.texts import format_money
+from printing.texts import N_, DocumentLanguage, check_language
 
 __all__ = [
+    "N_",
     "SEAL_PREFIX",
     "CertificateData",
     "CertificateKind",
     "CodeError",
     "DocumentDataError",
+    "DocumentLanguage",
     "DraftSheet",
     "InvalidFiscalCode",
     "InvalidNoticeCode",
@@ -96,11 +98,11 @@ __all__ = [
     "certificate_claims",
     "certificate_matches",
     "check_creditor_fiscal_code",
+    "check_language",
     "check_notice_code",
     "data_digest",
     "describe_claims",
     "export_jwks",
-    "format_money",
     "format_notice_code",
     "generate_key",
     "key_id",

@@ -12,7 +12,7 @@ from printing import claims as c
 from printing.errors import DocumentDataError
 from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, PAGE_WIDTH, Sheet
 from printing.seal import SealSigner
-from printing.texts import check_lang, format_date, format_money, text
+from printing.texts import N_, SOURCE, DocumentLanguage, check_language
 
 CERTIFICATE_SEAL_SIZE = 40 * mm
 
@@ -92,51 +92,86 @@ def certificate_matches(claims: Mapping[str, Any], data: CertificateData) -> boo
     return dict(claims) == certificate_claims(data)
 
 
-def _stamp_text(duty: StampDuty, lang: str) -> str:
+TITLES = {
+    CertificateKind.ENROLMENT: N_("CERTIFICATE OF ENROLMENT"),
+    CertificateKind.ATTENDANCE: N_("CERTIFICATE OF ATTENDANCE"),
+}
+BODIES = {
+    CertificateKind.ENROLMENT: N_(
+        "This is to certify that the pupil %(student)s, born in %(birth_place)s on "
+        "%(birth_date)s, fiscal code %(fiscal_code)s, is enrolled for the school year %(year)s "
+        "in class %(class_name)s of this school."
+    ),
+    CertificateKind.ATTENDANCE: N_(
+        "This is to certify that the pupil %(student)s, born in %(birth_place)s on "
+        "%(birth_date)s, fiscal code %(fiscal_code)s, regularly attends class %(class_name)s "
+        "of this school in the school year %(year)s."
+    ),
+}
+
+
+def _stamp_text(duty: StampDuty, lang: DocumentLanguage) -> str:
     if duty.exemption:
-        return text(lang, "cert.stamp_exempt", exemption=duty.exemption)
-    amount = format_money(duty.amount_cents, lang)
-    return text(lang, "cert.stamp_paid", amount=amount, reference=duty.payment_reference)
+        return lang.gettext("Exempt from stamp duty: %(exemption)s.", exemption=duty.exemption)
+    return lang.gettext(
+        "Stamp duty of %(amount)s paid electronically, ref. %(reference)s.",
+        amount=lang.money(duty.amount_cents),
+        reference=duty.payment_reference,
+    )
 
 
 def render_certificate(
-    data: CertificateData, signer: SealSigner, lang: str = "it"
+    data: CertificateData, signer: SealSigner, lang: DocumentLanguage = SOURCE
 ) -> tuple[bytes, str]:
-    """Render the certificate PDF and return it with its seal text (also in the PDF keywords)."""
-    check_lang(lang)
+    """Render the certificate PDF in ``lang`` and return it with its seal text (also in the
+    PDF keywords)."""
+    lang = check_language(lang)
+    _ = lang.gettext
     seal = signer.seal(certificate_claims(data))
-    title = text(lang, f"cert.title.{data.kind.value}")
+    title = _(TITLES[data.kind])
     sheet = Sheet(
-        title=f"{title} {data.certificate_number}", lang=lang, subject=title, keywords=seal
+        title=f"{title} {data.certificate_number}", lang=lang.code, subject=title, keywords=seal
     )
     sheet.line(data.school_name, size=14, bold=True, colour=ACCENT)
     sheet.line(data.school_address, size=9.5, colour=GREY)
-    sheet.line(f"{text(lang, 'cert.school_code')} {data.school_code}", size=9.5, colour=GREY)
+    sheet.line(_("School code %(code)s", code=data.school_code), size=9.5, colour=GREY)
     sheet.space(2 * mm)
     sheet.rule()
     sheet.space(10 * mm)
     sheet.line(title, size=16, bold=True)
-    sheet.line(f"{text(lang, 'cert.number')} {data.certificate_number}", size=10, colour=GREY)
+    number = _("Certificate no. %(number)s", number=data.certificate_number)
+    sheet.line(number, size=10, colour=GREY)
     sheet.space(8 * mm)
-    body = text(
-        lang,
-        f"cert.body.{data.kind.value}",
+    body = _(
+        BODIES[data.kind],
         student=data.student_name,
         birth_place=data.student_birth_place,
-        birth_date=format_date(data.student_birth_date, lang),
+        birth_date=lang.date(data.student_birth_date),
         fiscal_code=data.student_fiscal_code,
         year=data.school_year,
         class_name=data.class_name,
     )
     sheet.paragraph(body, size=11.5)
     sheet.space(4 * mm)
-    sheet.paragraph(text(lang, "cert.purpose", purpose=data.purpose), size=11)
+    sheet.paragraph(
+        _(
+            "This certificate is issued at the request of the person concerned for: %(purpose)s.",
+            purpose=data.purpose,
+        ),
+        size=11,
+    )
     sheet.space(4 * mm)
     sheet.paragraph(_stamp_text(data.stamp_duty, lang), size=9.5)
-    sheet.paragraph(text(lang, "cert.art40"), size=8.5, colour=GREY)
+    sheet.paragraph(
+        _(
+            "This certificate may not be submitted to public administrations or private "
+            "operators of public services (art. 40 DPR 445/2000)."
+        ),
+        size=8.5,
+        colour=GREY,
+    )
     sheet.space(8 * mm)
-    issued = format_date(data.issued_at.date(), lang)
-    sheet.line(text(lang, "cert.place_date", place=data.place, date=issued), size=11)
+    sheet.line(f"{data.place}, {lang.date(data.issued_at)}", size=11)
     sheet.space(4 * mm)
     sheet.ensure(CERTIFICATE_SEAL_SIZE + 16 * mm)
     top = sheet.y
@@ -146,7 +181,13 @@ def render_certificate(
     text_x = MARGIN + CERTIFICATE_SEAL_SIZE + 14 * mm
     sheet.y -= CERTIFICATE_SEAL_SIZE / 2
     sheet.paragraph(
-        text(lang, "cert.seal"), size=8.5, x=text_x, width=CONTENT_WIDTH - (text_x - MARGIN)
+        _(
+            "Electronically sealed document: the QR code lets anyone check that it is "
+            "authentic and unaltered."
+        ),
+        size=8.5,
+        x=text_x,
+        width=CONTENT_WIDTH - (text_x - MARGIN),
     )
     sheet.line(f"kid {signer.kid}", size=7.5, x=text_x, colour=GREY)
     return sheet.finish(), seal

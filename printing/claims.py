@@ -23,44 +23,28 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from printing.texts import format_money
+from printing.texts import N_, SOURCE, DocumentLanguage
 
 TYPE = "typ"
 HASH = "h"
 AT = "at"
 AMOUNT = "amt"
 
-_LABELS: dict[str, dict[str, str]] = {
-    "it": {
-        "typ": "Tipo",
-        "rid": "Ricevuta n.",
-        "nc": "Codice avviso",
-        "cf": "Cod. fiscale ente creditore",
-        "amt": "Importo",
-        "at": "Data e ora",
-        "tid": "Terminale",
-        "shop": "Esercente",
-        "num": "Certificato n.",
-        "kind": "Tipo di certificato",
-        "sub": "Codice fiscale interessato",
-        "sch": "Codice scuola",
-        "h": "Impronta dei dati (SHA-256)",
-    },
-    "en": {
-        "typ": "Type",
-        "rid": "Receipt no.",
-        "nc": "Notice code",
-        "cf": "Creditor fiscal code",
-        "amt": "Amount",
-        "at": "Date and time",
-        "tid": "Terminal",
-        "shop": "Shop",
-        "num": "Certificate no.",
-        "kind": "Certificate kind",
-        "sub": "Subject fiscal code",
-        "sch": "School code",
-        "h": "Data fingerprint (SHA-256)",
-    },
+# How each claim is named to a person (English message ids, translated when shown).
+LABELS = {
+    "typ": N_("Type"),
+    "rid": N_("Receipt no."),
+    "nc": N_("Notice code"),
+    "cf": N_("Creditor fiscal code"),
+    "amt": N_("Amount"),
+    "at": N_("Date and time"),
+    "tid": N_("Terminal"),
+    "shop": N_("Shop"),
+    "num": N_("Certificate no."),
+    "kind": N_("Certificate kind"),
+    "sub": N_("Subject fiscal code"),
+    "sch": N_("School code"),
+    "h": N_("Data fingerprint (SHA-256)"),
 }
 
 
@@ -95,16 +79,18 @@ def data_digest(document: Any) -> bytes:
     return hashlib.sha256(canonical_data(document)).digest()
 
 
-def describe_claims(claims: Mapping[str, Any], lang: str = "it") -> list[tuple[str, str]]:
-    """Label/value pairs for showing verified claims to a person (verify page, CLI)."""
-    labels = _LABELS["en" if lang == "en" else "it"]
+def describe_claims(
+    claims: Mapping[str, Any], lang: DocumentLanguage = SOURCE
+) -> list[tuple[str, str]]:
+    """Label/value pairs for showing verified claims to a person in ``lang`` (verify page; the
+    CLI uses the English source texts and "86.10 EUR")."""
     described = []
     for name, value in claims.items():
         if isinstance(value, bytes):
             shown = value.hex()
         elif name == AMOUNT and isinstance(value, int):
-            shown = format_money(value, lang)
+            shown = lang.money(value)
         else:
             shown = str(value)
-        described.append((labels.get(name, name), shown))
+        described.append((lang.gettext(LABELS.get(name, name)), shown))
     return described

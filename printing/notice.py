@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from printing.codes import build_payment_payload, parse_creditor_fiscal_code, parse_notice_code
 from printing.errors import CodeError, DocumentDataError
 from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, PAGE_WIDTH, Sheet
-from printing.texts import check_lang, format_date, format_money, text
+from printing.texts import SOURCE, DocumentLanguage, check_language
 
 NOTICE_QR_SIZE = 30 * mm  # the pagoPA layout asks for at least 25 mm; 30 mm scans from further
 NOTICE_QR_VERSION = 4  # fits the longest payload (52 characters, byte mode) at level M
@@ -61,79 +61,112 @@ class NoticeData:
         return build_payment_payload(self.notice_code, self.creditor_fiscal_code, self.amount_cents)
 
 
-def _parties(sheet: Sheet, data: NoticeData, lang: str) -> None:
+def _parties(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
+    _ = lang.gettext
     column = CONTENT_WIDTH / 2
     sheet.ensure(30 * mm)
     top = sheet.y
     bottoms = []
     for index, (title, name, extra, code) in enumerate(
         (
-            ("notice.creditor", data.creditor_name, data.creditor_unit, data.creditor_fiscal_code),
-            ("notice.payer", data.payer_name, "", data.payer_fiscal_code),
+            (_("CREDITOR"), data.creditor_name, data.creditor_unit, data.creditor_fiscal_code),
+            (_("ADDRESSEE"), data.payer_name, "", data.payer_fiscal_code),
         )
     ):
         x = MARGIN + index * column
         sheet.y = top
-        sheet.line(text(lang, title), size=8.5, bold=True, x=x, colour=ACCENT)
+        sheet.line(title, size=8.5, bold=True, x=x, colour=ACCENT)
         sheet.paragraph(name, size=11, bold=True, x=x, width=column - 6 * mm)
         if extra:
             sheet.line(extra, size=9.5, x=x)
-        sheet.line(f"{text(lang, 'common.fiscal_code')} {code}", size=9.5, x=x, colour=GREY)
+        sheet.line(_("Fiscal code %(code)s", code=code), size=9.5, x=x, colour=GREY)
         bottoms.append(sheet.y)
     sheet.y = min(bottoms)
 
 
-def _amounts(sheet: Sheet, data: NoticeData, lang: str) -> None:
+def _amounts(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
+    _ = lang.gettext
     sheet.space(2 * mm)
-    amount = format_money(data.amount_cents, lang)
-    due = format_date(data.due_date, lang)
     sheet.line(
-        f"{text(lang, 'notice.amount')} {amount} {text(lang, 'notice.due')} {due}",
+        _(
+            "Amount %(amount)s by %(day)s",
+            amount=lang.money(data.amount_cents),
+            day=lang.date(data.due_date),
+        ),
         size=14,
         bold=True,
     )
     if data.reduced_amount_cents is not None and data.reduced_until is not None:
-        reduced = format_money(data.reduced_amount_cents, lang)
-        until = format_date(data.reduced_until, lang)
         sheet.line(
-            f"{text(lang, 'notice.reduced')} {reduced} {text(lang, 'notice.reduced_if')} {until}",
+            _(
+                "Reduced amount %(amount)s if you pay by %(day)s",
+                amount=lang.money(data.reduced_amount_cents),
+                day=lang.date(data.reduced_until),
+            ),
             size=12,
             bold=True,
             colour=ACCENT,
         )
-        sheet.paragraph(text(lang, "notice.reduced_note"), size=8.5, colour=GREY)
+        sheet.paragraph(
+            _(
+                "The amount due is updated automatically when you pay: you always pay what is "
+                "due on that day."
+            ),
+            size=8.5,
+            colour=GREY,
+        )
 
 
-def _where_to_pay(sheet: Sheet, data: NoticeData, lang: str) -> None:
-    sheet.heading(text(lang, "notice.where"))
+def _where_to_pay(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
+    _ = lang.gettext
+    sheet.heading(_("WHERE TO PAY?"))
     portal = f" ({data.portal_url})" if data.portal_url else ""
-    sheet.line(text(lang, "notice.online"), size=9.5, bold=True)
-    sheet.paragraph(text(lang, "notice.online_text", portal=portal), size=9)
+    sheet.line(_("PAY ONLINE"), size=9.5, bold=True)
+    sheet.paragraph(
+        _(
+            "on the municipality's service portal%(portal)s, with your bank's app or home "
+            "banking, or through the other pagoPA channels.",
+            portal=portal,
+        ),
+        size=9,
+    )
     sheet.space(1.5 * mm)
-    sheet.line(text(lang, "notice.territory"), size=9.5, bold=True)
-    sheet.paragraph(text(lang, "notice.territory_text"), size=9)
+    sheet.line(_("PAY IN PERSON"), size=9.5, bold=True)
+    sheet.paragraph(
+        _(
+            "at tobacconists, lottery outlets and partner shops, post offices, bank counters "
+            "and ATMs that accept pagoPA. Scan the QR code or give the notice code and the "
+            "creditor's fiscal code."
+        ),
+        size=9,
+    )
 
 
-def _payment_slip(sheet: Sheet, data: NoticeData, lang: str) -> None:
+def _payment_slip(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
     """The bottom slip: QR code on the left, the codes a counter types on the right."""
+    _ = lang.gettext
     code = parse_notice_code(data.notice_code)
     rows = [
-        (text(lang, "notice.code"), code.formatted),
-        (text(lang, "notice.creditor_code"), data.creditor_fiscal_code),
+        (_("Notice code"), code.formatted),
+        (_("Creditor fiscal code"), data.creditor_fiscal_code),
     ]
     if data.cbill_code:
-        rows.append((text(lang, "notice.cbill"), data.cbill_code))
+        rows.append((_("CBILL code"), data.cbill_code))
     rows += [
-        (text(lang, "notice.iuv"), code.iuv),
-        (text(lang, "notice.amount"), format_money(data.amount_cents, lang)),
-        (text(lang, "notice.due").capitalize(), format_date(data.due_date, lang)),
-        (text(lang, "notice.payer").capitalize(), data.payer_name),
-        (text(lang, "notice.creditor").capitalize(), data.creditor_name),
+        (_("IUV code"), code.iuv),
+        (_("Amount"), lang.money(data.amount_cents)),
+        (_("By"), lang.date(data.due_date)),
+        (_("ADDRESSEE").capitalize(), data.payer_name),
+        (_("CREDITOR").capitalize(), data.creditor_name),
     ]
     height = max(NOTICE_QR_SIZE + 16 * mm, (len(rows) * 13 + 30))
     sheet.ensure(height + 10 * mm)
     sheet.space(4 * mm)
-    sheet.paragraph(text(lang, "notice.slip"), size=8.5, colour=GREY)
+    sheet.paragraph(
+        _("Use the part of the notice for the payment channel you prefer."),
+        size=8.5,
+        colour=GREY,
+    )
     top = sheet.y - 2 * mm
     sheet.canvas.setStrokeColorRGB(*ACCENT)
     sheet.canvas.setLineWidth(1)
@@ -153,15 +186,16 @@ def _payment_slip(sheet: Sheet, data: NoticeData, lang: str) -> None:
     sheet.y = top - height
 
 
-def render_notice(data: NoticeData, lang: str = "it") -> bytes:
-    """Render the payment notice as a one-page A4 PDF (more pages only for very long details)."""
-    check_lang(lang)
-    title = text(lang, "notice.title")
-    sheet = Sheet(title=f"{title} {data.notice_code}", lang=lang, subject=data.subject)
+def render_notice(data: NoticeData, lang: DocumentLanguage = SOURCE) -> bytes:
+    """Render the payment notice in ``lang`` as a one-page A4 PDF (more pages only for very
+    long details)."""
+    lang = check_language(lang)
+    title = lang.gettext("PAYMENT NOTICE")
+    sheet = Sheet(title=f"{title} {data.notice_code}", lang=lang.code, subject=data.subject)
     sheet.line(title, size=17, bold=True, colour=ACCENT)
     sheet.space(3 * mm)
     _parties(sheet, data, lang)
-    sheet.heading(text(lang, "notice.subject"))
+    sheet.heading(lang.gettext("WHAT YOU ARE PAYING"))
     sheet.paragraph(data.subject, size=10, bold=True)
     sheet.rows(data.details, size=10)
     _amounts(sheet, data, lang)

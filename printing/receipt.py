@@ -13,7 +13,7 @@ from printing.codes import parse_creditor_fiscal_code, parse_notice_code
 from printing.errors import CodeError, DocumentDataError
 from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, Sheet
 from printing.seal import SealSigner
-from printing.texts import check_lang, format_datetime, format_money, text
+from printing.texts import N_, SOURCE, DocumentLanguage, check_language
 
 RECEIPT_SEAL_SIZE = 40 * mm  # a version 10-11 code stays readable by phone cameras at this size
 
@@ -79,49 +79,61 @@ def receipt_matches(claims: Mapping[str, Any], data: ReceiptData) -> bool:
     return dict(claims) == receipt_claims(data)
 
 
-def render_receipt(data: ReceiptData, signer: SealSigner, lang: str = "it") -> tuple[bytes, str]:
-    """Render the receipt PDF and return it with its seal text.
+# How each method reads on the receipt (translated when printed).
+METHOD_LABELS = {
+    PaymentMethod.CASH: N_("Cash"),
+    PaymentMethod.CARD: N_("Payment card"),
+    PaymentMethod.BANK_TRANSFER: N_("Bank transfer"),
+    PaymentMethod.OTHER: N_("Other"),
+}
+
+
+def render_receipt(
+    data: ReceiptData, signer: SealSigner, lang: DocumentLanguage = SOURCE
+) -> tuple[bytes, str]:
+    """Render the receipt PDF in ``lang`` and return it with its seal text.
 
     The seal is in the QR code and, for convenience, in the PDF keywords; verifiers must read
     the QR code, since metadata can be rewritten without touching the printed page.
     """
-    check_lang(lang)
+    lang = check_language(lang)
+    _ = lang.gettext
     seal = signer.seal(receipt_claims(data))
-    title = text(lang, "receipt.title")
+    title = _("PAYMENT RECEIPT")
     sheet = Sheet(
-        title=f"{title} {data.receipt_id}", lang=lang, subject=data.subject, keywords=seal
+        title=f"{title} {data.receipt_id}", lang=lang.code, subject=data.subject, keywords=seal
     )
     sheet.line(title, size=17, bold=True, colour=ACCENT)
-    sheet.line(f"{text(lang, 'receipt.id')} {data.receipt_id}", size=11, bold=True)
+    sheet.line(_("Receipt no. %(number)s", number=data.receipt_id), size=11, bold=True)
     sheet.space(3 * mm)
 
-    sheet.heading(text(lang, "receipt.what"))
+    sheet.heading(_("Payment"))
     sheet.paragraph(data.subject, size=10.5, bold=True)
     payer = data.payer_name
     if data.payer_fiscal_code:
         payer = f"{payer} ({data.payer_fiscal_code})" if payer else data.payer_fiscal_code
     rows = [
-        (text(lang, "receipt.creditor"), f"{data.creditor_name} ({data.creditor_fiscal_code})"),
-        (text(lang, "notice.code"), parse_notice_code(data.notice_code).formatted),
+        (_("Creditor"), f"{data.creditor_name} ({data.creditor_fiscal_code})"),
+        (_("Notice code"), parse_notice_code(data.notice_code).formatted),
     ]
     if payer:
-        rows.append((text(lang, "receipt.payer"), payer))
-    rows.append((text(lang, "receipt.amount"), format_money(data.amount_cents, lang)))
+        rows.append((lang.pgettext("receipt", "Payer"), payer))
+    rows.append((_("Amount"), lang.money(data.amount_cents)))
     if data.fee_cents:
         rows += [
-            (text(lang, "receipt.fee"), format_money(data.fee_cents, lang)),
-            (text(lang, "receipt.total"), format_money(data.amount_cents + data.fee_cents, lang)),
+            (_("Fee"), lang.money(data.fee_cents)),
+            (_("Total paid"), lang.money(data.amount_cents + data.fee_cents)),
         ]
     sheet.rows(rows)
 
-    sheet.heading(text(lang, "receipt.where"))
+    sheet.heading(_("Place of payment"))
     sheet.rows(
         [
-            (text(lang, "receipt.paid_at"), format_datetime(data.paid_at, lang)),
-            (text(lang, "receipt.where"), f"{data.shop_name}, {data.shop_address}"),
-            (text(lang, "receipt.terminal"), data.terminal_id),
-            (text(lang, "receipt.method"), text(lang, f"method.{data.payment_method.value}")),
-            (text(lang, "receipt.reference"), data.transaction_ref),
+            (_("Date and time"), lang.datetime(data.paid_at)),
+            (_("Place of payment"), f"{data.shop_name}, {data.shop_address}"),
+            (_("Terminal"), data.terminal_id),
+            (_("Payment method"), _(METHOD_LABELS[data.payment_method])),
+            (_("Transaction reference"), data.transaction_ref),
         ]
     )
 
@@ -132,7 +144,13 @@ def render_receipt(data: ReceiptData, signer: SealSigner, lang: str = "it") -> t
     sheet.y = top
     text_x = MARGIN + RECEIPT_SEAL_SIZE + 14 * mm
     sheet.paragraph(
-        text(lang, "receipt.seal"), size=9, x=text_x, width=CONTENT_WIDTH - (text_x - MARGIN)
+        _(
+            "The QR code holds an electronic seal: check that this receipt is authentic by "
+            "scanning it with the verification app or on the portal's verification page."
+        ),
+        size=9,
+        x=text_x,
+        width=CONTENT_WIDTH - (text_x - MARGIN),
     )
     sheet.line(f"kid {signer.kid}", size=7.5, x=text_x, colour=GREY)
     return sheet.finish(), seal

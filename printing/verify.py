@@ -2,7 +2,7 @@
 
 Command line::
 
-    python -m printing.verify FILE.pdf (--keys keys.json | --key pub.pem) [--lang en]
+    python -m printing.verify FILE.pdf (--keys keys.json | --key pub.pem)
 
 prints VALID, TAMPERED or UNKNOWN KEY with the claims; exit status 0 valid, 1 tampered,
 malformed or no seal found, 2 unknown key, 3 unreadable file or bad arguments.
@@ -139,7 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--keys", help="key set (JSON, as published by the gateway)")
     source.add_argument("--key", help="one public key (PEM)")
-    parser.add_argument("--lang", choices=("it", "en"), default="en")
     args = parser.parse_args(argv)
     try:
         verifier = _load_verifier(args)
@@ -159,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"MALFORMED: {e}")
         return EXIT_INVALID
     print(f"VALID (key {verified.kid})")
-    for label, value in describe_claims(verified.claims, args.lang):
+    for label, value in describe_claims(verified.claims):
         print(f"  {label}: {value}")
     return EXIT_VALID
 

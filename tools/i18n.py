@@ -83,20 +83,28 @@ def write_catalogue(path: Path, catalog: Catalog) -> None:
         write_po(f, catalog, width=WIDTH, omit_header=False)
 
 
+def _key(msgid: str | tuple[str, ...], context: str | None) -> str | tuple[str, str]:
+    """How a catalogue keys a message (as Babel does): the singular id, with its context."""
+    singular = msgid if isinstance(msgid, str) else msgid[0]
+    return (singular, context) if context is not None else singular
+
+
 def merge(catalog: Catalog, template: Catalog) -> None:
     """Bring ``catalog`` in step with ``template`` without touching any translation."""
-    before = {m.id: m.string for m in catalog if m.id}
+    before = {(m.id, m.context): m.string for m in catalog if m.id}
     same_messages = _shape(catalog) == _shape(template)
     # The creation date moves only when the messages do, so an idle update changes no file.
     catalog.update(template, no_fuzzy_matching=True, update_creation_date=not same_messages)
     for message in catalog:
         if not message.id or message.string:
             continue
-        old = catalog.obsolete.pop(message.id, None)
+        key = _key(message.id, message.context)
+        old = catalog.obsolete.get(key)
         if old is not None and old.string:
             message.string = old.string
-    for msgid, string in before.items():
-        kept = catalog.get(msgid) if msgid in catalog else catalog.obsolete.get(msgid)
+            del catalog.obsolete[key]
+    for (msgid, context), string in before.items():
+        kept = catalog.get(msgid, context) or catalog.obsolete.get(_key(msgid, context))
         if kept is None or kept.string != string:
             raise AssertionError(f"update would change the translation of {msgid!r}")
 

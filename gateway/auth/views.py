@@ -245,7 +245,6 @@ GATEWAY_REASONS = ("BROWSER_MISMATCH", "SESSION_SWITCH", "UNKNOWN_REQUEST", "REQ
 def refusal(error: AuthenticationError) -> BaseResponse:
     """A clear page for a refused login: plain words for the person, the reason in the log."""
     log.warning("login refused: %s (%s)", error.reason, error.detail)
-    lang = str(get_locale() or "it")
     status = 400 if error.reason in {"INVALID", "UNKNOWN_IDP"} else 403
     messages = {
         "BROWSER_MISMATCH": _(
@@ -263,7 +262,7 @@ def refusal(error: AuthenticationError) -> BaseResponse:
     }
     html = render_template(
         "auth/refused.html",
-        message=messages.get(error.reason) or error.user_message(lang),
+        message=messages.get(error.reason) or error.user_message(_),
         cancelled=error.user_cancelled,
         reason=error.reason,
     )

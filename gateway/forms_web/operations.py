@@ -22,6 +22,7 @@ from forms.resume import format_code
 from printing import DraftSheet, render_draft
 
 from .. import clock
+from ..i18n import language
 from ..models import Draft, Transaction, utcnow
 from ..notifications import notify
 from ..transactions.operations import change_state, get_by_reference, open_transaction
@@ -335,7 +336,7 @@ def render_draft_sheet(
         applicant_name=applicant_name,
         created_at=draft.created_at,
     )
-    return render_draft(sheet, lang)
+    return render_draft(sheet, language(lang))
 
 
 def draft_summary(definition: FormDefinition, draft: Draft, lang: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from printing.booking import BookingSheet, render_booking
 
 from .. import clock
+from ..i18n import language
 from ..models import HelpRequest
 from .ics import CalendarEvent, calendar
 from .operations import display_code
@@ -31,7 +32,7 @@ def booking_pdf(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
             topic=request.topic,
             manage_url=_manage_url(base_url, request),
         ),
-        lang if lang in ("it", "en") else "it",
+        language(lang),
     )
 
 
@@ -39,12 +40,11 @@ def booking_ics(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
     assert request.office and request.starts_at and request.ends_at
     host = urlsplit(base_url).hostname or "sportello.localhost"
     code = display_code(request.code)
-    if lang == "en":
-        summary = f"Appointment: {request.office.name}"
-        description = f"Booking code {code}. Topic: {request.topic}"
-    else:
-        summary = f"Appuntamento: {request.office.name}"
-        description = f"Codice di prenotazione {code}. Argomento: {request.topic}"
+    words = language(lang)
+    summary = words.gettext("Appointment: %(office)s", office=request.office.name)
+    description = words.gettext(
+        "Booking code %(code)s. Topic: %(topic)s", code=code, topic=request.topic
+    )
     return calendar(
         CalendarEvent(
             uid=f"help-{request.code}@{host}",

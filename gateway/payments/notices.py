@@ -23,6 +23,7 @@ from printing import (
 
 from .. import clock
 from ..config import Config
+from ..i18n import language
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
@@ -240,7 +241,7 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
 
 def render_notice_pdf(notice: Notice, lang: str = "it") -> bytes:
     """The notice as a PDF in ``lang`` (it, en); rendered from the stored data, so stable."""
-    return render_notice(notice_data(notice, lang), lang)
+    return render_notice(notice_data(notice, lang), language(lang))
 
 
 def mask_name(name: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from printing import PaymentMethod, ReceiptData, SealSigner, receipt_matches, render_receipt
 
+from ..i18n import language
 from ..models import Document, Notice, Payment
 from ..transactions.documents import store_pdf
 
@@ -77,7 +78,7 @@ class RenderedReceipt:
 
 
 def render_for(data: ReceiptData, signer: SealSigner) -> RenderedReceipt:
-    pdf, seal = render_receipt(data, signer, "it")
+    pdf, seal = render_receipt(data, signer, language("it"))
     return RenderedReceipt(receipt_id=data.receipt_id, paid_at=data.paid_at, pdf=pdf, seal=seal)
 
 

@@ -25,6 +25,7 @@ from connectors import NotFound, Rejected
 from printing import CertificateData, CertificateKind, StampDuty, render_certificate
 
 from ..db import db
+from ..i18n import language
 from ..models import OutboxMessage, Transaction, utcnow
 from ..outbox import Handler, PermanentFailure, enqueue, next_delay
 from ..seals import seal_keys
@@ -179,7 +180,7 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
         place=school.municipality,
         signatory="Il Dirigente scolastico",
     )
-    pdf, seal = render_certificate(data, seal_keys(app).signer, "it")
+    pdf, seal = render_certificate(data, seal_keys(app).signer, language("it", app))
     with factory() as session:
         tx = session.scalar(
             select(Transaction).where(Transaction.reference == reference).with_for_update()

@@ -12,6 +12,7 @@ from printing import MalformedSeal, SealNotFound, TamperedSeal, UnknownKey, desc
 from printing.errors import UnreadableDocument
 
 from ..db import db
+from ..i18n import language
 from ..payments.receipts import matches_stored_payment
 from ..seals import seal_keys
 
@@ -44,7 +45,7 @@ def check_seal(text: str, lang: str) -> Outcome:
     claims: dict[str, Any] = dict(verified.claims)
     kind = str(claims.get("typ", ""))
     matches = matches_stored_payment(db.session, claims) if kind == "receipt" else None
-    return Outcome("valid", describe_claims(claims, lang), verified.kid, matches, kind)
+    return Outcome("valid", describe_claims(claims, language(lang)), verified.kid, matches, kind)
 
 
 def seal_from_pdf(data: bytes) -> str | None:

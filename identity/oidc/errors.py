@@ -2,14 +2,15 @@
 
 Every failure of `RelyingParty.complete` is an `OIDCAuthenticationError` (an
 `AuthenticationError`), so the gateway handles SAML and OIDC logins the same way: show
-`user_message(lang)`, log `reason` and `detail`. Two subclasses tell the caller more:
+`user_message(gettext)`, log `reason` and `detail`. Two subclasses tell the caller more:
 `ProviderError` (the provider answered `error=...`; `access_denied` means the citizen cancelled)
 and `ProviderUnavailable` (network failure or 5xx: try again later, nothing is wrong with the user).
 """
 
 from __future__ import annotations
 
-from identity.errors import AuthenticationError
+from identity.errors import N_, AuthenticationError
+from identity.errors import USER_MESSAGES as SAML_MESSAGES
 
 # Reason codes (stable: the gateway may count and alert on them).
 STATE_MISMATCH = "OIDC_STATE_MISMATCH"
@@ -23,54 +24,33 @@ MISSING_CLAIMS = "OIDC_MISSING_CLAIMS"
 PROVIDER_UNAVAILABLE = "OIDC_PROVIDER_UNAVAILABLE"
 LEVEL_TOO_LOW = "LEVEL_TOO_LOW"  # same code (and message) as the SAML side
 
-_CANCELLED = {
-    "it": "Hai annullato l'accesso.",
-    "en": "You cancelled the sign-in.",
-}
-_MESSAGES: dict[str, dict[str, str]] = {
-    STATE_MISMATCH: {
-        "it": "La richiesta di accesso non è più valida (forse è stata aperta in un'altra "
-        "scheda o è scaduta). Riprova ad accedere.",
-        "en": "The sign-in request is no longer valid (perhaps it was opened in another tab "
-        "or it expired). Please sign in again.",
-    },
-    PROVIDER_ERROR: {
-        "it": "Il gestore di identità non ha completato l'accesso. Riprova; se il problema "
-        "continua, contatta l'assistenza indicando il codice dell'errore.",
-        "en": "The identity provider did not complete the sign-in. Please try again; if the "
-        "problem persists, contact support quoting the error code.",
-    },
-    MISSING_CLAIMS: {
-        "it": "Il gestore di identità non ha inviato tutti i dati necessari (come il codice "
-        "fiscale), quindi l'accesso non è stato completato.",
-        "en": "The identity provider did not send all the data we need (such as the fiscal "
-        "code), so the sign-in was not completed.",
-    },
-    PROVIDER_UNAVAILABLE: {
-        "it": "Il gestore di identità non è raggiungibile in questo momento. Riprova tra "
-        "qualche minuto.",
-        "en": "The identity provider cannot be reached at the moment. Please try again in a "
-        "few minutes.",
-    },
-    LEVEL_TOO_LOW: {
-        "it": "Il livello di sicurezza usato per l'accesso è inferiore a quello richiesto dal "
-        "servizio.",
-        "en": "The security level used to sign in is lower than the service requires.",
-    },
+USER_MESSAGES: dict[str, str] = {
+    STATE_MISMATCH: N_(
+        "The sign-in request is no longer valid (perhaps it was opened in another tab or it "
+        "expired). Please sign in again."
+    ),
+    PROVIDER_ERROR: N_(
+        "The identity provider did not complete the sign-in. Please try again; if the problem "
+        "persists, contact support quoting the error code."
+    ),
+    MISSING_CLAIMS: N_(
+        "The identity provider did not send all the data we need (such as the fiscal code), so "
+        "the sign-in was not completed."
+    ),
+    PROVIDER_UNAVAILABLE: N_(
+        "The identity provider cannot be reached at the moment. Please try again in a few minutes."
+    ),
 }
 
 
 class OIDCAuthenticationError(AuthenticationError):
     """An OpenID Connect login failed; reasons not listed above get the generic message."""
 
-    def user_message(self, lang: str = "it") -> str:
-        """Plain-words message in Italian (`it`, default) or English (`en`)."""
-        lang = "en" if lang.lower().startswith("en") else "it"
+    @property
+    def message_id(self) -> str:
         if self.user_cancelled:
-            return _CANCELLED[lang]
-        if self.reason in _MESSAGES:
-            return _MESSAGES[self.reason][lang]
-        return super().user_message(lang)
+            return SAML_MESSAGES["SPID_NR25"]  # "You cancelled the sign-in."
+        return USER_MESSAGES.get(self.reason) or super().message_id
 
 
 class ProviderError(OIDCAuthenticationError):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from gateway.i18n import load_language
 from identity import AuthenticationError, ServiceProvider
 from identity.saml import LoginRequest
 from identity.saml.xmlutil import NS
@@ -24,6 +25,8 @@ from identity.testidp.keys import make_test_idp_certificate
 
 Pending = tuple[LoginRequest, AuthnRequestInfo]
 USER = "RSSMRA80A01H501U"
+
+ITALIAN = load_language("it").gettext  # the gateway's catalogue
 
 
 def submit(sp: ServiceProvider, login: LoginRequest, response: str, level: int = 2) -> Any:
@@ -251,8 +254,8 @@ def test_spid_error_status_has_its_own_reason_and_message(
         submit(sp, login, response)
     error = caught.value
     assert error.reason == f"SPID_NR{nr}"
-    assert error.user_message("it") != error.user_message("en")
-    assert "ErrorCode" not in error.user_message("it")
+    assert error.user_message(ITALIAN) != error.user_message()  # translated, and the source
+    assert "ErrorCode" not in error.user_message(ITALIAN)
     assert error.user_cancelled == (nr in (22, 25))
 
 

@@ -11,6 +11,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 import identity
+from gateway.i18n import load_language
 from identity import AuthenticationError, ConfigurationError
 from identity.keys import main as keys_main
 from identity.settings import SPSettings
@@ -18,6 +19,8 @@ from identity.testdata import idp_cert_pem, is_test_certificate, sp_cert_pem
 from identity.testidp.keys import make_test_idp_certificate
 
 from .support import create_sp_settings
+
+ITALIAN = load_language("it").gettext  # the gateway's catalogue
 
 
 def _check_spid_profile(cert: x509.Certificate, ipa_code: str, entity_id: str) -> None:
@@ -93,10 +96,10 @@ def test_settings_refuse_phone_with_spaces(sp_settings: SPSettings) -> None:
 
 def test_user_messages_never_leak_the_detail() -> None:
     error = AuthenticationError("SIGNATURE_INVALID", "digest mismatch in <saml:Assertion>")
-    for lang in ("it", "en", "en-GB", "de"):
-        assert "digest" not in error.user_message(lang)
-    assert error.user_message("it") != error.user_message("en")
-    assert error.user_message("de") == error.user_message("it")
+    for gettext in (ITALIAN, None, load_language("de").gettext):
+        assert "digest" not in error.user_message(gettext)
+    assert error.user_message(ITALIAN) != error.user_message()
+    assert error.user_message(load_language("de").gettext) == error.user_message()
     assert not error.user_cancelled
 
 

@@ -16,6 +16,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from gateway.i18n import load_language
 from identity.errors import AuthenticationError
 from identity.model import Identity
 from identity.oidc import (
@@ -40,6 +41,8 @@ REDIRECT = "http://127.0.0.1:5000/accedi/oidc/callback"
 SECRET = "TEST-ONLY-client-secret"
 MARIO = "RSSMRA80A01H501U"
 L1, L2, L3 = (f"https://www.spid.gov.it/SpidL{n}" for n in (1, 2, 3))
+
+ITALIAN = load_language("it").gettext  # the gateway's catalogue
 
 
 @pytest.fixture(scope="module")
@@ -324,8 +327,8 @@ def test_cancel_on_the_provider_page_is_a_user_cancellation(rp: RelyingParty) ->
     with pytest.raises(ProviderError) as info:
         complete(rp, request, params)
     assert info.value.user_cancelled
-    assert info.value.user_message("it") == "Hai annullato l'accesso."
-    assert info.value.user_message("en") == "You cancelled the sign-in."
+    assert info.value.user_message(ITALIAN) == "Hai annullato l'accesso."
+    assert info.value.user_message() == "You cancelled the sign-in."
 
 
 def test_provider_error_other_than_cancel(rp: RelyingParty) -> None:
@@ -334,7 +337,7 @@ def test_provider_error_other_than_cancel(rp: RelyingParty) -> None:
     with pytest.raises(ProviderError) as info:
         complete(rp, request, params)
     assert not info.value.user_cancelled
-    assert "boom" not in info.value.user_message("it")
+    assert "boom" not in info.value.user_message(ITALIAN)
     assert info.value.error == "server_error"
 
 
@@ -354,7 +357,7 @@ def test_provider_down_at_begin_is_reported_quickly() -> None:
         rp.begin()
     assert time.monotonic() - started < 1.0
     assert info.value.reason == "OIDC_PROVIDER_UNAVAILABLE"
-    assert "non è raggiungibile" in info.value.user_message("it")
+    assert "non è raggiungibile" in info.value.user_message(ITALIAN)
 
 
 def test_provider_down_at_callback_is_reported() -> None:

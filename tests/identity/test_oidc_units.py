@@ -15,6 +15,7 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import OctKey
 
+from gateway.i18n import load_language
 from identity.errors import AuthenticationError, ConfigurationError
 from identity.oidc import (
     CIE_FISCAL_NUMBER,
@@ -29,13 +30,15 @@ from identity.oidc import (
     code_challenge,
 )
 from identity.oidc.claims import identity_from_claims
-from identity.oidc.errors import _MESSAGES
+from identity.oidc.errors import USER_MESSAGES
 from identity.oidc.id_token import check_claims, verify_id_token
 from identity.testop import RunningOP, TestOPClient, start_test_op
 
 REDIRECT = "http://127.0.0.1:5000/accedi/oidc/callback"
 ISSUER = "https://op.example.it"
 SECRET = "TEST-ONLY-client-secret"
+
+ITALIAN = load_language("it").gettext  # the gateway's catalogue
 
 
 def create_settings(**overrides: Any) -> OIDCSettings:
@@ -112,19 +115,19 @@ def test_private_key_must_be_rsa_2048() -> None:
 # --- messages ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reason", sorted(_MESSAGES))
+@pytest.mark.parametrize("reason", sorted(USER_MESSAGES))
 def test_each_reason_has_its_own_message_in_both_languages(reason: str) -> None:
     error = OIDCAuthenticationError(reason, "secret detail")
-    italian, english = error.user_message("it"), error.user_message("en-GB")
+    italian, english = error.user_message(ITALIAN), error.user_message()
     assert italian and english and italian != english
     assert "secret detail" not in italian + english
-    generic = AuthenticationError("SOMETHING_ELSE").user_message("it")
+    generic = AuthenticationError("SOMETHING_ELSE").user_message(ITALIAN)
     assert italian != generic
 
 
 def test_other_reasons_get_the_generic_message() -> None:
     error = OIDCAuthenticationError(ID_TOKEN_INVALID, "kid 'x'")
-    assert error.user_message("en") == AuthenticationError("X").user_message("en")
+    assert error.user_message() == AuthenticationError("X").user_message()
     assert isinstance(ProviderUnavailable("down"), AuthenticationError)
     assert ProviderError("access_denied").user_cancelled
     assert not ProviderError("login_required").user_cancelled

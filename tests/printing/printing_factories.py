@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from gateway.i18n import load_language
 from printing.certificate import CertificateData, CertificateKind, StampDuty
 from printing.draft import DraftSheet
 from printing.notice import NoticeData
@@ -12,6 +13,9 @@ VILLANOVA_FISCAL_CODE = "80001234568"
 # aux 3, segregation 01, IUV base 2026000012345; 3012026000012345 mod 93 = 71.
 FINE_NOTICE_CODE = "301202600001234571"
 ROME = timezone(timedelta(hours=1), "CET")
+# The gateway's catalogues and formats, as the gateway prints with them.
+ITALIAN = load_language("it")
+ENGLISH = load_language("en")
 
 
 def create_notice_data(**overrides: object) -> NoticeData:

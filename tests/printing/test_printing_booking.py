@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
+from printing_factories import ENGLISH, ITALIAN
 
 from printing.booking import BookingSheet, render_booking
 from printing.errors import DocumentDataError
@@ -40,7 +41,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_the_qr_code_holds_the_booking_code_and_the_sheet_says_when_and_where() -> None:
     booking = create_booking()
-    pdf = render_booking(booking)
+    pdf = render_booking(booking, ITALIAN)
     assert read_codes(pdf) == ["AB3K7MQ"]
     text = pdf_text(pdf)
     for expected in (
@@ -55,11 +56,11 @@ def test_the_qr_code_holds_the_booking_code_and_the_sheet_says_when_and_where() 
 
 def test_english_wording_and_the_same_data_gives_the_same_bytes() -> None:
     booking = create_booking(desk_name="")
-    pdf = render_booking(booking, "en")
+    pdf = render_booking(booking, ENGLISH)
     text = pdf_text(pdf)
-    assert "APPOINTMENT BOOKING" in text and "3 December 2026 at 10:40" in text
+    assert "APPOINTMENT BOOKING" in text and "03/12/2026 at 10:40–11:00" in text
     assert "Desk" not in text  # no desk, no empty row
-    assert render_booking(booking, "en") == pdf
+    assert render_booking(booking, ENGLISH) == pdf
 
 
 def test_bad_bookings_are_refused() -> None:
@@ -69,4 +70,4 @@ def test_bad_bookings_are_refused() -> None:
     with pytest.raises(DocumentDataError):
         create_booking(ends_at=datetime(2026, 12, 3, 10, 0, tzinfo=ROME))
     with pytest.raises(DocumentDataError):
-        render_booking(create_booking(), "fr")
+        render_booking(create_booking(), "fr")  # type: ignore[arg-type]
