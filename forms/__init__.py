@@ -1,6 +1,8 @@
 """Form definitions, Italian validators, validation with every error at once, resume codes.
 
 No HTML and no web framework here: the gateway renders forms for the web, `printing` on paper.
+No translations either: every text is an English message id, shown in the language the caller
+gives (`FormLanguage`).
 """
 
 from forms.errors import (
@@ -12,12 +14,14 @@ from forms.errors import (
     UnknownService,
 )
 from forms.loader import load_definition, parse_definition
-from forms.messages import MESSAGES, FieldError, field_error
-from forms.model import Choice, Condition, Fee, FieldDefinition, FormDefinition, Step, Text
+from forms.messages import MESSAGES, N_, FieldError, FormLanguage, Money, field_error
+from forms.model import Choice, Condition, Fee, FieldDefinition, FormDefinition, Step
 from forms.registry import FormRegistry
 from forms.validation import (
     FieldState,
     ValidationResult,
+    choice_label,
+    choice_labels,
     choices_for,
     display_value,
     field_states,
@@ -28,6 +32,7 @@ from forms.validation import (
 
 __all__ = [
     "MESSAGES",
+    "N_",
     "Choice",
     "Condition",
     "DefinitionError",
@@ -36,15 +41,18 @@ __all__ = [
     "FieldError",
     "FieldState",
     "FormDefinition",
+    "FormLanguage",
     "FormRegistry",
     "FormsError",
     "InvalidResumeCode",
     "InvalidValue",
     "MissingChoices",
+    "Money",
     "Step",
-    "Text",
     "UnknownService",
     "ValidationResult",
+    "choice_label",
+    "choice_labels",
     "choices_for",
     "display_value",
     "field_error",

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.errors import InvalidValue
-from forms.validators.amount import format_euro, parse_euro_cents
+from forms.messages import N_, FormLanguage, Money
+from forms.validators.amount import parse_euro_cents
 from forms.validators.basic import clean_choice, clean_text, parse_bool, parse_integer
 from forms.validators.codice_fiscale import normalize_codice_fiscale
-from forms.validators.dates import check_date_rules, format_date, parse_date
+from forms.validators.dates import check_date_rules, parse_date
 from forms.validators.email import normalize_email
 from forms.validators.files import clean_file_meta, format_size
 from forms.validators.iban import IBAN_LENGTHS, format_iban, normalize_iban
@@ -69,7 +70,7 @@ class FieldKind:
 
     clean: Callable[[Any, Mapping[str, Any], CleanContext], Any]
     options: Mapping[str, Option] = field(default_factory=dict)
-    display: Callable[[Any, str], str] = lambda value, lang: str(value)
+    display: Callable[[Any, FormLanguage], str] = lambda value, lang: str(value)
     to_json: Callable[[Any], Any] = lambda value: value
     unset: Any = None
     satisfies_required: Callable[[Any], bool] = lambda value: True
@@ -78,9 +79,9 @@ class FieldKind:
 def _clean_amount(value: Any, opts: Mapping[str, Any], ctx: CleanContext) -> int:
     cents = parse_euro_cents(value)
     if opts.get("min_cents") is not None and cents < opts["min_cents"]:
-        raise InvalidValue("amount.min", min=format_euro(opts["min_cents"]))
+        raise InvalidValue("amount.min", min=Money(opts["min_cents"]))
     if opts.get("max_cents") is not None and cents > opts["max_cents"]:
-        raise InvalidValue("amount.max", max=format_euro(opts["max_cents"]))
+        raise InvalidValue("amount.max", max=Money(opts["max_cents"]))
     return cents
 
 
@@ -119,6 +120,9 @@ def _str_only(code: str, func: Callable[[str], str]) -> Callable[[Any], str]:
 
 _cf = _str_only("cf.format", normalize_codice_fiscale)
 _email = _str_only("email.format", normalize_email)
+
+# How a yes/no answer reads (translated when shown).
+YES, NO = N_("Yes"), N_("No")
 
 _TEXT_OPTIONS = {"min_length": Option(_int(0), "an integer >= 0", 0)}
 
@@ -165,7 +169,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
             "min_days_from_today": Option(_any_int, "an integer"),
             "max_days_from_today": Option(_any_int, "an integer"),
         },
-        display=lambda v, lang: format_date(v),
+        display=lambda v, lang: lang.date(v),
         to_json=lambda v: v.isoformat(),
     ),
     "amount": FieldKind(
@@ -174,7 +178,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
             "min_cents": Option(_int(0), "an integer >= 0"),
             "max_cents": Option(_int(0), "an integer >= 0"),
         },
-        display=format_euro,
+        display=lambda v, lang: lang.money(v),
     ),
     "integer": FieldKind(
         clean=lambda v, o, c: parse_integer(v, minimum=o.get("min"), maximum=o.get("max")),
@@ -183,7 +187,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "choice": FieldKind(clean=lambda v, o, c: clean_choice(v, c.allowed)),
     "boolean": FieldKind(
         clean=lambda v, o, c: parse_bool(v),
-        display=lambda v, lang: ("Sì" if v else "No") if lang != "en" else ("Yes" if v else "No"),
+        display=lambda v, lang: lang.gettext(YES if v else NO),
         unset=False,
         satisfies_required=lambda v: v is True,
     ),

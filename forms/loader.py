@@ -16,7 +16,7 @@ import yaml
 
 from forms.errors import DefinitionError
 from forms.fields import CONDITION_TYPES, FIELD_KINDS
-from forms.model import Choice, Condition, Fee, FieldDefinition, FormDefinition, Step, Text
+from forms.model import Choice, Condition, Fee, FieldDefinition, FormDefinition, Step
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _HANDLER = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
@@ -48,11 +48,16 @@ class _Reader:
             raise self.fail(f"missing key(s) in {what}: {', '.join(sorted(missing))}")
         return dict(value)
 
-    def text(self, value: Any, what: str) -> Text:
-        data = self.mapping(value, what, {"it", "en"}, {"it", "en"})
-        if not all(isinstance(data[k], str) and data[k].strip() for k in ("it", "en")):
-            raise self.fail(f"{what} needs non-empty 'it' and 'en' texts")
-        return Text(data["it"].strip(), data["en"].strip())
+    def text(self, value: Any, what: str) -> str:
+        """A text shown to people: one English message id (translations live in catalogues)."""
+        if isinstance(value, Mapping):
+            raise self.fail(
+                f"{what} must be one English text: translations go in the catalogues, "
+                "not in the definition"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{what} must be a non-empty text")
+        return " ".join(value.split())
 
     def name(self, value: Any, what: str) -> str:
         if not isinstance(value, str) or not _NAME.fullmatch(value):

@@ -1,6 +1,9 @@
 """The parsed shape of a form definition: immutable values the gateway renders and validates.
 
-Definitions come from YAML files (see `forms.loader`); nothing here reads files.
+Definitions come from YAML files (see `forms.loader`); nothing here reads files. Titles, labels,
+help texts and the options of a definition are English message ids: their translations live in
+the gateway's catalogues (``forms.extract`` finds them for ``tools/i18n.py``) and whoever shows
+them translates them (``lang.gettext(field.label)``).
 """
 
 from __future__ import annotations
@@ -11,28 +14,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Text:
-    """A text in Italian and English."""
-
-    it: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """The text in `lang`; any language but English gets Italian."""
-        return self.en if lang == "en" else self.it
-
-
-@dataclass(frozen=True)
 class Choice:
-    """One option of a choice field: the submitted value and what the citizen reads."""
+    """One option of a choice field: the submitted value and what the citizen reads.
+
+    In a definition the label is a message id; from a provider (the caller's data: a child's
+    name, a fine) it is the text itself, already in the reader's language (see
+    `forms.validation.choice_label`)."""
 
     value: str
-    label: Text
+    label: str
 
     @classmethod
-    def of(cls, value: str, label_it: str, label_en: str | None = None) -> Choice:
-        """Shortcut for provider data, where names read the same in both languages."""
-        return cls(value, Text(label_it, label_en if label_en is not None else label_it))
+    def of(cls, value: str, label: str) -> Choice:
+        """An option of provider data."""
+        return cls(value, label)
 
 
 @dataclass(frozen=True)
@@ -57,9 +52,9 @@ class FieldDefinition:
 
     name: str
     type: str
-    label: Text
+    label: str
     step: str
-    help: Text | None = None
+    help: str | None = None
     required: bool = False
     required_if: Condition | None = None
     visible_if: Condition | None = None
@@ -74,7 +69,7 @@ class Step:
     """A page (or fieldset) of the form: its title and the names of its fields, in order."""
 
     id: str
-    title: Text
+    title: str
     fields: tuple[str, ...]
 
 
@@ -84,7 +79,7 @@ class Fee:
 
     kind: str
     amount_cents: int
-    label: Text
+    label: str
     exempt_if: Condition | None = None
 
     def due_cents(self, cleaned: Mapping[str, Any]) -> int:
@@ -100,11 +95,11 @@ class FormDefinition:
 
     id: str
     version: int
-    title: Text
+    title: str
     fields: tuple[FieldDefinition, ...]
     steps: tuple[Step, ...]
     source: str
-    description: Text | None = None
+    description: str | None = None
     handler: str | None = None
     fee: Fee | None = None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import secrets
 
 from forms.errors import InvalidResumeCode
+from forms.messages import N_, FormLanguage
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRTVWXYZ"
 _MODULUS = len(ALPHABET)  # 29, prime
@@ -35,24 +36,32 @@ _IGNORED = " -._\t"
 RESUME_CODE_LENGTH = 8
 SESSION_CODE_LENGTH = 6
 
-# Italian telephone spelling alphabet (the one used on the phone in Italy) and NATO for English.
-_SPELLING_IT = {
-    "A": "Ancona", "B": "Bologna", "C": "Como", "D": "Domodossola", "E": "Empoli",
-    "F": "Firenze", "G": "Genova", "H": "Hotel", "J": "Jolly", "K": "Kappa", "M": "Milano",
-    "N": "Napoli", "P": "Palermo", "Q": "Quarto", "R": "Roma", "T": "Torino", "V": "Venezia",
-    "W": "Washington", "X": "Xeres", "Y": "York", "Z": "Zara",
-}  # fmt: skip
-_SPELLING_EN = {
-    "A": "Alfa", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo", "F": "Foxtrot",
-    "G": "Golf", "H": "Hotel", "J": "Juliett", "K": "Kilo", "M": "Mike", "N": "November",
-    "P": "Papa", "Q": "Quebec", "R": "Romeo", "T": "Tango", "V": "Victor", "W": "Whiskey",
-    "X": "X-ray", "Y": "Yankee", "Z": "Zulu",
-}  # fmt: skip
-_DIGITS = {
-    "it": {"2": "due", "3": "tre", "4": "quattro", "5": "cinque", "6": "sei", "7": "sette",
-           "8": "otto", "9": "nove"},
-    "en": {"2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
-           "8": "eight", "9": "nine"},
+# How each character is said on the phone: a spelling alphabet word per letter (NATO in the
+# source texts; each language's catalogue gives its own, Italy's telephone alphabet in Italian).
+SPOKEN = {
+    "2": N_("two"), "3": N_("three"), "4": N_("four"), "5": N_("five"),
+    "6": N_("six"), "7": N_("seven"), "8": N_("eight"), "9": N_("nine"),
+    "A": N_("A as in Alfa"),
+    "B": N_("B as in Bravo"),
+    "C": N_("C as in Charlie"),
+    "D": N_("D as in Delta"),
+    "E": N_("E as in Echo"),
+    "F": N_("F as in Foxtrot"),
+    "G": N_("G as in Golf"),
+    "H": N_("H as in Hotel"),
+    "J": N_("J as in Juliett"),
+    "K": N_("K as in Kilo"),
+    "M": N_("M as in Mike"),
+    "N": N_("N as in November"),
+    "P": N_("P as in Papa"),
+    "Q": N_("Q as in Quebec"),
+    "R": N_("R as in Romeo"),
+    "T": N_("T as in Tango"),
+    "V": N_("V as in Victor"),
+    "W": N_("W as in Whiskey"),
+    "X": N_("X as in X-ray"),
+    "Y": N_("Y as in Yankee"),
+    "Z": N_("Z as in Zulu"),
 }  # fmt: skip
 
 
@@ -125,15 +134,7 @@ def format_code(code: str) -> str:
     return "-".join(parts)
 
 
-def spell_code(code: str, lang: str = "it") -> list[str]:
-    """Each character as said on the phone: ["sette", "K come Kappa", ...] or ["seven",
-    "K as in Kilo", ...] in English. `code` must be normalised (characters of `ALPHABET`)."""
-    words = []
-    for c in code:
-        if c in _DIGITS["en"]:
-            words.append(_DIGITS["en" if lang == "en" else "it"][c])
-        elif lang == "en":
-            words.append(f"{c} as in {_SPELLING_EN[c]}")
-        else:
-            words.append(f"{c} come {_SPELLING_IT[c]}")
-    return words
+def spell_code(code: str, lang: FormLanguage) -> list[str]:
+    """Each character as said on the phone in ``lang``: ["seven", "K as in Kilo", ...] in the
+    source texts, ["sette", "K come Kappa", ...] in Italian. `code` must be normalised."""
+    return [lang.gettext(SPOKEN[c]) for c in code]

@@ -15,7 +15,7 @@ from typing import Any
 
 from forms.errors import InvalidValue, MissingChoices
 from forms.fields import FIELD_KINDS, CleanContext
-from forms.messages import FieldError, field_error
+from forms.messages import FieldError, FormLanguage, field_error
 from forms.model import Choice, FieldDefinition, FormDefinition
 
 Providers = Mapping[str, Sequence[Choice]]
@@ -33,7 +33,7 @@ class ValidationResult:
         """True when there is no error."""
         return not self.errors
 
-    def messages(self, lang: str) -> dict[str, list[str]]:
+    def messages(self, lang: FormLanguage) -> dict[str, list[str]]:
         """Error messages in `lang`, by field name."""
         return {name: [e.message(lang) for e in errs] for name, errs in self.errors.items()}
 
@@ -53,6 +53,21 @@ def choices_for(field_def: FieldDefinition, choices: Providers | None) -> tuple[
     if choices is None or field_def.choices_from not in choices:
         raise MissingChoices(field_def.choices_from, field_def.name)
     return tuple(choices[field_def.choices_from])
+
+
+def choice_label(field_def: FieldDefinition, choice: Choice, lang: FormLanguage) -> str:
+    """What the citizen reads for ``choice``: a definition's own option is a message id,
+    translated; a provider's option (a child's name, a fine) is data, shown as given."""
+    return choice.label if field_def.choices_from else lang.gettext(choice.label)
+
+
+def choice_labels(
+    field_def: FieldDefinition, lang: FormLanguage, choices: Providers | None = None
+) -> tuple[tuple[str, str], ...]:
+    """(value, label) of each option of a choice field, in ``lang`` (see `choice_label`)."""
+    return tuple(
+        (c.value, choice_label(field_def, c, lang)) for c in choices_for(field_def, choices)
+    )
 
 
 def _is_empty(value: Any) -> bool:
@@ -134,9 +149,9 @@ def to_json(definition: FormDefinition, cleaned: Mapping[str, Any]) -> dict[str,
 
 
 def display_value(
-    field_def: FieldDefinition, value: Any, lang: str, choices: Providers | None = None
+    field_def: FieldDefinition, value: Any, lang: FormLanguage, choices: Providers | None = None
 ) -> str:
-    """How a cleaned value reads on screen or paper (choice labels, 1.234,56 €, 31/01/2024)."""
+    """How a cleaned value reads on screen or paper in ``lang`` (choice labels, amounts, days)."""
     if field_def.type == "choice":
         options = (
             field_def.choices
@@ -145,7 +160,7 @@ def display_value(
         )
         for option in options:
             if option.value == value:
-                return option.label.get(lang)
+                return choice_label(field_def, option, lang)
         return str(value)
     return FIELD_KINDS[field_def.type].display(value, lang)
 
@@ -153,7 +168,7 @@ def display_value(
 def summary(
     definition: FormDefinition,
     cleaned: Mapping[str, Any],
-    lang: str,
+    lang: FormLanguage,
     *,
     choices: Providers | None = None,
     include_empty: bool = False,
@@ -168,7 +183,7 @@ def summary(
     for field_def in definition.fields:
         if not _state(field_def, cleaned).visible:
             continue
-        label = field_def.label.get(lang)
+        label = lang.gettext(field_def.label)
         if field_def.name in cleaned:
             value = display_value(field_def, cleaned[field_def.name], lang, choices)
             lines.append((label, value))

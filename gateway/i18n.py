@@ -54,6 +54,11 @@ def locales() -> tuple[str, ...]:
     return (config.default_locale, *rest)
 
 
+def default_locale() -> str:
+    """The installation's default language code."""
+    return str(current_app.config["SPORTELLO"].default_locale)
+
+
 def supported(lang: str | None) -> str:
     """``lang`` if the installation offers it, else the default language."""
     config = current_app.config["SPORTELLO"]
@@ -115,6 +120,13 @@ def language(code: str | None = None, app: Flask | None = None) -> Language:
         return current_language()
     with force_locale(supported(code)):
         return current_language()
+
+
+def default_language(app: Flask | None = None) -> Language:
+    """The installation's default language: what records are written in (a transaction's
+    title, a notice's subject) when they are kept in one language only."""
+    config = (app or current_app).config["SPORTELLO"]
+    return language(str(config.default_locale), app)
 
 
 def load_language(code: str, directories: Iterable[Path] = (CATALOGUES,)) -> Language:

@@ -1,6 +1,6 @@
 """Italian validators: each cleans one value or raises `InvalidValue` with a stable code."""
 
-from forms.validators.amount import format_euro, parse_euro_cents
+from forms.validators.amount import parse_euro_cents
 from forms.validators.basic import clean_choice, clean_text, parse_bool, parse_integer
 from forms.validators.codice_fiscale import (
     birth_date_from_codice_fiscale,
@@ -10,7 +10,7 @@ from forms.validators.codice_fiscale import (
     normalize_codice_fiscale,
     sex_from_codice_fiscale,
 )
-from forms.validators.dates import age_on, check_date_rules, format_date, parse_date
+from forms.validators.dates import age_on, check_date_rules, parse_date
 from forms.validators.email import normalize_email
 from forms.validators.files import clean_file_meta, format_size
 from forms.validators.iban import (
@@ -32,8 +32,6 @@ __all__ = [
     "clean_text",
     "codice_fiscale_check_char",
     "decode_omocodia",
-    "format_date",
-    "format_euro",
     "format_iban",
     "format_plate",
     "format_size",

@@ -48,13 +48,3 @@ def parse_euro_cents(value: Any, *, allow_negative: bool = False) -> int:
     if cents < 0 and not allow_negative:
         raise InvalidValue("amount.negative")
     return cents
-
-
-def format_euro(cents: int, lang: str = "it") -> str:
-    """Display form: "1.234,56 €" in Italian, "€1,234.56" in English."""
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    grouped = f"{units:,}"
-    if lang == "it":
-        return f"{sign}{grouped.replace(',', '.')},{rest:02d} €"
-    return f"{sign}€{grouped}.{rest:02d}"

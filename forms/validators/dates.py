@@ -40,11 +40,6 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def format_date(day: dt.date) -> str:
-    """Display form used in both languages: 31/01/2024."""
-    return day.strftime("%d/%m/%Y")
-
-
 def check_date_rules(
     day: dt.date,
     *,
@@ -73,8 +68,8 @@ def check_date_rules(
     if min_days_from_today is not None:
         earliest = today + dt.timedelta(days=min_days_from_today)
         if day < earliest:
-            raise InvalidValue("date.too_early", date=format_date(earliest))
+            raise InvalidValue("date.too_early", date=earliest)
     if max_days_from_today is not None:
         latest = today + dt.timedelta(days=max_days_from_today)
         if day > latest:
-            raise InvalidValue("date.too_late", date=format_date(latest))
+            raise InvalidValue("date.too_late", date=latest)

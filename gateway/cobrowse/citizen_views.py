@@ -22,7 +22,7 @@ from forms.resume import format_code, spell_code
 
 from ..access import require_identity
 from ..db import db
-from ..forms_web.pages import lang
+from ..i18n import current_language
 from ..identifiers import valid_reference
 from ..models import SharedSession, Transaction
 from ..transactions.states import FINAL_STATES
@@ -104,7 +104,7 @@ def _panel_context(shared: SharedSession) -> dict[str, Any]:
     return {
         "view": live_view(db.session, shared),
         "code": format_code(code) if code else None,
-        "spelled": spell_code(code, lang()) if code else [],
+        "spelled": spell_code(code, current_language()) if code else [],
     }
 
 

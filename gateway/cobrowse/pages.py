@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from forms import FormDefinition, display_value, field_states
 from ..forms_web import operations as drafts
 from ..forms_web.catalogue import Choices, form_registry, load_choices
 from ..forms_web.pages import lang
+from ..i18n import current_language, default_locale
 from ..models import Draft, Notice, SharedProposal, SharedSession
 from ..payments.operations import notices_of
 from ..timeline import state_label
@@ -49,13 +51,13 @@ class LiveView:
         return self.shared.transaction
 
     def shown(self, proposal: SharedProposal) -> str:
-        return proposal.display.get(lang(), proposal.display.get("it", ""))
+        return proposal.display.get(lang(), proposal.display.get(default_locale(), ""))
 
     def label_of(self, proposal: SharedProposal) -> str:
         if self.definition is not None and proposal.field:
             for f in self.definition.fields:
                 if f.name == proposal.field:
-                    return f.label.get(lang())
+                    return _(f.label)
         return ""
 
 
@@ -82,11 +84,12 @@ def live_view(session: Session, shared: SharedSession) -> LiveView:
         cleaned = drafts.stored_cleaned(definition, draft)
         stored = drafts.stored_choices(definition, draft)
         states = field_states(definition, cleaned)
+        words = current_language()
         for f in definition.fields:
             if not states[f.name].visible and f.name not in by_field:
                 continue
-            value = display_value(f, cleaned[f.name], lang(), stored) if f.name in cleaned else "—"
-            rows.append(AnswerRow(f.name, f.label.get(lang()), value, by_field.get(f.name)))
+            value = display_value(f, cleaned[f.name], words, stored) if f.name in cleaned else "—"
+            rows.append(AnswerRow(f.name, _(f.label), value, by_field.get(f.name)))
     return LiveView(
         shared=shared,
         draft=draft,

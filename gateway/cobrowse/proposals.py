@@ -10,13 +10,14 @@ with the citizen unless a desk delegation covers the clerk (``submit_for_citizen
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forms import FormDefinition, display_value, to_json, validate
+from forms import FieldDefinition, FormDefinition, display_value, to_json, validate
 
 from ..audit import append_audit
 from ..desk.operations import check_scope, delegation_for_clerk
@@ -25,13 +26,13 @@ from ..forms_web import operations as drafts
 from ..forms_web.catalogue import Choices
 from ..forms_web.errors import DraftClosed, FormNotValid
 from ..forms_web.filler import Filler
+from ..i18n import current_language, default_locale, in_every_language
 from ..models import Draft, SharedProposal, SharedSession, Transaction, utcnow
 from ..transactions.operations import Actor, record_event
 from .errors import NothingToPropose, NotShareable, ProposalNotPending
 from .live import LiveSettings, emit
 from .operations import citizen_actor, clerk_actor, require_active
 
-LANGS = ("it", "en")
 FINE_SERVICE = "pagamento_multa"
 
 
@@ -48,6 +49,13 @@ def _editable_draft(session: Session, shared: SharedSession) -> Draft:
     return draft
 
 
+def _shown(field: FieldDefinition, cleaned: Mapping[str, Any], choices: Choices) -> str:
+    """How a proposed value reads in the current language (kept for each offered language)."""
+    if field.name not in cleaned:
+        return "—"
+    return display_value(field, cleaned[field.name], current_language(), choices.options)
+
+
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value is False
 
@@ -62,7 +70,7 @@ def _record(
         "proposal": proposal.id,
         "field": proposal.field,
         "proposal_kind": proposal.kind,
-        "value": proposal.display.get("it", ""),
+        "value": proposal.display.get(default_locale(), ""),
         "clerk": shared.clerk_name,
     }
     record_event(session, tx, actor, kind, data)
@@ -106,12 +114,7 @@ def propose_fields(
         new, old = proposed_json.get(field.name), current.get(field.name)
         if new == old or (_blank(new) and _blank(old)):
             continue
-        display = {
-            lang: display_value(field, result.cleaned[field.name], lang, choices.options)
-            if field.name in result.cleaned
-            else "—"
-            for lang in LANGS
-        }
+        display = in_every_language(partial(_shown, field, result.cleaned, choices))
         for older in session.scalars(
             select(SharedProposal).where(
                 SharedProposal.session_id == shared.id,
@@ -143,10 +146,9 @@ def propose_notice(
     report = str(((tx.data if tx else None) or {}).get("report_number", ""))
     if tx is None or tx.service != FINE_SERVICE or not report:
         raise NotShareable(_("A payment notice can be prepared only for a fine's payment."))
-    display = {
-        "it": f"Preparare l'avviso di pagamento del verbale n. {report}",
-        "en": f"Prepare the payment notice for fine report no. {report}",
-    }
+    display = in_every_language(
+        lambda: _("Prepare the payment notice for fine report no. %(report)s", report=report)
+    )
     proposal = SharedProposal(
         session_id=shared.id, kind="payment_notice", field=None, value={"report_number": report},
         display=display, status="pending", proposed_by=shared.clerk_cf or "",

@@ -25,6 +25,7 @@ from ..forms_web.filler import filler_event, tag_delegation_events
 from ..forms_web.pages import base_url, code_display, lang, pdf_response
 from ..forms_web.rendering import form_view, posted_answers
 from ..forms_web.views import definition_of, shown_code, typed_code
+from ..i18n import current_language
 from ..models import Delegation, Document, Draft, Transaction
 from ..timeline import describe, state_label
 from ..transactions.operations import get_by_reference
@@ -42,7 +43,7 @@ def _delegation(delegation_id: int) -> Delegation:
 
 
 def _services() -> list[tuple[str, str]]:
-    return [(d.id, d.title.get(lang())) for d in form_registry()]
+    return [(d.id, _(d.title)) for d in form_registry()]
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -214,7 +215,7 @@ def transaction(delegation_id: int, reference: str) -> Any:
     lines: list[tuple[str, str]] = []
     if draft is not None and tx.service in form_registry():
         definition = form_registry().get(tx.service)
-        lines = summary(definition, drafts.stored_cleaned(definition, draft), lang(),
+        lines = summary(definition, drafts.stored_cleaned(definition, draft), current_language(),
                         choices=drafts.stored_choices(definition, draft))  # fmt: skip
     ops.audit_desk(db.session, d, "desk.transaction_viewed", {"reference": tx.reference})
     db.session.commit()

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from forms import Choice, FormDefinition, FormRegistry
 
 from ..features import registry
+from ..i18n import default_language
 from ..legacy import try_legacy
 
 
@@ -54,12 +55,12 @@ def load_choices(definition: FormDefinition, subject_cf: str) -> Choices:
 def transaction_title(
     definition: FormDefinition, cleaned: dict[str, object], choices: Choices
 ) -> str:
-    """Italian title for lists and timelines: the service, and whom it is about if a provider
-    choice says so (``Certificato … — Sofia Rossi``)."""
-    title = definition.title.it
+    """The title for lists and timelines, in the installation's default language: the service,
+    and whom it is about if a provider choice says so (``Certificato … — Sofia Rossi``)."""
+    title = default_language().gettext(definition.title)
     for f in definition.fields:
         if f.choices_from and f.name in cleaned:
             for option in choices.options.get(f.choices_from, ()):
                 if option.value == cleaned[f.name]:
-                    return f"{title} — {option.label.it.split(' — ')[0]}"[:200]
+                    return f"{title} — {option.label.split(' — ')[0]}"[:200]
     return title[:200]

@@ -22,7 +22,7 @@ from forms.resume import format_code
 from printing import DraftSheet, render_draft
 
 from .. import clock
-from ..i18n import language
+from ..i18n import default_language, language
 from ..models import Draft, Transaction, utcnow
 from ..notifications import notify
 from ..transactions.operations import change_state, get_by_reference, open_transaction
@@ -67,12 +67,13 @@ def stored_cleaned(definition: FormDefinition, draft: Draft) -> dict[str, Any]:
 
 
 def _labels(definition: FormDefinition, cleaned: Mapping[str, Any], choices: Choices) -> dict:
+    """The provider options chosen, as the provider named them (data, kept with the draft)."""
     labels = {}
     for f in definition.fields:
         if f.choices_from and f.name in cleaned:
             for option in choices.options.get(f.choices_from, ()):
                 if option.value == cleaned[f.name]:
-                    labels[f.name] = option.label.it
+                    labels[f.name] = option.label
     return labels
 
 
@@ -104,7 +105,7 @@ def _new_draft(
     tx = open_transaction(
         session,
         service=definition.id,
-        title=definition.title.it,
+        title=default_language().gettext(definition.title),
         subject_cf=filler.subject_cf,
         actor=filler.actor,
         data={"form_version": definition.version},
@@ -319,16 +320,17 @@ def render_draft_sheet(
 ) -> bytes:
     """The printed draft (PDF): answers so far, the code as text and as a QR code."""
     cleaned = stored_cleaned(definition, draft)
+    words = language(lang)
     lines = summary(
         definition,
         cleaned,
-        lang,
+        words,
         choices=stored_choices(definition, draft),
         include_empty=True,
     )
     shown = format_code(code)
     sheet = DraftSheet(
-        service_title=definition.title.get(lang),
+        service_title=words.gettext(definition.title),
         fields=tuple(lines),
         resume_code=shown,
         resume_url=f"{base_url.rstrip('/')}/riprendi/{shown}",
@@ -336,18 +338,19 @@ def render_draft_sheet(
         applicant_name=applicant_name,
         created_at=draft.created_at,
     )
-    return render_draft(sheet, language(lang))
+    return render_draft(sheet, words)
 
 
 def draft_summary(definition: FormDefinition, draft: Draft, lang: str) -> dict[str, Any]:
     """A read-only description of a draft for any channel (JSON-safe)."""
     cleaned = stored_cleaned(definition, draft)
-    lines = summary(definition, cleaned, lang, choices=stored_choices(definition, draft))
+    words = language(lang)
+    lines = summary(definition, cleaned, words, choices=stored_choices(definition, draft))
     expires: date = clock.today(draft.expires_at)
     return {
         "reference": draft.transaction.reference,
         "service": definition.id,
-        "title": definition.title.get(lang),
+        "title": words.gettext(definition.title),
         "state": draft.transaction.state,
         "expires_on": expires.isoformat(),
         "fields": [{"label": label, "value": value} for label, value in lines],

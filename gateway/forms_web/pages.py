@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from forms.resume import format_code, spell_code
 
 from .. import clock
+from ..i18n import current_language
 from ..models import Draft
 
 
@@ -35,7 +36,7 @@ def code_display(draft: Draft, code: str) -> dict[str, Any]:
     return {
         "code": format_code(code),
         "raw": code,
-        "spelled": spell_code(code, lang()),
+        "spelled": spell_code(code, current_language()),
         "expires_on": clock.today(draft.expires_at),
     }
 

@@ -9,23 +9,23 @@ conditions, given as data attributes, while the citizen types.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from forms import (
-    Choice,
     Condition,
     FieldDefinition,
     FormDefinition,
     ValidationResult,
-    choices_for,
+    choice_labels,
     field_states,
     validate,
 )
 
+from ..i18n import language
 from .catalogue import Choices
 
 INPUT_TYPES = {
@@ -107,14 +107,6 @@ def input_value(field_def: FieldDefinition, value: Any) -> Any:
     return str(value)
 
 
-def _options(
-    field_def: FieldDefinition, providers: Mapping[str, Sequence[Choice]], lang: str
-) -> tuple[tuple[str, str], ...]:
-    if field_def.type != "choice":
-        return ()
-    return tuple((c.value, c.label.get(lang)) for c in choices_for(field_def, providers))
-
-
 def form_view(
     definition: FormDefinition,
     values: Mapping[str, Any],
@@ -122,14 +114,17 @@ def form_view(
     lang: str,
     result: ValidationResult | None = None,
 ) -> FormView:
-    """Everything the form template shows; ``values`` are stored answers or the raw post."""
+    """Everything the form template shows in ``lang``; ``values`` are stored answers or the
+    raw post."""
+    words = language(lang)
+    _ = words.gettext
     cleaned = (
         result.cleaned
         if result is not None
         else validate(definition, values, choices=choices.options, partial=True).cleaned
     )
     states = field_states(definition, cleaned)
-    messages = result.messages(lang) if result is not None else {}
+    messages = result.messages(words) if result is not None else {}
     by_name: dict[str, FieldView] = {}
     summary_errors = []
     for f in definition.fields:
@@ -142,13 +137,13 @@ def form_view(
             id=fid,
             type=f.type,
             widget=widget,
-            label=f.label.get(lang),
-            help=f.help.get(lang) if f.help else None,
+            label=_(f.label),
+            help=_(f.help) if f.help else None,
             required=state.required,
             always_required=f.required,
             visible=state.visible or bool(errs),
             value=input_value(f, values.get(f.name)),
-            options=_options(f, choices.options, lang),
+            options=choice_labels(f, words, choices.options) if f.type == "choice" else (),
             errors=errs,
             visible_if=_condition(f.visible_if),
             required_if=_condition(f.required_if),
@@ -160,18 +155,18 @@ def form_view(
         # A radio group is reached through its first option.
         target = f"{fid}-1" if widget == "radio" and by_name[f.name].options else fid
         for message in errs:
-            summary_errors.append((target, f.label.get(lang), message))
+            summary_errors.append((target, _(f.label), message))
     steps = tuple(
-        StepView(s.id, s.title.get(lang), tuple(by_name[name] for name in s.fields))
+        StepView(s.id, _(s.title), tuple(by_name[name] for name in s.fields))
         for s in definition.steps
     )
     fee = None
     if definition.fee is not None:
-        fee = definition.fee.label.get(lang)
+        fee = _(definition.fee.label)
     return FormView(
         id=definition.id,
-        title=definition.title.get(lang),
-        description=definition.description.get(lang) if definition.description else None,
+        title=_(definition.title),
+        description=_(definition.description) if definition.description else None,
         steps=steps,
         errors=tuple(summary_errors),
         fee=fee,

@@ -14,6 +14,7 @@ from forms import UnknownService, summary
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import NotFound
+from ..i18n import current_language
 from ..identifiers import typed_resume_code, valid_resume_code
 from ..models import Document, Draft
 from ..timeline import state_label
@@ -218,7 +219,10 @@ def confirm(reference: str) -> Any:
             error = _("Some answers are no longer valid: please open the form and correct them.")
     cleaned = operations.stored_cleaned(definition, draft)
     lines = summary(
-        definition, cleaned, lang(), choices=operations.stored_choices(definition, draft)
+        definition,
+        cleaned,
+        current_language(),
+        choices=operations.stored_choices(definition, draft),
     )
     prepared_by = next(
         (e for e in reversed(tx.events) if e.kind == "prepared_for_confirmation"), None
@@ -227,7 +231,7 @@ def confirm(reference: str) -> Any:
         "forms_web/confirm.html",
         tx=tx,
         definition=definition,
-        title=definition.title.get(lang()),
+        title=_(definition.title),
         lines=lines,
         fee_cents=definition.fee_due_cents(cleaned),
         prepared_by=prepared_by,
@@ -247,7 +251,7 @@ def status(reference: str) -> Any:
         lines = summary(
             definition,
             operations.stored_cleaned(definition, draft),
-            lang(),
+            current_language(),
             choices=operations.stored_choices(definition, draft),
         )
     return render_template(

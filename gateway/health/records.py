@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Response, send_file
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from connectors import HealthDocument, HealthDocumentRef, PatientSummary
@@ -14,6 +13,7 @@ from forms import InvalidValue, field_error
 from forms.validators import clean_text, normalize_codice_fiscale
 
 from ..exceptions import InvalidInput
+from ..i18n import current_language
 from ..identifiers import valid_health_document_id
 from ..legacy import try_legacy
 from .care import health_service
@@ -25,7 +25,7 @@ DOWNLOAD_TYPES = {"text/plain": "txt", "application/pdf": "pdf"}
 
 
 def field_message(error: InvalidValue) -> str:
-    return field_error(error.code, error.params).message(str(get_locale() or "it"))
+    return field_error(error.code, error.params).message(current_language())
 
 
 def fiscal_code_problem(value: str) -> str:

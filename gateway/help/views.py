@@ -21,6 +21,7 @@ from .. import clock
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import SportelloError
+from ..i18n import current_language
 from ..identifiers import typed_session_code, valid_reference
 from ..models import HelpRequest, Office, utcnow
 from ..ratelimit import check_limit
@@ -73,7 +74,8 @@ def _check_phone(raw: str, errors: dict[str, str]) -> str:
         return normalize_phone(raw)
     except InvalidValue as e:
         code = "required" if not raw.strip() else e.code
-        errors["phone"] = field_error(code, e.params if raw.strip() else {}).message(_lang())
+        error = field_error(code, e.params if raw.strip() else {})
+        errors["phone"] = error.message(current_language())
         return ""
 
 

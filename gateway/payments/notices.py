@@ -23,7 +23,7 @@ from printing import (
 
 from .. import clock
 from ..config import Config
-from ..i18n import language
+from ..i18n import default_locale, language
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
@@ -211,7 +211,7 @@ def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str]
     """The label/value lines a notice prints (see ``details`` in the operations contract)."""
     lines = details.get("lines")
     if isinstance(lines, Mapping):
-        lines = lines.get(lang) or lines.get("it") or []
+        lines = lines.get(lang) or lines.get(default_locale()) or []
     if isinstance(lines, list):
         return tuple((str(label), str(value)) for label, value in lines)
     return tuple(

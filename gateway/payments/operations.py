@@ -10,9 +10,11 @@ due_date, details, actor, valid_until=None) -> Notice``
     to "awaiting_payment"; one already awaiting payment stays there and any older payable
     notice of it is revoked (PaymentInProgress if a counter is paying that one right now).
     ``details`` is stored as JSON: ``details["lines"]`` is the list of ``[label, value]``
-    pairs printed under the subject (or ``{"it": [...], "en": [...]}``); without "lines",
-    every string item whose key does not start with "_" is printed. ``details["unit"]`` is
-    the creditor's office printed under its name. Other keys are yours (e.g. a record id).
+    pairs printed under the subject, or one such list per language, ``{lang: [...]}``, as
+    ``i18n.in_every_language`` writes them (each reader gets the notice in their language);
+    without "lines", every string item whose key does not start with "_" is printed.
+    ``details["unit"]`` is the creditor's office printed under its name. Other keys are yours
+    (e.g. a record id).
     ``valid_until`` is the last local day the notice can be paid (None: no limit); after it
     counters get EXPIRED_NOTICE. The caller commits.
 

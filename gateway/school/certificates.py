@@ -25,7 +25,7 @@ from connectors import NotFound, Rejected
 from printing import CertificateData, CertificateKind, StampDuty, render_certificate
 
 from ..db import db
-from ..i18n import language
+from ..i18n import default_language
 from ..models import OutboxMessage, Transaction, utcnow
 from ..outbox import Handler, PermanentFailure, enqueue, next_delay
 from ..seals import seal_keys
@@ -114,25 +114,27 @@ def deliver_now(app: Flask, key: str) -> str | None:
 
 
 def purpose_text(answers: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    """What the certificate is for, as the form's Italian label (or the citizen's words)."""
+    """What the certificate is for, as the form's label (or the citizen's words)."""
     if answers.get("uso") == "altro" and answers.get("uso_altro"):
         return str(answers["uso_altro"])
     return labels.get("uso", str(answers.get("uso", "")))
 
 
-def _choice_label_it(app: Flask, field: str, value: str) -> str:
+def _choice_label(app: Flask, field: str, value: str) -> str:
+    """A choice's label in the installation's default language: the language the certificate
+    is printed in and the registry is written to."""
     from ..forms_web.catalogue import form_registry
 
     definition = form_registry(app).get(SERVICE)
     for choice in definition.field(field).choices:
         if choice.value == value:
-            return choice.label.it
+            return default_language(app).gettext(choice.label)
     return value
 
 
 def _stamp_duty(app: Flask, tx: Transaction, answers: Mapping[str, Any]) -> StampDuty:
     if answers.get("esenzione_bollo") is True:
-        reason = _choice_label_it(app, "motivo_esenzione", str(answers.get("motivo_esenzione", "")))
+        reason = _choice_label(app, "motivo_esenzione", str(answers.get("motivo_esenzione", "")))
         return StampDuty.exempt(f"DPR 642/1972 — {reason}")
     paid = dict(tx.data.get("stamp_duty") or {})
     return StampDuty.paid(int(paid.get("amount_cents", 0)), str(paid.get("reference", "")))
@@ -151,7 +153,7 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
         answers = dict(tx.data.get("form") or {})
         stamp = _stamp_duty(app, tx, answers)
     kind = KINDS[str(answers["tipo_certificato"])]
-    purpose = purpose_text(answers, {"uso": _choice_label_it(app, "uso", str(answers["uso"]))})
+    purpose = purpose_text(answers, {"uso": _choice_label(app, "uso", str(answers["uso"]))})
     try:
         record = school_registry(app).issue_certificate(
             str(answers["alunno"]),
@@ -162,6 +164,7 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
         _refused(app, reference, type(e).__name__)
         raise PermanentFailure(f"registry refused the certificate: {type(e).__name__}") from e
     student, school = record.student, record.student.school
+    words = default_language(app)
     data = CertificateData(
         certificate_number=record.certificate_number,
         kind=kind,
@@ -178,9 +181,9 @@ def deliver_certificate(app: Flask, payload: Mapping[str, Any]) -> None:
         stamp_duty=stamp,
         issued_at=utcnow(),
         place=school.municipality,
-        signatory="Il Dirigente scolastico",
+        signatory=words.gettext("The head teacher"),
     )
-    pdf, seal = render_certificate(data, seal_keys(app).signer, language("it", app))
+    pdf, seal = render_certificate(data, seal_keys(app).signer, words)
     with factory() as session:
         tx = session.scalar(
             select(Transaction).where(Transaction.reference == reference).with_for_update()

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from forms import FormDefinition
 
 from ..forms_web.filler import Filler
+from ..i18n import default_language, in_every_language
 from ..models import Payment, Transaction
 from ..payments.operations import issue_notice, today_local
 from ..transactions.operations import Actor
@@ -39,22 +41,27 @@ def certificate_request(
         return
     labels = dict((transaction.data or {}).get("labels") or {})
     kind = definition.field("tipo_certificato")
-    kind_label = next(c.label.it for c in kind.choices if c.value == cleaned["tipo_certificato"])
+    kind_label = next(c.label for c in kind.choices if c.value == cleaned["tipo_certificato"])
     student = labels.get("alunno", str(cleaned["alunno"])).split(" — ")[0]
     today = today_local()
+    words = default_language()
+    description = words.gettext(
+        "Stamp duty — %(certificate)s — %(student)s",
+        certificate=words.gettext(kind_label),
+        student=student,
+    )
     issue_notice(
         session,
         transaction=transaction,
         amount_cents=fee,
-        description=f"Imposta di bollo — {kind_label} — {student}"[:300],
+        description=description[:300],
         payer_cf=transaction.subject_cf,
         payer_name=filler.subject_name,
         due_date=today + timedelta(days=NOTICE_DAYS),
         details={
-            "lines": {
-                "it": [["Certificato", kind_label], ["Studente", student]],
-                "en": [["Certificate", kind_label], ["Student", student]],
-            },
+            "lines": in_every_language(
+                lambda: [[_("Certificate"), _(kind_label)], [_("Student"), student]]
+            ),
             "unit": "Anagrafe scolastica regionale",
             "_student_cf": str(cleaned["alunno"]),
         },

@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from forms import DefinitionError, FormRegistry, UnknownService, load_definition, parse_definition
+from forms.extract import definition_texts
 from forms.fields import FIELD_KINDS
 from forms.registry import DEFINITIONS_DIR
 
@@ -77,8 +78,8 @@ def drop_in(name, key):
         (set_in("uso", "choices_from", "uses"), "uso", "exactly one"),
         (drop_in("uso", "choices"), "uso", "exactly one"),
         (set_in("note", "choices_from", "notes"), "note", "no choices"),
-        (set_in("uso", "label", {"it": "Uso"}), "uso", "en"),
-        (set_in("uso", "label", {"it": "Uso", "en": ""}), "uso", "non-empty"),
+        (set_in("uso", "label", {"it": "Uso", "en": "Use"}), "uso", "catalogues"),
+        (set_in("uso", "label", " "), "uso", "non-empty"),
         (set_in("uso", "required", "yes"), "uso", "required"),
         (set_in("uso_altro", "required", True), "uso_altro", "contradict"),
         (set_in("uso", "widget", "slider"), "uso", "widget"),
@@ -145,14 +146,48 @@ def test_adding_a_service_is_adding_a_file(tmp_path):
         """
 service:
   id: segnalazione
-  title: {it: Segnalazione, en: Report}
+  title: Report
 steps:
   - id: testo
-    title: {it: Testo, en: Text}
+    title: Text
     fields:
-      - {name: testo, type: textarea, required: true, label: {it: Testo, en: Text}}
+      - {name: testo, type: textarea, required: true, label: Text}
 """
     )
     registry = FormRegistry.load(tmp_path)
     assert registry.service_ids == ["certificato_scolastico", "segnalazione"]
     assert registry.get("segnalazione").field("testo").options["max_length"] == 2000
+
+
+def test_a_text_is_one_message_id_with_its_white_space_folded():
+    school = FormRegistry.load().get("certificato_scolastico")
+    assert school.title == "School enrolment or attendance certificate"
+    uso = school.field("uso")
+    assert uso.help is not None and "\n" not in uso.help and "  " not in uso.help
+    assert [c.label for c in uso.choices][:2] == ["Scholarship or study grant", "Amateur sports"]
+
+
+def test_the_extractor_finds_every_text_the_loader_reads():
+    """What ``babel.cfg`` extracts from a definition is exactly what the loader looks up."""
+    for path in DEFINITIONS_DIR.glob("*.yaml"):
+        definition = load_definition(path)
+        read = {definition.title, definition.description}
+        read |= {definition.fee.label} if definition.fee else set()
+        read |= {s.title for s in definition.steps}
+        for f in definition.fields:
+            read |= {f.label, f.help} | {c.label for c in f.choices}
+        extracted = definition_texts(path.read_text("utf-8"))
+        assert {text for _, text, _ in extracted} == read - {None}, path.name
+        assert all(line > 0 and where.startswith(definition.id) for line, _, where in extracted)
+
+
+def test_the_extractor_tells_translators_where_a_text_is_shown():
+    texts = definition_texts((DEFINITIONS_DIR / "certificato_scolastico.yaml").read_text())
+    where = {text: place for _, text, place in texts}
+    assert where["Child"] == "certificato_scolastico, step studente, field alunno: label"
+    assert where["Amateur sports"] == (
+        "certificato_scolastico, step uso, field uso, option sport: label"
+    )
+    assert where["Stamp duty on the certificate (€16.00)"] == (
+        "certificato_scolastico, fee imposta_di_bollo: label"
+    )

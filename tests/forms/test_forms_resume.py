@@ -17,8 +17,11 @@ from forms.resume import (
     normalize_session_code,
     spell_code,
 )
+from gateway.i18n import load_language
 
 payloads = st.text(alphabet=ALPHABET, min_size=1, max_size=27)
+
+ITALIAN, ENGLISH = load_language("it"), load_language("en")
 
 
 def reason_of(text, length):
@@ -69,9 +72,9 @@ def test_display_groups():
 
 
 def test_spelling_for_the_phone():
-    assert spell_code("A7Z", "it") == ["A come Ancona", "sette", "Z come Zara"]
-    assert spell_code("A7Z", "en") == ["A as in Alfa", "seven", "Z as in Zulu"]
-    every = spell_code(ALPHABET, "it") + spell_code(ALPHABET, "en")
+    assert spell_code("A7Z", ITALIAN) == ["A come Ancona", "sette", "Z come Zara"]
+    assert spell_code("A7Z", ENGLISH) == ["A as in Alfa", "seven", "Z as in Zulu"]
+    every = spell_code(ALPHABET, ITALIAN) + spell_code(ALPHABET, ENGLISH)
     assert len(set(every)) == 2 * len(ALPHABET)
 
 

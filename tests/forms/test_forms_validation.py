@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from forms import Choice, FormRegistry, MissingChoices, field_states, summary, to_json, validate
+from gateway.i18n import load_language
 
 TODAY = dt.date(2026, 11, 23)
 REGISTRY = FormRegistry.load()
@@ -17,9 +18,9 @@ CHILDREN = {
     ]
 }
 FINE_CHOICES = {
-    "fines": [Choice.of("V-2026-000123", "Verbale V-2026-000123 del 12/10/2026, 87,00 €",
-                        "Report V-2026-000123 of 12/10/2026, €87.00")]
+    "fines": [Choice.of("V-2026-000123", "Verbale V-2026-000123 del 12/10/2026, 87,00 €")]
 }  # fmt: skip
+ITALIAN, ENGLISH = load_language("it"), load_language("en")
 
 
 def school(**data):
@@ -70,7 +71,8 @@ def test_every_error_is_returned_at_once():
         "email": ["email.format"],
     }
     assert result.cleaned == {"tipo_richiesta": "ricorso_prefetto", "audizione": False}
-    assert result.messages("en")["allegato"] == ["The file is too large: at most 5 MB."]
+    assert result.messages(ENGLISH)["allegato"] == ["The file is too large: at most 5 MB."]
+    assert result.messages(ITALIAN)["allegato"] == ["Il file è troppo grande: al massimo 5 MB."]
 
 
 def test_instalments_make_their_fields_required_and_hide_the_appeal():
@@ -178,7 +180,7 @@ def test_consent_date_rules():
     assert codes(past) == {"data_decorrenza": ["date.past_not_allowed"]}
     late = validate(CONSENT, {**base, "data_decorrenza": "2027-11-24"}, today=TODAY)
     assert codes(late) == {"data_decorrenza": ["date.too_late"]}
-    assert late.errors["data_decorrenza"][0].message_it == (
+    assert late.errors["data_decorrenza"][0].message(ITALIAN) == (
         "La data non può essere successiva al 23/11/2027."
     )
     ok = validate(CONSENT, {**base, "data_decorrenza": "23/11/2026"}, today=TODAY)
@@ -224,13 +226,15 @@ def test_summary_in_both_languages():
             "iban_rimborso": "IT60X0542811101000000123456",
         }
     )
-    lines_it = dict(summary(FINES, result.cleaned, "it", choices=FINE_CHOICES))
+    lines_it = dict(summary(FINES, result.cleaned, ITALIAN, choices=FINE_CHOICES))
     assert lines_it["Verbale"] == "Verbale V-2026-000123 del 12/10/2026, 87,00 €"
     assert lines_it["Cosa chiedi"] == "Pagamento a rate"
-    assert lines_it["Reddito imponibile dell'ultima dichiarazione (euro)"] == "9.800,00 €"
+    assert lines_it["Reddito imponibile dell'ultima dichiarazione (euro)"] == "9.800,00\xa0€"
     assert lines_it["IBAN per eventuali rimborsi"] == "IT60 X054 2811 1010 0000 0123 456"
     assert "Motivi del ricorso" not in lines_it
-    lines_en = summary(FINES, result.cleaned, "en", choices=FINE_CHOICES)
+    lines_en = summary(FINES, result.cleaned, ENGLISH, choices=FINE_CHOICES)
+    # A provider's option is data, shown as the provider wrote it; the definition's are texts.
+    assert ("Fine report", "Verbale V-2026-000123 del 12/10/2026, 87,00 €") in lines_en
     assert ("What you ask for", "Payment in instalments") in lines_en
     assert ("Taxable income in your last tax return (euro)", "€9,800.00") in lines_en
     labels = [label for label, _ in lines_en]
@@ -239,10 +243,10 @@ def test_summary_in_both_languages():
 
 def test_summary_of_a_draft_sheet():
     draft = validate(SCHOOL, {"alunno": "RSSSFO12P50H501K"}, choices=CHILDREN, partial=True)
-    lines = summary(SCHOOL, draft.cleaned, "it", choices=CHILDREN, include_empty=True)
+    lines = summary(SCHOOL, draft.cleaned, ITALIAN, choices=CHILDREN, include_empty=True)
     assert lines[0] == ("Figlia o figlio", "Sofia Rossi")
     assert ("Tipo di certificato", "—") in lines
     assert ("Chiedo il rilascio in esenzione dall'imposta di bollo", "No") in lines
     assert all(label != "Motivo dell'esenzione" for label, _ in lines)  # hidden
     # Without the provider data the raw value is shown rather than nothing.
-    assert summary(SCHOOL, draft.cleaned, "it")[0] == ("Figlia o figlio", "RSSSFO12P50H501K")
+    assert summary(SCHOOL, draft.cleaned, ITALIAN)[0] == ("Figlia o figlio", "RSSSFO12P50H501K")
