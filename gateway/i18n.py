@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations
 
 from . import formatting
@@ -60,7 +60,11 @@ def default_locale() -> str:
 
 
 def supported(lang: str | None) -> str:
-    """``lang`` if the installation offers it, else the default language."""
+    """``lang`` if the installation offers it, else the default language. Outside an app
+    context, the languages offered are those of the built-in catalogues."""
+    if not has_app_context():
+        built_in = {p.parts[-3] for p in CATALOGUES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+        return str(lang) if lang in built_in else formatting.DEFAULT_LANGUAGE
     config = current_app.config["SPORTELLO"]
     return str(lang) if lang in config.locales else str(config.default_locale)
 
@@ -112,7 +116,10 @@ def current_language() -> Language:
 
 def language(code: str | None = None, app: Flask | None = None) -> Language:
     """The app's catalogue for ``code`` (an offered language; None: the request's), usable
-    outside a request too: give ``app`` where there is no app context (an outbox job)."""
+    outside a request too: give ``app`` where there is no app context (an outbox job). With
+    neither, the built-in catalogue of ``code``."""
+    if app is None and not has_app_context():
+        return load_language(supported(code))
     if app is not None:
         with app.app_context():
             return language(code)

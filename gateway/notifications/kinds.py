@@ -1,7 +1,7 @@
 """The kinds of message the gateway sends, and the category each belongs to.
 
-Each feature declares the kinds it sends (``Feature.notification_kinds``), with a template
-pair ``messages/{it,en}/<kind>.txt``.
+Each feature declares the kinds it sends (``Feature.notification_kinds``), each with its
+template ``messages/<kind>.txt`` (its words in ``{% trans %}``, translated in the catalogues).
 
 A citizen may mute a category of optional messages for e-mail (``reminders`` or ``updates``);
 ``security`` messages cannot be muted and are always mandatory.

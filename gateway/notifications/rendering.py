@@ -1,10 +1,12 @@
-"""Message texts from templates, in Italian or English, for the inbox and for e-mail.
+"""Message texts from templates, in the recipient's language, for the inbox and for e-mail.
 
-One template per kind and language, ``templates/messages/<lang>/<kind>.txt``, with three
-blocks: ``subject``, ``body`` (paragraphs separated by blank lines) and ``action`` (the label
-of the link). They are plain text; the HTML e-mail escapes them into its own layout. Values
-are formatted for the message's language with the filters ``money`` (cents), ``date`` and
-``datetime`` (ISO strings), independent of the language of any web request.
+One template per kind, ``templates/messages/<kind>.txt``, with three blocks: ``subject``,
+``body`` (paragraphs separated by blank lines) and ``action`` (the label of the link). Their
+words are ``{% trans %}`` blocks, extracted into the catalogues with every other text, and a
+message is rendered in the recipient's language (the app's catalogue under Flask-Babel's
+``force_locale``, see ``i18n.language``), whatever the language of the web request that caused
+it. They are plain text; the HTML e-mail escapes them into its own layout. Values are formatted
+in the message's language with the filters ``money`` (cents), ``date`` and ``datetime``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
-from ..formatting import format_date, format_datetime, format_money
+from ..formatting import format_date, format_datetime
+from ..i18n import Language, language, supported
 
 TEMPLATES = Path(__file__).parent / "templates" / "messages"
-LANGUAGES = ("it", "en")
+WRITTEN_IN = "_language"  # the context variable holding the message's Language
 
 
 @dataclass(frozen=True)
@@ -32,34 +36,57 @@ class RenderedMessage:
         return "\n\n".join(self.paragraphs)
 
 
-def _env(lang: str) -> Environment:
+def _in(context: Context) -> Language:
+    written_in: Language = context[WRITTEN_IN]
+    return written_in
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return _in(context).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return _in(context).translations.ungettext(singular, plural, n)
+
+
+def _env(autoescape: Any, **options: Any) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES / lang),
-        autoescape=False,  # noqa: S701 - plain text; the HTML layout escapes it
-        undefined=StrictUndefined,
-        keep_trailing_newline=False,
+        loader=FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=autoescape,  # noqa: S701 - chosen per environment below
+        **options,
     )
-    env.filters["money"] = lambda cents: format_money(cents, lang)
-    env.filters["date"] = lambda value: format_date(value, "long", lang)
-    env.filters["datetime"] = lambda value: format_datetime(value, "d MMMM y, HH:mm", lang)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["money"] = pass_context(lambda context, cents: _in(context).money(cents))
+    env.filters["date"] = pass_context(
+        lambda context, value: format_date(value, "long", _in(context).code)
+    )
+    env.filters["datetime"] = pass_context(
+        lambda context, value: format_datetime(value, "d MMMM y, HH:mm", _in(context).code)
+    )
     return env
 
 
-_ENVS = {lang: _env(lang) for lang in LANGUAGES}
-_HTML = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+_TEXT = _env(False, undefined=StrictUndefined)  # plain text; the HTML layout escapes it
+_HTML = _env(select_autoescape(default=True))
 
 
 def message_language(lang: str | None) -> str:
-    return lang if lang in LANGUAGES else "it"
+    """The language a message is written in: ``lang`` if offered, else the default."""
+    return supported(lang)
 
 
 def render_message(kind: str, context: dict[str, Any], lang: str) -> RenderedMessage:
-    """Subject, paragraphs and action label of ``kind`` in ``lang`` (Italian if unknown)."""
-    template = _ENVS[message_language(lang)].get_template(f"{kind}.txt")
+    """Subject, paragraphs and action label of ``kind`` in ``lang`` (the default if not
+    offered)."""
+    template = _TEXT.get_template(f"{kind}.txt")
+    values = {**context, WRITTEN_IN: language(message_language(lang))}
     blocks = {}
     for name in ("subject", "body", "action"):
         render = template.blocks[name]
-        blocks[name] = "".join(render(template.new_context(dict(context)))).strip()
+        blocks[name] = "".join(render(template.new_context(dict(values)))).strip()
     paragraphs = tuple(
         " ".join(line.strip() for line in part.splitlines() if line.strip())
         for part in blocks["body"].split("\n\n")
@@ -73,16 +100,18 @@ def render_message(kind: str, context: dict[str, Any], lang: str) -> RenderedMes
 def render_email_html(
     message: RenderedMessage, *, lang: str, link: str | None, unsubscribe: str | None
 ) -> str:
+    lang = message_language(lang)
     return _HTML.get_template("email.html").render(
-        message=message, lang=message_language(lang), link=link, unsubscribe=unsubscribe
+        message=message, lang=lang, link=link, unsubscribe=unsubscribe, _language=language(lang)
     )
 
 
 def render_email_text(
     message: RenderedMessage, *, lang: str, link: str | None, unsubscribe: str | None
 ) -> str:
-    return (
-        _ENVS[message_language(lang)]
-        .get_template("email_footer.txt")
-        .render(message=message, link=link, unsubscribe=unsubscribe)
+    return _TEXT.get_template("email_footer.txt").render(
+        message=message,
+        link=link,
+        unsubscribe=unsubscribe,
+        _language=language(message_language(lang)),
     )

@@ -71,10 +71,11 @@ def test_nothing_registers_itself_at_import_time() -> None:
 
 
 def test_every_notification_kind_has_its_templates_and_every_template_a_kind() -> None:
+    """One template per kind (its words translated in the catalogues), no language folders."""
     kinds = set(registry().notification_kinds)
-    for lang in ("it", "en"):
-        files = {p.stem for p in (TEMPLATES / lang).glob("*.txt")} - {"email_footer"}
-        assert files == kinds, lang
+    files = {p.stem for p in TEMPLATES.glob("*.txt")} - {"email_footer"}
+    assert files == kinds
+    assert not [p for p in TEMPLATES.iterdir() if p.is_dir()]
 
 
 def test_forms_name_only_declared_handlers_and_providers() -> None:
