@@ -58,9 +58,7 @@ def join() -> Any:
     code = typed_session_code(request.form.get("code", ""))
     try:
         if code is None:
-            raise SessionCodeMistyped(
-                _("The code seems mistyped: check every character and try again.")
-            )
+            raise SessionCodeMistyped()
         shared = ops.join_with_code(
             db.session,
             code,

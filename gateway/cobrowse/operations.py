@@ -121,9 +121,7 @@ def join_with_code(
     try:
         code = normalize_session_code(text)
     except InvalidResumeCode as e:
-        raise SessionCodeMistyped(
-            _("The code seems mistyped: check every character and try again."), reason=e.reason
-        ) from e
+        raise SessionCodeMistyped(reason=e.reason) from e
     now = utcnow()
     shared = session.scalar(
         select(SharedSession)
@@ -137,7 +135,6 @@ def join_with_code(
         or shared.code_expires_at <= now
     ):
         raise SessionCodeNotFound(
-            _("No session waits for this code, or it has expired: ask the citizen for a new one."),
             detail=f"session code refused for clerk {clerk_cf}",
         )
     shared.code_hash = None
@@ -282,7 +279,7 @@ def require_active(session: Session, shared: SharedSession, settings: LiveSettin
     """Raise SharedSessionEnded unless the session is active (ending it if it went idle)."""
     end_if_idle(session, shared, settings)
     if shared.state != ACTIVE:
-        raise SharedSessionEnded(_("This shared session has ended."))
+        raise SharedSessionEnded()
     shared.last_activity_at = utcnow()
 
 

@@ -45,7 +45,7 @@ def _editable_draft(session: Session, shared: SharedSession) -> Draft:
     if draft is None or shared.transaction is None:
         raise NotShareable(_("This request has no form to fill in."))
     if shared.transaction.state not in drafts.EDITABLE or draft.submitted_at is not None:
-        raise DraftClosed(_("This request has already been sent and can no longer be changed."))
+        raise DraftClosed()
     return draft
 
 
@@ -132,7 +132,7 @@ def propose_fields(
         _record(session, shared, clerk_actor(shared), "cobrowse_proposed", proposal)
         made.append(proposal)
     if not made:
-        raise NothingToPropose(_("These values are already in the request."))
+        raise NothingToPropose()
     emit(session, shared, "proposed", {"proposals": [p.id for p in made]})
     return made
 
@@ -170,7 +170,7 @@ def pending_proposal(session: Session, shared: SharedSession, proposal_id: int) 
     if proposal is None:
         raise NotFound(_("Proposal not found."), detail=f"proposal {proposal_id}")
     if proposal.status != "pending":
-        raise ProposalNotPending(_("This proposal has already been answered."))
+        raise ProposalNotPending()
     return proposal
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from ..db import db
 from ..errors import PROBLEM_BASE
@@ -35,13 +36,13 @@ METHODS = ("cash", "card", "bank_transfer", "other")
 class MalformedRequest(PaymentError):
     code = "INVALID_REQUEST"
     status = 400
-    title = "The request body is not valid"
+    title = _l("The request body is not valid.")
 
 
 class NoReceipt(PaymentError):
     code = "RECEIPT_NOT_AVAILABLE"
     status = 409
-    title = "The payment is not paid: there is no receipt"
+    title = _l("The payment is not paid: there is no receipt.")
 
 
 def _terminal() -> Terminal:
@@ -62,10 +63,10 @@ def _problem_body(e: SportelloError) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + e.code.lower().replace("_", "-"),
         "code": e.code,
-        "title": e.title,
+        "title": str(e.title),
         "status": e.status,
     }
-    if e.user_message != e.title:
+    if e.user_message != str(e.title):
         body["detail"] = e.user_message
     return body
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ MAX_DAYS = 90
 
 class DelegationEnded(Forbidden):
     code = "DELEGATION_ENDED"
-    title = "The delegation has been revoked or has expired"
+    title = _l("This desk session has ended: the delegation was revoked or has expired.")
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,6 @@ def delegation_for_clerk(
         raise NotFound(_("Desk session not found."), detail=f"delegation {delegation_id}")
     if not delegation.is_valid(now or utcnow()):
         raise DelegationEnded(
-            _("This desk session has ended: the delegation was revoked or has expired."),
             detail=f"delegation {delegation_id} no longer valid",
         )
     return delegation
@@ -225,7 +225,6 @@ def revoke_delegation(
 def check_scope(delegation: Delegation, service: str) -> None:
     if service not in delegation.scope:
         raise OutOfScope(
-            _("The delegation does not cover this service."),
             detail=f"delegation {delegation.id} does not cover {service}",
         )
 

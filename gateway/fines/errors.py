@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ..exceptions import Conflict, NotFound
 
 
@@ -9,9 +11,9 @@ class UnknownFine(NotFound):
     """No such fine for this citizen (another citizen's fine reads the same)."""
 
     code = "UNKNOWN_FINE"
-    title = "Fine not found"
+    title = _l("Fine not found.")
 
 
 class FineNotPayable(Conflict):
     code = "FINE_NOT_PAYABLE"
-    title = "This fine cannot be paid (already paid, cancelled or disputed)"
+    title = _l("This fine cannot be paid: it is already paid, cancelled or disputed.")

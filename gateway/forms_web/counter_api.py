@@ -38,7 +38,7 @@ def draft_summary() -> Response:
     except (ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses) as e:
         db.session.commit()  # a failed guess counts even though the request fails
         extra = {"retry_after": e.retry_after} if isinstance(e, TooManyGuesses) else {}
-        response = problem(e.status, e.code, e.title, e.user_message, **extra)
+        response = problem(e.status, e.code, str(e.title), e.user_message, **extra)
         if isinstance(e, TooManyGuesses):
             response.headers["Retry-After"] = str(e.retry_after)
         return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from forms import ValidationResult
 
 from ..exceptions import Forbidden, InvalidInput, NotFound, SportelloError
@@ -14,14 +16,14 @@ class ResumeCodeMistyped(SportelloError):
 
     code = "RESUME_CODE_MISTYPED"
     status = 422
-    title = "The code seems mistyped: check it and try again"
+    title = _l("The code seems mistyped: check every character and try again.")
 
 
 class ResumeCodeNotFound(NotFound):
     """No draft of this subject has this code, or it expired: the same answer for both."""
 
     code = "RESUME_CODE_NOT_FOUND"
-    title = "No draft matches this code, or it has expired"
+    title = _l("No draft matches this code, or it has expired.")
 
 
 class TooManyGuesses(SportelloError):
@@ -29,7 +31,7 @@ class TooManyGuesses(SportelloError):
 
     code = "TOO_MANY_GUESSES"
     status = 429
-    title = "Too many attempts: please wait before trying again"
+    title = _l("Too many codes tried: please wait a few minutes before trying again.")
 
     def __init__(self, user_message: str | None = None, *, retry_after: int, **extra: Any):
         super().__init__(user_message, retry_after=retry_after, **extra)
@@ -51,11 +53,11 @@ class DraftClosed(SportelloError):
 
     code = "DRAFT_CLOSED"
     status = 409
-    title = "This request has already been sent and can no longer be changed"
+    title = _l("This request has already been sent and can no longer be changed.")
 
 
 class OutOfScope(Forbidden):
     """The delegation does not cover this service."""
 
     code = "OUT_OF_DELEGATION_SCOPE"
-    title = "The delegation does not cover this service"
+    title = _l("The delegation does not cover this service.")

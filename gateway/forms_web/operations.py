@@ -80,7 +80,7 @@ def _labels(definition: FormDefinition, cleaned: Mapping[str, Any], choices: Cho
 def _editable(draft: Draft) -> Transaction:
     tx = draft.transaction
     if tx.state not in EDITABLE or draft.submitted_at is not None:
-        raise DraftClosed(_("This request has already been sent and can no longer be changed."))
+        raise DraftClosed()
     return tx
 
 

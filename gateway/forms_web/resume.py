@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -83,7 +82,6 @@ def parse_code(text: str) -> str:
         return normalize_resume_code(text)
     except InvalidResumeCode as e:
         raise ResumeCodeMistyped(
-            _("The code seems mistyped: check every character and try again."),
             reason=e.reason,
         ) from e
 
@@ -105,7 +103,6 @@ def check_throttle(
         if count >= limit:
             wait = (oldest + window - now).total_seconds() if oldest else window.total_seconds()
             raise TooManyGuesses(
-                _("Too many codes tried: please wait a few minutes before trying again."),
                 retry_after=max(1, math.ceil(wait)),
                 detail=f"resume guesses: {count} for {'everyone' if who == OVERALL else who}",
             )
@@ -147,7 +144,6 @@ def find_draft(
     ):
         record_guess(session, client, settings, now)
         raise ResumeCodeNotFound(
-            _("No draft matches this code, or it has expired."),
             detail=f"resume code refused for client {client}",
         )
     return draft

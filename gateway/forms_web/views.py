@@ -48,7 +48,6 @@ def typed_code(raw: str) -> str:
     code = typed_resume_code(raw)
     if code is None:
         raise ResumeCodeMistyped(
-            _("The code seems mistyped: check every character and try again."),
             detail="typed resume code refused",
         )
     return code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ..exceptions import Conflict, Forbidden, NotFound
 
 
@@ -9,27 +11,23 @@ class ConsultationNotAllowed(Forbidden):
     """No consent and no active break-glass: the clinician may not consult this record."""
 
     code = "HEALTH_CONSENT_REQUIRED"
-    title = "The patient has not allowed consultation of their record"
+    title = _l("The patient has not allowed consultation of their record.")
 
 
 class HealthDocumentNotFound(NotFound):
     """Missing, someone else's, or obscured: all three look exactly alike to the caller."""
 
     code = "HEALTH_DOCUMENT_NOT_FOUND"
-    title = "Document not found"
+    title = _l("This document does not exist or is not available.")
 
 
 class BreakGlassNotNeeded(Conflict):
     """The patient's consent already allows consultation: there is no emergency to declare."""
 
     code = "HEALTH_BREAK_GLASS_NOT_NEEDED"
-    title = "The patient's consent already allows consultation"
+    title = _l("The patient's consent already allows consultation.")
 
 
 def document_not_found(detail: str = "") -> HealthDocumentNotFound:
     """The one refusal for a document the caller may not see, whatever the real cause."""
-    from flask_babel import gettext as _
-
-    return HealthDocumentNotFound(
-        _("This document does not exist or is not available."), detail=detail
-    )
+    return HealthDocumentNotFound(detail=detail)

@@ -28,7 +28,7 @@ from ..ratelimit import check_limit
 from ..transactions.operations import Actor, list_for_subject
 from . import operations as ops
 from .documents import booking_ics, booking_pdf
-from .errors import HelpRequestNotFound, NotOpen, SlotTaken
+from .errors import HelpRequestNotFound, InvalidSlot, NotOpen, SlotTaken
 from .slots import available_slots, parse_slot_key
 from .windows import callback_windows, window_by_key
 
@@ -58,11 +58,11 @@ def _clerk_actor(identity: SessionIdentity, channel: str = "desk") -> Actor:
 
 
 def _booking_error(error: SportelloError) -> str:
-    if isinstance(error, SlotTaken):
-        return _("This time has just been booked by someone else: please choose another.")
-    if isinstance(error, NotOpen):
+    if isinstance(error, NotOpen):  # said of the citizen's own appointment
         return _("This appointment can no longer be changed.")
-    return _("This time cannot be booked: please choose one of the times shown.")
+    if isinstance(error, SlotTaken | InvalidSlot):
+        return error.user_message
+    return str(InvalidSlot.title)
 
 
 def _weekday_name(index: int) -> str:

@@ -6,6 +6,8 @@ recognises them; ``status`` is the HTTP status each becomes (``gateway.errors``)
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ..exceptions import SportelloError
 
 
@@ -18,72 +20,71 @@ class PaymentError(SportelloError):
 class InvalidCode(PaymentError):
     code = "INVALID_QRCODE"
     status = 400
-    title = "The notice code or QR code is not valid"
+    title = _l("The code is not valid: check the 18 digits of the notice code.")
 
 
 class UnauthorizedTerminal(PaymentError):
     code = "UNAUTHORIZED_TERMINAL"
     status = 401
-    title = "The terminal is not authorised"
+    title = _l("Terminal id or secret not recognised, or terminal disabled.")
 
 
 class DisabledTerminal(UnauthorizedTerminal):
     status = 403
-    title = "The terminal is disabled"
 
 
 class UnknownNotice(PaymentError):
     code = "UNKNOWN_NOTICE"
     status = 404
-    title = "No notice with this code"
+    title = _l("No payment notice has this code.")
 
 
 class TokenUnknown(PaymentError):
     code = "TOKEN_UNKNOWN"
     status = 404
-    title = "No payment with this token"
+    title = _l("No payment with this token.")
 
 
 class NoticeAlreadyPaid(PaymentError):
     code = "NOTICE_ALREADY_PAID"
     status = 409
-    title = "The notice has already been paid"
+    title = _l("This notice has already been paid.")
 
 
 class PaymentInProgress(PaymentError):
     code = "PAYMENT_ALREADY_IN_PROGRESS"
     status = 409
-    title = "A payment of this notice is already in progress"
+    title = _l("Someone is paying this notice right now. Try again in a few minutes.")
 
 
 class TokenExpired(PaymentError):
     code = "TOKEN_EXPIRED"
     status = 409
-    title = "The payment token has expired"
+    title = _l("The time to complete the payment ran out: start again.")
 
 
 class OutcomeConflict(PaymentError):
     code = "OUTCOME_CONFLICT"
     status = 409
-    title = "The payment was already closed with another outcome"
+    title = _l("The payment was already closed with another outcome.")
 
 
 class ExpiredNotice(PaymentError):
     code = "EXPIRED_NOTICE"
     status = 422
-    title = "The notice has expired: the amount due has changed"
+    title = _l("This notice has expired because the amount due has changed: get a new notice.")
 
 
 class RevokedNotice(PaymentError):
     code = "REVOKED_NOTICE"
     status = 422
-    title = "The notice is no longer valid"
+    title = _l("This notice is no longer valid.")
 
 
 class AmountMismatch(PaymentError):
     code = "AMOUNT_MISMATCH"
     status = 422
-    title = "The amount does not match the notice"
+    title = _l("The amount does not match the notice.")
 
 
 class CreditorUnavailable(PaymentError):
@@ -91,16 +92,19 @@ class CreditorUnavailable(PaymentError):
 
     code = "CREDITOR_UNAVAILABLE"
     status = 502
-    title = "The creditor's system is not answering: try again later"
+    title = _l(
+        "The municipality's system is not answering right now: the "
+        "payment cannot be taken. Try again in a few minutes."
+    )
 
 
 class IdempotencyKeyReused(PaymentError):
     code = "IDEMPOTENCY_KEY_REUSED"
     status = 422
-    title = "This Idempotency-Key was already used for a different request"
+    title = _l("This Idempotency-Key was already used for a different request.")
 
 
 class IdempotencyKeyMissing(PaymentError):
     code = "IDEMPOTENCY_KEY_MISSING"
     status = 400
-    title = "State-changing calls need an Idempotency-Key header"
+    title = _l("State-changing calls need an Idempotency-Key header.")
