@@ -179,6 +179,7 @@ def test_128_concurrent_signed_calls_without_redis_neither_fail_nor_stall(
     notice = create_fine_notice(app)
     terminals = [terminal_client(app, session, terminal_id=f"TAB-{i:04d}") for i in range(1, 17)]
     clients = [TerminalClient(app.test_client(), t.terminal_id, t.secret) for t in terminals]
-    calls = [lambda c=clients[n % len(clients)]: c.verify(notice.code) for n in range(128)]
+    callers = [clients[n % len(clients)] for n in range(128)]
+    calls = [lambda c=c: c.verify(notice.code) for c in callers]
     answers = run_together(calls)
     assert Counter(a.status_code for a in answers) == {200: 128}
