@@ -10,10 +10,15 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from .access import SessionIdentity, current_identity
+from .i18n import default_locale, offered_languages, shown_title
+from .payments.notices import shown_description
 from .timeline import state_label
 
 
 def init_template_context(app: Flask) -> None:
+    # Globals, not context values: macros imported without the context use them too.
+    app.jinja_env.globals.update(shown_title=shown_title, shown_description=shown_description)
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         def login_url() -> str:
@@ -28,7 +33,8 @@ def init_template_context(app: Flask) -> None:
             "feature_services": registry().services,
             "area_links": registry().area_links,
             "login_method_label": login_method_label,
-            "current_locale": str(get_locale() or "it"),
+            "current_locale": str(get_locale() or default_locale()),
+            "offered_languages": offered_languages(),
             "identity": current_identity(),
             "login_url": login_url,
             "state_label": state_label,

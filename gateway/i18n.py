@@ -9,11 +9,12 @@ with (they stay free of Flask and hold no texts of their own, only English messa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
+from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations
@@ -24,6 +25,7 @@ from .formatting import NUMERIC
 babel = Babel()
 T = TypeVar("T")
 CATALOGUES = Path(__file__).parent / "translations"
+TITLES = "titles"  # key of a transaction's data: its title in every offered language
 DOMAIN = "messages"
 
 
@@ -47,15 +49,41 @@ def add_catalogues(app: Flask, directory: Path) -> None:
     app.extensions["babel"].translation_directories.insert(0, str(directory))
 
 
+def _built_in() -> list[str]:
+    """The languages of the catalogues shipped with the gateway."""
+    return sorted(p.parts[-3] for p in CATALOGUES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+
+
 def locales() -> tuple[str, ...]:
-    """The languages this installation offers, default first."""
+    """The languages this installation offers, default first (outside an app context: those
+    of the built-in catalogues)."""
+    if not has_app_context():
+        rest = tuple(c for c in _built_in() if c != formatting.DEFAULT_LANGUAGE)
+        return (formatting.DEFAULT_LANGUAGE, *rest)
     config = current_app.config["SPORTELLO"]
     rest = tuple(code for code in config.locales if code != config.default_locale)
     return (config.default_locale, *rest)
 
 
+def language_name(code: str) -> str:
+    """A language's own name for itself (Italiano, English, Esperanto), from CLDR: a menu of
+    languages is read by whoever looks for theirs, so each name is in its own language."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def offered_languages() -> list[tuple[str, str]]:
+    """(code, own name) of each language the installation offers, default first."""
+    return [(code, language_name(code)) for code in locales()]
+
+
 def default_locale() -> str:
     """The installation's default language code."""
+    if not has_app_context():
+        return formatting.DEFAULT_LANGUAGE
     return str(current_app.config["SPORTELLO"].default_locale)
 
 
@@ -63,8 +91,7 @@ def supported(lang: str | None) -> str:
     """``lang`` if the installation offers it, else the default language. Outside an app
     context, the languages offered are those of the built-in catalogues."""
     if not has_app_context():
-        built_in = {p.parts[-3] for p in CATALOGUES.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
-        return str(lang) if lang in built_in else formatting.DEFAULT_LANGUAGE
+        return str(lang) if lang in _built_in() else formatting.DEFAULT_LANGUAGE
     config = current_app.config["SPORTELLO"]
     return str(lang) if lang in config.locales else str(config.default_locale)
 
@@ -136,6 +163,30 @@ def default_language(app: Flask | None = None) -> Language:
     return language(str(config.default_locale), app)
 
 
+def written(write: Callable[[Language], str]) -> tuple[str, dict[str, str]]:
+    """A record's text in the default language (its column) and in every offered language
+    (kept beside it, shown with `localized`):
+    ``title, titles = written(lambda words: words.gettext("..."))``."""
+    texts = in_every_language(write)
+    return texts[default_locale()], texts
+
+
+def localized(texts: Mapping[str, str] | None, fallback: str, lang: str | None = None) -> str:
+    """The text for ``lang`` (default: the current language) out of those `written` kept,
+    else ``fallback`` (the record's column, e.g. a record from before they were kept)."""
+    if texts:
+        current = lang or str(get_locale() or default_locale())
+        found = texts.get(current)
+        if isinstance(found, str) and found:
+            return found
+    return fallback
+
+
+def shown_title(transaction: Any) -> str:
+    """A transaction's title in the reader's language (templates: ``shown_title(tx)``)."""
+    return localized((transaction.data or {}).get(TITLES), transaction.title)
+
+
 def load_language(code: str, directories: Iterable[Path] = (CATALOGUES,)) -> Language:
     """A ``Language`` straight from compiled catalogues, with no app (library tests, tools)."""
     merged: NullTranslations = NullTranslations()
@@ -150,11 +201,15 @@ def load_language(code: str, directories: Iterable[Path] = (CATALOGUES,)) -> Lan
     return Language(code, merged)
 
 
-def in_every_language(write: Callable[[], T]) -> dict[str, T]:
-    """``write()`` once per offered language, under that language: for texts stored with a
-    record (a notice's lines, a proposal's wording) that readers see in their own language."""
-    written = {}
+def in_every_language(write: Callable[[Language], T]) -> dict[str, T]:
+    """``write(words)`` once per offered language, ``words`` being that ``Language`` (and the
+    current locale too, inside an app context): for texts stored with a record (a notice's
+    lines, a proposal's wording) that readers see in their own language."""
+    texts = {}
     for code in locales():
-        with force_locale(code):
-            written[code] = write()
-    return written
+        if has_app_context():
+            with force_locale(code):
+                texts[code] = write(current_language())
+        else:
+            texts[code] = write(load_language(code))
+    return texts

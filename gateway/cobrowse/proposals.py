@@ -26,7 +26,7 @@ from ..forms_web import operations as drafts
 from ..forms_web.catalogue import Choices
 from ..forms_web.errors import DraftClosed, FormNotValid
 from ..forms_web.filler import Filler
-from ..i18n import current_language, default_locale, in_every_language
+from ..i18n import Language, default_locale, in_every_language
 from ..models import Draft, SharedProposal, SharedSession, Transaction, utcnow
 from ..transactions.operations import Actor, record_event
 from .errors import NothingToPropose, NotShareable, ProposalNotPending
@@ -49,11 +49,13 @@ def _editable_draft(session: Session, shared: SharedSession) -> Draft:
     return draft
 
 
-def _shown(field: FieldDefinition, cleaned: Mapping[str, Any], choices: Choices) -> str:
-    """How a proposed value reads in the current language (kept for each offered language)."""
+def _shown(
+    field: FieldDefinition, cleaned: Mapping[str, Any], choices: Choices, words: Language
+) -> str:
+    """How a proposed value reads in ``words``' language (kept for each offered language)."""
     if field.name not in cleaned:
         return "—"
-    return display_value(field, cleaned[field.name], current_language(), choices.options)
+    return display_value(field, cleaned[field.name], words, choices.options)
 
 
 def _blank(value: Any) -> bool:
@@ -147,7 +149,9 @@ def propose_notice(
     if tx is None or tx.service != FINE_SERVICE or not report:
         raise NotShareable(_("A payment notice can be prepared only for a fine's payment."))
     display = in_every_language(
-        lambda: _("Prepare the payment notice for fine report no. %(report)s", report=report)
+        lambda words: words.gettext(
+            "Prepare the payment notice for fine report no. %(report)s", report=report
+        )
     )
     proposal = SharedProposal(
         session_id=shared.id, kind="payment_notice", field=None, value={"report_number": report},

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors import Fine, FinesConnector, Invalid, NotFound, Unavailable
 
-from ..formatting import NUMERIC, format_date, format_money, format_time
-from ..i18n import in_every_language
+from ..i18n import TITLES, Language, in_every_language, written
 from ..legacy import connector
 from ..models import Notice, Payment, Transaction
 from ..outbox import enqueue
@@ -30,7 +29,7 @@ from ..payments.errors import (
     NoticeAlreadyPaid,
     RevokedNotice,
 )
-from ..payments.notices import effective_status, issue_notice, today_local
+from ..payments.notices import DESCRIPTIONS, effective_status, issue_notice, today_local
 from ..transactions.operations import Actor, open_transaction
 from ..transactions.states import State
 from .errors import FineNotPayable, UnknownFine
@@ -89,9 +88,10 @@ def current_notice(session: Session, tx: Transaction) -> Notice | None:
     return notice
 
 
-def notice_lines(fine: Fine) -> list[list[str]]:
-    """What the notice prints about the fine, in the current language."""
-    when = f"{format_date(fine.offence_at, NUMERIC)} {format_time(fine.offence_at)}"
+def notice_lines(fine: Fine, words: Language) -> list[list[str]]:
+    """What the notice prints about the fine, in ``words``' language."""
+    _ = words.gettext
+    when = f"{words.date(fine.offence_at)} {words.time(fine.offence_at, 'short')}"
     lines = [
         [_("Report no."), fine.report_number],
         [_("Plate"), fine.plate],
@@ -102,8 +102,8 @@ def notice_lines(fine: Fine) -> list[list[str]]:
     if fine.amount_rule == "reduced" and fine.amount_valid_until is not None:
         condition = _(
             "valid if you pay by %(day)s; then %(amount)s",
-            day=format_date(fine.amount_valid_until, NUMERIC),
-            amount=format_money(fine.base_amount),
+            day=words.date(fine.amount_valid_until),
+            amount=words.money(fine.base_amount),
         )
         lines.append([_("Amount reduced by 30%"), condition])
     return lines
@@ -126,29 +126,40 @@ def request_fine_notice(
         if notice is not None and notice.amount_cents == fine.amount_due:
             return notice
     else:
+        title, titles = written(
+            lambda words: words.gettext(
+                "Payment of fine report no. %(number)s", number=fine.report_number
+            )
+        )
         tx = open_transaction(
             session,
             service=SERVICE,
-            title=f"Pagamento verbale n. {fine.report_number}",
+            title=title,
             subject_cf=fiscal_code,
             actor=actor,
             state=State.AWAITING_PAYMENT,
             amount_cents=fine.amount_due,
-            data={"report_number": fine.report_number, "plate": fine.plate},
+            data={"report_number": fine.report_number, "plate": fine.plate, TITLES: titles},
         )
         session.flush()
     valid_until = fine.amount_valid_until
+    description, descriptions = written(
+        lambda words: words.gettext(
+            "Traffic Code fine — report no. %(number)s", number=fine.report_number
+        )
+    )
     return issue_notice(
         session,
         transaction=tx,
         amount_cents=fine.amount_due,
-        description=f"Sanzione al Codice della Strada — verbale n. {fine.report_number}",
+        description=description,
         payer_cf=fiscal_code,
         payer_name=payer_name,
         due_date=valid_until or today_local() + OPEN_ENDED_DUE,
         valid_until=valid_until,
         details={
-            "lines": in_every_language(lambda: notice_lines(fine)),
+            "lines": in_every_language(partial(notice_lines, fine)),
+            DESCRIPTIONS: descriptions,
             "unit": UNIT,
             "report_number": fine.report_number,
             "plate": fine.plate,

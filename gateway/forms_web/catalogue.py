@@ -8,7 +8,7 @@ still renders and drafts can still be saved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from forms import Choice, FormDefinition, FormRegistry
 
 from ..features import registry
-from ..i18n import default_language
+from ..i18n import Language
 from ..legacy import try_legacy
 
 
@@ -53,11 +53,11 @@ def load_choices(definition: FormDefinition, subject_cf: str) -> Choices:
 
 
 def transaction_title(
-    definition: FormDefinition, cleaned: dict[str, object], choices: Choices
+    definition: FormDefinition, cleaned: Mapping[str, object], choices: Choices, words: Language
 ) -> str:
-    """The title for lists and timelines, in the installation's default language: the service,
-    and whom it is about if a provider choice says so (``Certificato … — Sofia Rossi``)."""
-    title = default_language().gettext(definition.title)
+    """The title for lists and timelines, in ``words``' language: the service, and whom it is
+    about if a provider choice says so (``Certificato … — Sofia Rossi``)."""
+    title = words.gettext(definition.title)
     for f in definition.fields:
         if f.choices_from and f.name in cleaned:
             for option in choices.options.get(f.choices_from, ()):

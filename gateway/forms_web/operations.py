@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from forms.resume import format_code
 from printing import DraftSheet, render_draft
 
 from .. import clock
-from ..i18n import default_language, language
+from ..i18n import TITLES, language, written
 from ..models import Draft, Transaction, utcnow
 from ..notifications import notify
 from ..transactions.operations import change_state, get_by_reference, open_transaction
@@ -96,19 +97,22 @@ def _store(
         "labels": _labels(definition, result.cleaned, choices),
     }
     draft.expires_at = utcnow() + settings.draft_ttl
-    draft.transaction.title = transaction_title(definition, result.cleaned, choices)
+    title, titles = written(partial(transaction_title, definition, result.cleaned, choices))
+    tx = draft.transaction
+    tx.title, tx.data = title, {**(tx.data or {}), TITLES: titles}
 
 
 def _new_draft(
     session: Session, definition: FormDefinition, filler: Filler, settings: ResumeSettings
 ) -> Draft:
+    title, titles = written(lambda words: words.gettext(definition.title))
     tx = open_transaction(
         session,
         service=definition.id,
-        title=default_language().gettext(definition.title),
+        title=title,
         subject_cf=filler.subject_cf,
         actor=filler.actor,
-        data={"form_version": definition.version},
+        data={"form_version": definition.version, TITLES: titles},
     )
     draft = Draft(
         transaction=tx,

@@ -28,6 +28,7 @@ from connectors import Facility, HealthDocumentRef, Practitioner
 
 from ..audit import append_audit
 from ..exceptions import Forbidden
+from ..i18n import TITLES, written
 from ..models import (
     AuditHead,
     BreakGlass,
@@ -46,7 +47,6 @@ from .errors import BreakGlassNotNeeded, ConsultationNotAllowed
 
 CLINICIAN_ROLE = "clinician"
 HEALTH_SERVICE = "fascicolo_sanitario"
-HEALTH_TITLE = "Fascicolo Sanitario Elettronico — consenso e accessi"
 BREAK_GLASS_DURATION = timedelta(hours=1)
 REASON_MIN_LENGTH = 20
 REASON_MAX_LENGTH = 500
@@ -217,13 +217,17 @@ def health_record(session: Session, patient_cf: str) -> Transaction:
         )
     )
     if tx is None:
+        title, titles = written(
+            lambda words: words.gettext("Electronic health record — consent and accesses")
+        )
         tx = open_transaction(
             session,
             service=HEALTH_SERVICE,
-            title=HEALTH_TITLE,
+            title=title,
             subject_cf=patient_cf,
             actor=SYSTEM,
             state=State.SUBMITTED,
+            data={TITLES: titles},
         )
         change_state(session, tx, State.COMPLETED, SYSTEM)
     return tx

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from forms.errors import InvalidResumeCode
 from forms.resume import format_code, new_code, normalize_code
 
-from .. import clock
 from ..audit import append_audit
+from ..i18n import TITLES, written
 from ..models import Desk, HelpRequest, Office, Transaction, utcnow
 from ..notifications import notify
 from ..transactions.operations import Actor, change_state, get_by_reference, open_transaction
@@ -40,7 +40,7 @@ def display_code(code: str) -> str:
 
 
 def _new_code(session: Session) -> str:
-    for _ in range(5):
+    for _attempt in range(5):
         code = new_code(CODE_LENGTH)
         if session.scalar(select(HelpRequest.id).where(HelpRequest.code == code)) is None:
             return code
@@ -78,8 +78,15 @@ def list_for_citizen(session: Session, citizen_cf: str) -> list[HelpRequest]:
     )
 
 
-def _local(value: datetime) -> str:
-    return clock.local(value).strftime("%d/%m/%Y %H:%M")
+def _appointment_title(office: Office, starts_at: datetime) -> tuple[str, dict[str, str]]:
+    """The appointment's title, written in every offered language."""
+    return written(
+        lambda words: words.gettext(
+            "Appointment — %(office)s, %(when)s",
+            office=office.name,
+            when=f"{words.date(starts_at)} {words.time(starts_at, 'short')}",
+        )
+    )
 
 
 def _related(session: Session, citizen_cf: str, reference: str | None) -> Transaction | None:
@@ -142,14 +149,15 @@ def book_appointment(
     desk = _free_desk(session, office, starts_at)
     related = _related(session, citizen.id, related_reference)
     ends_at = starts_at + timedelta(minutes=office.slot_minutes)
+    title, titles = _appointment_title(office, starts_at)
     tx = open_transaction(
         session,
         service=SERVICE,
-        title=f"Appuntamento — {office.name}, {_local(starts_at)}",
+        title=title,
         subject_cf=citizen.id,
         actor=citizen,
         state=State.SUBMITTED,
-        data={"kind": "appointment", "office": office.slug},
+        data={"kind": "appointment", "office": office.slug, TITLES: titles},
     )
     request = HelpRequest(
         kind="appointment",
@@ -247,7 +255,8 @@ def move_appointment(
     _flush_booking(session)
     tx = session.get(Transaction, request.transaction_id) if request.transaction_id else None
     if tx is not None:
-        tx.title = f"Appuntamento — {office.name}, {_local(starts_at)}"
+        title, titles = _appointment_title(office, starts_at)
+        tx.title, tx.data = title, {**(tx.data or {}), TITLES: titles}
         add_event(
             session,
             tx,
@@ -307,14 +316,15 @@ def request_callback(
     )
     session.add(request)
     if citizen is not None:
+        title, titles = written(lambda words: words.gettext("Request to be called back"))
         tx = open_transaction(
             session,
             service=SERVICE,
-            title="Richiesta di essere richiamati",
+            title=title,
             subject_cf=citizen.id,
             actor=citizen,
             state=State.SUBMITTED,
-            data={"kind": "callback"},
+            data={"kind": "callback", TITLES: titles},
         )
         session.flush()
         request.transaction_id = tx.id

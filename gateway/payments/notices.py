@@ -23,7 +23,7 @@ from printing import (
 
 from .. import clock
 from ..config import Config
-from ..i18n import default_locale, language
+from ..i18n import default_locale, language, localized
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
@@ -36,6 +36,8 @@ from .errors import (
     RevokedNotice,
     UnknownNotice,
 )
+
+DESCRIPTIONS = "descriptions"  # key of a notice's details: its subject in every language
 
 # Due dates and validity are days in Villanova: Rome's clock.
 today_local = clock.today
@@ -230,13 +232,18 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
         creditor_fiscal_code=notice.creditor_fiscal_code,
         payer_name=notice.payer_name,
         payer_fiscal_code=notice.payer_cf,
-        subject=notice.description,
+        subject=shown_description(notice, lang),
         amount_cents=notice.amount_cents,
         due_date=notice.due_date,
         details=detail_lines(notice.details or {}, lang),
         creditor_unit=str((notice.details or {}).get("unit", "")),
         portal_url=config.base_url.rstrip("/"),
     )
+
+
+def shown_description(notice: Notice, lang: str | None = None) -> str:
+    """What the notice is for, in ``lang`` (default: the reader's) when it was written in each."""
+    return localized((notice.details or {}).get(DESCRIPTIONS), notice.description, lang)
 
 
 def render_notice_pdf(notice: Notice, lang: str = "it") -> bytes:

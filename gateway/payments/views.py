@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..exceptions import NotFound
+from ..i18n import default_locale, supported
 from ..models import Document, Event, Notice
 from ..seals import seal_keys
 from ..transactions.operations import Actor, record_event
@@ -58,8 +59,8 @@ def notice_pdf(code: str) -> Response:
     """The notice PDF; the first download is the "printed" step of the timeline."""
     identity = require_identity()
     item = own_notice(identity, code)
-    lang = request.args.get("lang", "it")
-    pdf = render_notice_pdf(item, "en" if lang == "en" else "it")
+    # In the installation's language unless another offered one is asked for (?lang=en).
+    pdf = render_notice_pdf(item, supported(request.args.get("lang") or default_locale()))
     printed = db.session.scalars(
         select(Event).where(
             Event.transaction_id == item.transaction_id, Event.kind == "notice_printed"

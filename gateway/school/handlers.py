@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from forms import FormDefinition
 
 from ..forms_web.filler import Filler
-from ..i18n import default_language, in_every_language
+from ..i18n import in_every_language, written
 from ..models import Payment, Transaction
+from ..payments.notices import DESCRIPTIONS
 from ..payments.operations import issue_notice, today_local
 from ..transactions.operations import Actor
 from .certificates import queue_certificate
@@ -44,26 +44,31 @@ def certificate_request(
     kind_label = next(c.label for c in kind.choices if c.value == cleaned["tipo_certificato"])
     student = labels.get("alunno", str(cleaned["alunno"])).split(" — ")[0]
     today = today_local()
-    words = default_language()
-    description = words.gettext(
-        "Stamp duty — %(certificate)s — %(student)s",
-        certificate=words.gettext(kind_label),
-        student=student,
+    description, descriptions = written(
+        lambda words: words.gettext(
+            "Stamp duty — %(certificate)s — %(student)s",
+            certificate=words.gettext(kind_label),
+            student=student,
+        )[:300]
     )
     issue_notice(
         session,
         transaction=transaction,
         amount_cents=fee,
-        description=description[:300],
+        description=description,
         payer_cf=transaction.subject_cf,
         payer_name=filler.subject_name,
         due_date=today + timedelta(days=NOTICE_DAYS),
         details={
             "lines": in_every_language(
-                lambda: [[_("Certificate"), _(kind_label)], [_("Student"), student]]
+                lambda words: [
+                    [words.gettext("Certificate"), words.gettext(kind_label)],
+                    [words.gettext("Student"), student],
+                ]
             ),
             "unit": "Anagrafe scolastica regionale",
             "_student_cf": str(cleaned["alunno"]),
+            DESCRIPTIONS: descriptions,
         },
         actor=filler.actor,
     )
