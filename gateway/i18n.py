@@ -20,6 +20,7 @@ from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations
 
 from . import formatting
+from .clock import ROME
 from .formatting import NUMERIC
 
 babel = Babel()
@@ -39,7 +40,7 @@ def select_locale() -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale, default_timezone="Europe/Rome")
+    babel.init_app(app, locale_selector=select_locale, default_timezone=ROME.key)
     formatting.register_filters(app)
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..counter.signing import authenticate
 from ..db import db
 from ..errors import problem
+from ..i18n import supported
 from ..ratelimit import check_limit
 from ..security import csrf
 from .errors import ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
@@ -28,12 +29,15 @@ def draft_summary() -> Response:
     check_limit("counter", f"terminal:{terminal.id}")
     body = request.get_json(silent=True)
     code = body.get("code") if isinstance(body, dict) else None
-    lang = body.get("lang", "it") if isinstance(body, dict) else "it"
+    lang = body.get("lang") if isinstance(body, dict) else None
     if not isinstance(code, str):
         return problem(400, "INVALID_REQUEST", "The request body is not valid", "code is missing")
     try:
         summary = draft_summary_for_counter(
-            db.session, code, client=f"terminal:{terminal.id}", lang="en" if lang == "en" else "it"
+            db.session,
+            code,
+            client=f"terminal:{terminal.id}",
+            lang=supported(lang if isinstance(lang, str) else None),
         )
     except (ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses) as e:
         db.session.commit()  # a failed guess counts even though the request fails
