@@ -8,7 +8,8 @@ class ConnectorError(Exception):
 
     `service` names the service ("fines", "school", "health"); `legacy_code` is the error code the
     legacy system put in the SOAP fault detail, if any; `fault_code` the SOAP faultcode without
-    prefix. Messages are for logs, never for users.
+    prefix. `retryable` (the class's value unless given) says whether sending the request again
+    may succeed. Messages are for logs, never for users.
     """
 
     retryable = False
@@ -20,12 +21,15 @@ class ConnectorError(Exception):
         legacy_code: str | None = None,
         *,
         fault_code: str | None = None,
+        retryable: bool | None = None,
     ) -> None:
         super().__init__(f"{service}: {message}")
         self.service = service
         self.message = message
         self.legacy_code = legacy_code
         self.fault_code = fault_code
+        if retryable is not None:
+            self.retryable = retryable
 
 
 class NotFound(ConnectorError):
@@ -68,7 +72,17 @@ class Rejected(ConnectorError):
 
 class Unavailable(ConnectorError):
     """The service could not answer (timeout, connection refused or dropped, HTTP 5xx, Server
-    fault). Retry later; for writes, only through a mechanism that tolerates a duplicate."""
+    fault, TLS refused). Try again later; for writes, only through a mechanism that tolerates a
+    duplicate.
+
+    `retryable` True: the request cannot have reached the service (connection refused or reset
+    before a byte was sent, DNS failure, connect timeout, HTTP 503 without a SOAP answer, the
+    service's own Server.Unavailable fault), so a read may be sent again at once. False: it may
+    have reached it and still be at work (read timeout, connection dropped after sending, any
+    other Server fault or HTTP status), or it cannot succeed as configured (the TLS handshake
+    failed: an untrusted certificate, or ours refused); sending it again now only doubles the
+    wait, or the load on a struggling service.
+    """
 
     retryable = True
 

@@ -7,8 +7,10 @@ import json
 import logging
 import os
 import socket
+import ssl
 import threading
 import urllib.request
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
 from typing import IO, Any, cast
@@ -64,18 +66,62 @@ class _RequestHandler(WSGIRequestHandler):
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """A thread per request; threads are daemons so a slow call never blocks shutdown."""
+    """A thread per request; threads are daemons so a slow call never blocks shutdown.
+
+    With an `ssl_context` it speaks https: the handshake runs in the connection's own thread,
+    so a client that stalls or fails it holds up nobody else.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
+    ssl_context: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.ssl_context is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(_RequestHandler.timeout)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            # An untrusted server certificate for the client, or no client certificate
+            # where one is required: the connection ends here, before any HTTP.
+            logger.info("TLS handshake with %s refused: %s", client_address[0], e)
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            with contextlib.suppress(OSError):
+                tls.shutdown(socket.SHUT_RDWR)
+            tls.close()
+
+
+def server_tls(cert_file: str, key_file: str, client_ca_file: str | None = None) -> ssl.SSLContext:
+    """An https server context; with `client_ca_file`, clients must present a certificate
+    issued by one of its CAs (mutual TLS)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_file, key_file)
+    if client_ca_file:
+        context.load_verify_locations(client_ca_file)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
 
 
 def make_server(
-    host: str, port: int, username: str, password: str
+    host: str,
+    port: int,
+    username: str,
+    password: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    signers: Mapping[str, Iterable[bytes | str]] | None = None,
 ) -> tuple[ThreadingWSGIServer, SimulatorApp]:
-    app = SimulatorApp(username, password)
+    """The server and its app; https with `ssl_context`; `signers` as in `SimulatorApp`."""
+    app = SimulatorApp(username, password, signers=signers)
     server = ThreadingWSGIServer((host, port), _RequestHandler)
+    server.ssl_context = ssl_context
     server.set_app(app)
     return server, app
 
@@ -89,11 +135,14 @@ class RunningSimulators:
     username: str
     password: str = field(repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    # How the control calls (`control`, `reset`, `state`) trust an https server of ours.
+    control_context: ssl.SSLContext | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "http" if self.server.ssl_context is None else "https"
+        return f"{scheme}://{host!s}:{port}"
 
     def url(self, service: str) -> str:
         """SOAP endpoint of `service` ("fines", "school" or "health")."""
@@ -123,7 +172,9 @@ class RunningSimulators:
 
     def state(self) -> dict[str, Any]:
         url = f"{self.base_url}/_control/state"
-        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - always http://
+        with urllib.request.urlopen(  # noqa: S310 - our own http(s) address
+            url, timeout=5, context=self.control_context
+        ) as answer:
             result: dict[str, Any] = json.load(answer)
             return result
 
@@ -140,13 +191,15 @@ class RunningSimulators:
         self.stop()
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        request = urllib.request.Request(  # noqa: S310 - base_url is always http://
+        request = urllib.request.Request(  # noqa: S310 - base_url is our own http(s) address
             f"{self.base_url}{path}",
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
+        with urllib.request.urlopen(  # noqa: S310
+            request, timeout=5, context=self.control_context
+        ) as answer:
             result: dict[str, Any] = json.load(answer)
             return result
 
@@ -157,18 +210,24 @@ def start_simulators(
     *,
     username: str | None = None,
     password: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    signers: Mapping[str, Iterable[bytes | str]] | None = None,
+    control_context: ssl.SSLContext | None = None,
 ) -> RunningSimulators:
     """Serve the three simulators on host:port (0 picks a free port) from a background thread.
 
-    Credentials default to `credentials_from_env()`.
+    Credentials default to `credentials_from_env()`. With `ssl_context` (see `server_tls`) they
+    speak https, and the control calls trust the server through `control_context`; the
+    services named in `signers` want an X.509 signature by one of their certificates (PEM)
+    instead of a UsernameToken.
     """
     env_user, env_password = credentials_from_env()
     user = env_user if username is None else username
     secret = env_password if password is None else password
-    server, app = make_server(host, port, user, secret)
+    server, app = make_server(host, port, user, secret, ssl_context=ssl_context, signers=signers)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.name = f"sportello-simulators-{server.server_address[1]}"
     thread.start()
-    return RunningSimulators(server, app, user, secret, thread)
+    return RunningSimulators(server, app, user, secret, thread, control_context)

@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 from wsgiref.types import StartResponse, WSGIEnvironment
@@ -20,6 +20,7 @@ from connectors.simulators.control import KnobError, ServiceControl
 from connectors.simulators.fines_service import FinesService
 from connectors.simulators.health_service import HealthService
 from connectors.simulators.school_service import SchoolService
+from connectors.simulators.signature import X509SignatureChecker
 from connectors.simulators.soap import (
     WSSE,
     Contract,
@@ -30,6 +31,7 @@ from connectors.simulators.soap import (
     envelope,
     load_contract,
     parse_envelope,
+    parse_exact,
 )
 from connectors.simulators.transport import (
     MAX_CONTROL_BYTES,
@@ -63,9 +65,21 @@ class SimulatedService(Protocol):
 
 
 class SimulatorApp:
-    """WSGI app: `/<service>` (POST SOAP, GET ?wsdl) and `/_control/...` (JSON)."""
+    """WSGI app: `/<service>` (POST SOAP, GET ?wsdl) and `/_control/...` (JSON).
 
-    def __init__(self, username: str, password: str, today: Callable[[], date] = today_in_rome):
+    Callers prove who they are with a WS-Security UsernameToken (`username`, `password`),
+    except for the services named in `signers`: those want a WS-Security X.509 signature by
+    one of the PEM certificates listed for them (`signature.X509SignatureChecker`).
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        today: Callable[[], date] = today_in_rome,
+        *,
+        signers: Mapping[str, Iterable[bytes | str]] | None = None,
+    ):
         self.services: dict[str, SimulatedService] = {
             "fines": FinesService(today),
             "school": SchoolService(today),
@@ -74,6 +88,13 @@ class SimulatorApp:
         self.contracts: dict[str, Contract] = {name: load_contract(name) for name in SERVICES}
         self.controls = {name: ServiceControl(name) for name in SERVICES}
         self._auth = UsernameTokenChecker(username, password)
+        unknown = set(signers or {}) - set(SERVICES)
+        if unknown:
+            raise ValueError(f"unknown services in signers: {', '.join(sorted(unknown))}")
+        self._signatures = {
+            name: X509SignatureChecker(certificates)
+            for name, certificates in (signers or {}).items()
+        }
         # lxml schema objects keep their error log on the instance: one validation at a time.
         self._schema_locks = {name: threading.Lock() for name in SERVICES}
 
@@ -146,7 +167,11 @@ class SimulatorApp:
         if injected:
             status = "503" if injected.startswith("Server") else "400"
             raise SoapFault(injected, "Simulated fault", f"{LEGACY_PREFIX[name]}-{status}")
-        self._auth.check(header)
+        signatures = self._signatures.get(name)
+        if signatures is None:
+            self._auth.check(header)
+        else:
+            signatures.check(parse_exact(payload, charset))
         self._validate(name, request, "Client.Invalid")
         response = self.services[name].operations[operation](request)
         self._validate(name, response, "Server.Internal")

@@ -37,6 +37,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 _UTF8_PARSER = etree.XMLParser(
     encoding="utf-8", resolve_entities=False, no_network=True, remove_blank_text=True
 )
+# What a signature covers is the message as sent, whitespace included.
+_EXACT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_EXACT_UTF8_PARSER = etree.XMLParser(encoding="utf-8", resolve_entities=False, no_network=True)
 # Our own contracts keep their layout and comments when served.
 _CONTRACT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -162,6 +165,16 @@ def parse_envelope(
     if len(payloads) > 1:
         raise SoapFault("Client.Invalid", "The SOAP body holds more than one element", "SOAP-001")
     return root.find(f"{{{SOAP_ENV}}}Header"), payloads[0]
+
+
+def parse_exact(payload: bytes, charset: str | None = None) -> etree._Element:
+    """The envelope exactly as sent (whitespace kept), for checking a signature over it.
+
+    Only for a payload that `parse_envelope` has already accepted.
+    """
+    if charset is None:
+        return etree.fromstring(payload, _EXACT_PARSER)
+    return etree.fromstring(_as_utf8(payload, charset), _EXACT_UTF8_PARSER)
 
 
 def check_header_entries(header: etree._Element | None, understood: set[str]) -> None:
