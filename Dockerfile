@@ -26,9 +26,13 @@ RUN mkdir -p /opt/vendor/bootstrap-italia \
  && find /opt/vendor -name '*.map' -delete
 
 FROM python:3.11-slim-bookworm
-RUN useradd --system --uid 10001 --home /app sportello
+# A numeric user and group (10001): Kubernetes' runAsNonRoot can only verify a numeric USER.
+RUN groupadd --system --gid 10001 sportello \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin sportello \
+ && install -d -o 10001 -g 10001 -m 0750 /app /app/instance
 COPY --from=build /opt/venv /opt/venv
-COPY deploy /opt/deploy
+COPY deploy/gunicorn.conf.py /opt/deploy/gunicorn.conf.py
 COPY --from=build /opt/translations /tmp/translations
 COPY --from=build /opt/vendor /tmp/vendor
 RUN site=$(/opt/venv/bin/python -c 'import gateway, os; print(os.path.dirname(gateway.__file__))') \
@@ -36,12 +40,19 @@ RUN site=$(/opt/venv/bin/python -c 'import gateway, os; print(os.path.dirname(ga
  && cp -r /tmp/vendor/* "$site/static/vendor/" \
  && cp -r /tmp/translations/* "$site/translations/" \
  && rm -rf /tmp/vendor /tmp/translations
+# The instance folder is the one place the gateway may write; a read-only root file system
+# (deploy/kubernetes) mounts an emptyDir there and on /tmp (gunicorn's worker heartbeats).
 ENV PATH=/opt/venv/bin:$PATH \
     SPORTELLO_PROFILE=production \
-    PYTHONUNBUFFERED=1
-USER sportello
+    SPORTELLO_INSTANCE_DIR=/app/instance \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+USER 10001:10001
 WORKDIR /app
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+HEALTHCHECK --interval=30s --timeout=3s \
+  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"]
 ENV GUNICORN_BIND=0.0.0.0:8000
-CMD ["gunicorn", "-c", "/opt/deploy/gunicorn.conf.py", "gateway.wsgi:app"]
+# No control socket: it would live in the home folder (read-only under Kubernetes), and nothing
+# in a container drives gunicorn through it (signals from the orchestrator do).
+CMD ["gunicorn", "-c", "/opt/deploy/gunicorn.conf.py", "--no-control-socket", "gateway.wsgi:app"]
