@@ -84,12 +84,6 @@ class IllegalTransition(Conflict):
     title = _l("This step is not allowed in the transaction's current state.")
 
 
-class ServiceUnavailable(SportelloError):
-    code = "SERVICE_UNAVAILABLE"
-    status = 503
-    title = _l("A service is temporarily unavailable.")
-
-
 class StepUpRequired(SportelloError):
     """The session's SPID level is below what the page needs: log in again at that level."""
 

@@ -30,7 +30,7 @@ NUMERIC = "numeric"
 CURRENCY = "EUR"
 DEFAULT_LANGUAGE = "it"
 # The region whose conventions a bare language code is written with.
-REGIONS = {"it": "it_IT", "en": "en_GB"}
+REGIONS = dict(it="it_IT", en="en_GB")
 
 
 def locale_for(lang: str | Locale | None = None) -> Locale:

@@ -174,10 +174,6 @@ class SealVerifier:
     def from_public_keys(cls, keys: Iterable[PublicKey]) -> "SealVerifier":
         return cls({key_id(key): key for key in keys})
 
-    @property
-    def key_ids(self) -> frozenset[str]:
-        return frozenset(self._keys)
-
     def verify(self, text: str) -> VerifiedSeal:
         """Check a seal and return its claims.
 

@@ -78,7 +78,7 @@ def drop_in(name, key):
         (set_in("uso", "choices_from", "uses"), "uso", "exactly one"),
         (drop_in("uso", "choices"), "uso", "exactly one"),
         (set_in("note", "choices_from", "notes"), "note", "no choices"),
-        (set_in("uso", "label", {"it": "Uso", "en": "Use"}), "uso", "catalogues"),
+        (set_in("uso", "label", dict(it="Uso", en="Use")), "uso", "catalogues"),
         (set_in("uso", "label", " "), "uso", "non-empty"),
         (set_in("uso", "required", "yes"), "uso", "required"),
         (set_in("uso_altro", "required", True), "uso_altro", "contradict"),
