@@ -25,6 +25,8 @@ def _bool(value: str) -> bool:
 
 
 NOT_FROM_ENV = {"env": None}
+# Per-service settings of the legacy systems: SPORTELLO_LEGACY_FINES_WSDL_URL and the like.
+LEGACY_PREFIX = "SPORTELLO_LEGACY_"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Config:
     simulators_url: str = "http://127.0.0.1:8088"
     connector_user: str = "sportello"
     connector_password: str = "sportello-demo"  # noqa: S105 - demo credentials of the simulators
+    # SPORTELLO_LEGACY_<SERVICE>_<SETTING> variables, as given (gateway.legacy reads them).
+    legacy: Mapping[str, str] = field(default_factory=dict, metadata=NOT_FROM_ENV)
     auto_migrate: bool = False
     testing: bool = field(default=False, metadata=NOT_FROM_ENV)
     sp_cert_file: str = ""
@@ -121,6 +125,9 @@ class Config:
                     values[name] = raw
             except ValueError as e:
                 raise ConfigurationError(f"{var}={raw!r} is not a valid {kind}") from e
+        values["legacy"] = {
+            var: raw for var, raw in env.items() if var.startswith(LEGACY_PREFIX) and raw != ""
+        }
         values.update(overrides)
         config = replace(base, **values)
         if not config.database_url:
