@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The production shape on this machine: PostgreSQL, Redis, gunicorn workers, the outbox worker
-# and the scheduled jobs (retention, reminders) as their own processes, and the legacy
-# simulators as their own process. Ctrl-C stops everything.
+# The production shape on this machine: PostgreSQL, Redis, gunicorn workers behind a reverse
+# proxy (tools/reverse_proxy.py, trusted for one hop), the outbox worker and the scheduled jobs
+# (retention, reminders) as their own processes, and the legacy systems as two simulator
+# processes configured one by one: the fines system on its own port with its own credentials,
+# school and health on the shared one. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -11,9 +13,17 @@ export SPORTELLO_AUTO_MIGRATE=false
 export SPORTELLO_LOG_JSON=${SPORTELLO_LOG_JSON:-true}
 export SPORTELLO_DATABASE_URL=${SPORTELLO_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/sportello}
 export SPORTELLO_REDIS_URL=${SPORTELLO_REDIS_URL:-redis://127.0.0.1:6379/0}
-export SPORTELLO_BASE_URL=${SPORTELLO_BASE_URL:-http://127.0.0.1:8000}
+proxy_listen=${SPORTELLO_PROXY_LISTEN:-127.0.0.1:8080}
+export SPORTELLO_BASE_URL=${SPORTELLO_BASE_URL:-http://$proxy_listen}
+export SPORTELLO_TRUSTED_PROXIES=${SPORTELLO_TRUSTED_PROXIES:-1}
 export SPORTELLO_SIMULATORS_URL=${SPORTELLO_SIMULATORS_URL:-http://127.0.0.1:8088}
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
+# The fines system: its own address and credentials (see README, "Legacy services, one by one").
+fines_port=${SPORTELLO_FINES_SIM_PORT:-8089}
+export SPORTELLO_LEGACY_FINES_WSDL_URL=${SPORTELLO_LEGACY_FINES_WSDL_URL:-http://127.0.0.1:$fines_port/fines?wsdl}
+export SPORTELLO_LEGACY_FINES_USERNAME=${SPORTELLO_LEGACY_FINES_USERNAME:-polizia-locale}
+export SPORTELLO_LEGACY_FINES_PASSWORD=${SPORTELLO_LEGACY_FINES_PASSWORD:-polizia-locale-demo}
+export SPORTELLO_LEGACY_FINES_READ_TIMEOUT=${SPORTELLO_LEGACY_FINES_READ_TIMEOUT:-4}
 
 db_name=$(.venv/bin/python -c "from sqlalchemy.engine import make_url; import os; print(make_url(os.environ['SPORTELLO_DATABASE_URL']).database)")
 if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$db_name"; then
@@ -28,8 +38,11 @@ trap cleanup EXIT INT TERM
 
 sim_port=${SPORTELLO_SIMULATORS_URL##*:}
 .venv/bin/python -m connectors.simulators --host 127.0.0.1 --port "${sim_port%%/*}" & pids+=($!)
+SPORTELLO_SIM_USER=$SPORTELLO_LEGACY_FINES_USERNAME SPORTELLO_SIM_PASSWORD=$SPORTELLO_LEGACY_FINES_PASSWORD \
+  .venv/bin/python -m connectors.simulators --host 127.0.0.1 --port "$fines_port" & pids+=($!)
 .venv/bin/flask --app gateway outbox work & pids+=($!)
 .venv/bin/flask --app gateway jobs run & pids+=($!)
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py gateway.wsgi:app & pids+=($!)
+.venv/bin/python tools/reverse_proxy.py --listen "$proxy_listen" --upstream "$GUNICORN_BIND" & pids+=($!)
 echo "Sportello (production shape) at $SPORTELLO_BASE_URL — Ctrl-C to stop"
 wait -n
