@@ -22,3 +22,7 @@ accesslog = "-"
 errorlog = "-"
 # Each worker builds its own app (engines, connector clients) after the fork.
 preload_app = False
+# No control socket (gunicorn 25+): its default path, $HOME/.gunicorn/gunicorn.ctl, is shared by
+# every instance of one user, so a second instance on the machine would take over the first's;
+# nothing here drives gunicorn through it (signals do).
+control_socket_disable = True
