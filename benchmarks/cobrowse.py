@@ -34,6 +34,8 @@ WORKERS = 2
 # (the kernel does not balance accepts exactly), plus threads for ordinary requests.
 THREADS = int(os.environ.get("SPORTELLO_BENCH_COBROWSE_THREADS", "160"))
 SESSIONS = 200
+# Open pages on the stream server: no thread each, so ten times as many.
+ASYNC_SESSIONS = int(os.environ.get("SPORTELLO_BENCH_COBROWSE_ASYNC_SESSIONS", "2000"))
 PROPOSERS = 8
 # Paced run: 200 sessions, each getting a proposal every 10 s.
 PACED_RATE = 20
@@ -114,6 +116,13 @@ class Streams:
     changed: threading.Condition = field(default_factory=threading.Condition)
     closed: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
+    joined: set[int] = field(default_factory=set)
+
+    def wait_joined(self, ids: list[int], timeout: float) -> None:
+        """Until every stream has connected and replayed its "joined" event."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.joined >= set(ids), timeout):
+                raise RuntimeError(f"{len(set(ids) - self.joined)} streams did not connect")
 
     def open(self, base: str, cookies: dict[int, str], session_ids: list[int]) -> threading.Thread:
         host, port = urlsplit(base).hostname or "", urlsplit(base).port or 80
@@ -143,6 +152,10 @@ class Streams:
                     selector.unregister(key.fileobj)
                     self.closed += 1
                     continue
+                if b"event: joined" in data:
+                    with self.changed:
+                        self.joined.add(key.data)
+                        self.changed.notify_all()
                 count = data.count(b"event: proposed")
                 if count:
                     with self.changed:
@@ -157,8 +170,18 @@ class Streams:
 
 
 def run(table: Table, *, rounds: int = 3) -> None:
+    """The threaded shape (streams held by gunicorn threads), then the stream server's."""
+    measure(table, rounds=rounds, sessions=SESSIONS, threads=THREADS, stream_server=False)
+    measure(
+        table, rounds=max(1, rounds // 3), sessions=ASYNC_SESSIONS, threads=8, stream_server=True
+    )
+
+
+def measure(table: Table, *, rounds: int, sessions: int, threads: int, stream_server: bool) -> None:
     extra = {"SPORTELLO_RATE_LIMITS": LIMITS}
-    with production_stack(workers=WORKERS, threads=THREADS, extra_env=extra) as stack:
+    with production_stack(
+        workers=WORKERS, threads=threads, extra_env=extra, streams=stream_server
+    ) as stack:
         base = stack.base_url
         clerk = login(base, ANNA)
         clerk_token = csrf(clerk, base)
@@ -169,15 +192,15 @@ def run(table: Table, *, rounds: int = 3) -> None:
             citizen = citizens[index]
             tokens = (csrf(citizen, base), clerk_token)
             cookie = str(citizen.cookies["sportello_session"])
-            count = SESSIONS // PROPOSERS + (1 if index < SESSIONS % PROPOSERS else 0)
+            count = sessions // PROPOSERS + (1 if index < sessions % PROPOSERS else 0)
             return [(open_session(citizen, clerk, base, tokens), cookie) for _ in range(count)]
 
         with ThreadPoolExecutor(PROPOSERS) as pool:
             opened = [item for chunk in pool.map(open_many, range(PROPOSERS)) for item in chunk]
         ids = [sid for sid, _cookie in opened]
         streams = Streams()
-        streams.open(base, dict(opened), ids)
-        time.sleep(2)  # every stream connected and replayed its "joined"
+        streams.open(stack.streams_url or base, dict(opened), ids)
+        streams.wait_joined(ids, timeout=120)
 
         def propose(item: tuple[int, int], t0: float | None, out: Measured) -> None:
             """One proposal; latency from ``t0`` (its scheduled time when paced) to arrival."""
@@ -224,9 +247,10 @@ def run(table: Table, *, rounds: int = 3) -> None:
                 future.result()
         paced.seconds = time.perf_counter() - started
         streams.stop.set()
-        still_open = SESSIONS - streams.closed
+        still_open = sessions - streams.closed
 
-    label = f"({SESSIONS} open streams, {WORKERS} workers x {THREADS} threads)"
+    shape = "stream server" if stream_server else f"{WORKERS} workers x {threads} threads"
+    label = f"({sessions} open streams, {shape})"
     table.add(saturated.row(f"Live help, saturated: proposal -> citizen's stream {label}", None))
     table.add(
         paced.row(

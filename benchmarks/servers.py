@@ -53,6 +53,8 @@ class Stack:
     database_url: str
     env: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # The stream server (gateway.streams under uvicorn), when started.
+    streams_url: str = ""
 
     def worker_pids(self) -> list[int]:
         """The gunicorn worker processes (children of the master)."""
@@ -75,8 +77,12 @@ def production_stack(
     extra_env: dict[str, str] | None = None,
     pg_admin: str | None = None,
     simulators: list[str] | None = None,
+    streams: bool = False,
 ) -> Iterator[Stack]:
     """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database.
+
+    With ``streams`` the stream server runs too (uvicorn, one process), at ``streams_url``:
+    the live-help streams go there, as the production shape's proxy sends them.
 
     ``pg_admin`` names another PostgreSQL server (a throwaway one, in the fault tests);
     ``simulators`` replaces ``-m connectors.simulators`` in the simulators' command line (it
@@ -140,8 +146,33 @@ def production_stack(
         stack.processes["outbox"] = subprocess.Popen(
             [*flask, "outbox", "work", "--interval", "0.2"], env=env, cwd=ROOT, **quiet
         )
+        if streams:
+            stream_port = free_port()
+            stack.streams_url = f"http://127.0.0.1:{stream_port}"
+            stack.processes["streams"] = subprocess.Popen(
+                [
+                    str(VENV / "uvicorn"),
+                    "--factory",
+                    "gateway.streams:create_stream_server",
+                    "--port",
+                    str(stream_port),
+                    "--http",
+                    "httptools",
+                    "--no-proxy-headers",
+                    "--no-access-log",
+                    "--timeout-graceful-shutdown",
+                    "2",
+                    "--backlog",
+                    "4096",
+                ],
+                env=env,
+                cwd=ROOT,
+                **quiet,
+            )
         wait_http(f"{stack.simulators_url}/fines?wsdl")
         wait_http(f"{base}/healthz")
+        if streams:
+            wait_http(f"{stack.streams_url}/eventi")  # a 404 from the server: it is up
         yield stack
     finally:
         for proc in stack.processes.values():

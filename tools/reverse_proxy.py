@@ -1,12 +1,16 @@
 """A small reverse proxy for running Sportello on one machine as it runs behind a real one.
 
-    python tools/reverse_proxy.py --listen 127.0.0.1:8080 --upstream 127.0.0.1:8000
+    python tools/reverse_proxy.py --listen 127.0.0.1:8080 --upstream 127.0.0.1:8000 \
+        --route '/eventi$=127.0.0.1:8001'
 
 It does what the gateway expects of the operator's proxy (nginx, HAProxy, an ingress): it
 drops whatever X-Forwarded-* / Forwarded headers the client sent and writes its own
 X-Forwarded-For (the client's address), X-Forwarded-Proto and X-Forwarded-Host, so that
 SPORTELLO_TRUSTED_PROXIES=1 makes each citizen's address the one rate limits and logs see.
 One request per connection, streamed both ways (so Server-Sent Events pass as they come).
+A path matching a ``--route`` pattern (a regular expression over the path, query left out)
+goes to that route's upstream instead: the production shape sends the live-help streams to
+the stream server (``gateway.streams``).
 Standard library only; for `make production` and the test suite, not for the Internet.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import socket
 import socketserver
 import sys
@@ -94,8 +99,13 @@ class _Handler(socketserver.BaseRequestHandler):
         if upstream_head is None:
             client.sendall(_status(400, "Bad Request"))
             return
+        target = raw_head.split(b" ", 2)[1].split(b"?", 1)[0].decode("latin-1")
+        address = next(
+            (to for pattern, to in self.server.routes if pattern.search(target)),
+            self.server.upstream,
+        )
         try:
-            upstream = socket.create_connection(self.server.upstream, timeout=10)
+            upstream = socket.create_connection(address, timeout=10)
         except OSError:
             client.sendall(_status(502, "Bad Gateway"))
             return
@@ -117,15 +127,29 @@ class ReverseProxy(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, listen: tuple[str, int], upstream: tuple[str, int], proto: str) -> None:
+    def __init__(
+        self,
+        listen: tuple[str, int],
+        upstream: tuple[str, int],
+        proto: str,
+        routes: Sequence[tuple[re.Pattern[str], tuple[str, int]]] = (),
+    ) -> None:
         self.upstream = upstream
         self.proto = proto
+        self.routes = list(routes)
         super().__init__(listen, _Handler)
 
 
 def _address(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     return host or "127.0.0.1", int(port)
+
+
+def _route(text: str) -> tuple[re.Pattern[str], tuple[str, int]]:
+    pattern, sep, address = text.rpartition("=")
+    if not sep or not pattern:
+        raise argparse.ArgumentTypeError("a route is PATTERN=HOST:PORT")
+    return re.compile(pattern), _address(address)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -135,8 +159,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--proto", choices=("http", "https"), default="http", help="X-Forwarded-Proto to send"
     )
+    parser.add_argument(
+        "--route",
+        type=_route,
+        action="append",
+        default=[],
+        help="PATTERN=HOST:PORT: paths matching PATTERN go to HOST:PORT",
+    )
     args = parser.parse_args(argv)
-    with ReverseProxy(args.listen, args.upstream, args.proto) as proxy:
+    with ReverseProxy(args.listen, args.upstream, args.proto, args.route) as proxy:
         host, port = proxy.server_address[:2]
         print(f"reverse proxy on {host!s}:{port} -> {args.upstream[0]}:{args.upstream[1]}")
         sys.stdout.flush()

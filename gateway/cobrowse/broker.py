@@ -28,12 +28,21 @@ PREFIX = "sportello:cobrowse:"
 EXTENSION = "sportello.cobrowse.broker"
 
 
-class Subscription:
-    """Messages of one channel for one reader; ``close`` it when the stream ends."""
+class Sink(Protocol):
+    def put(self, message: str) -> None: ...
 
-    def __init__(self, fanout: LocalFanout, channel: str) -> None:
+
+class Subscription:
+    """Messages of one channel for one reader; ``close`` it when the stream ends.
+
+    The messages go to ``sink``: by default a thread-safe queue read with ``get`` (a stream
+    held by a worker thread); an event loop's stream passes a sink that hands them to the loop.
+    """
+
+    def __init__(self, fanout: LocalFanout, channel: str, sink: Sink | None = None) -> None:
         self.channel = channel
         self.queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.sink: Sink = self.queue if sink is None else sink
         self._fanout = fanout
 
     def get(self, timeout: float) -> str | None:
@@ -54,8 +63,8 @@ class LocalFanout:
         self._lock = threading.Lock()
         self._readers: dict[str, set[Subscription]] = defaultdict(set)
 
-    def add(self, channel: str) -> Subscription:
-        subscription = Subscription(self, channel)
+    def add(self, channel: str, sink: Sink | None = None) -> Subscription:
+        subscription = Subscription(self, channel, sink)
         with self._lock:
             self._readers[channel].add(subscription)
         return subscription
@@ -72,7 +81,7 @@ class LocalFanout:
         with self._lock:
             readers = list(self._readers.get(channel, ()))
         for reader in readers:
-            reader.queue.put(message)
+            reader.sink.put(message)
 
     @property
     def readers(self) -> int:
@@ -81,9 +90,11 @@ class LocalFanout:
 
 
 class Broker(Protocol):
+    local: LocalFanout
+
     def publish(self, channel: str, message: str) -> None: ...
 
-    def subscribe(self, channel: str) -> Subscription: ...
+    def subscribe(self, channel: str, sink: Sink | None = None) -> Subscription: ...
 
 
 class InProcessBroker:
@@ -95,8 +106,8 @@ class InProcessBroker:
     def publish(self, channel: str, message: str) -> None:
         self.local.deliver(channel, message)
 
-    def subscribe(self, channel: str) -> Subscription:
-        return self.local.add(channel)
+    def subscribe(self, channel: str, sink: Sink | None = None) -> Subscription:
+        return self.local.add(channel, sink)
 
 
 class RedisBroker:
@@ -117,8 +128,8 @@ class RedisBroker:
         except Exception:  # the database copy reaches the streams at their next check
             log.warning("cobrowse: Redis publish failed on %s", channel, exc_info=True)
 
-    def subscribe(self, channel: str) -> Subscription:
-        subscription = self.local.add(channel)
+    def subscribe(self, channel: str, sink: Sink | None = None) -> Subscription:
+        subscription = self.local.add(channel, sink)
         self._ensure_listener()
         # Until the pattern subscription is confirmed a publish could pass unseen; the stream
         # also replays from the database, so waiting briefly is enough.

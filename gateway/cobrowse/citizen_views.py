@@ -29,8 +29,8 @@ from ..transactions.states import FINAL_STATES
 from . import operations as ops
 from . import proposals
 from .live import live_settings
-from .pages import choices_for, done, live_view, stream_response
-from .stream import event_stream, parse_last_event_id
+from .pages import choices_for, done, live_view
+from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_citizen", __name__, template_folder="templates")
 CODES = "cobrowse_codes"  # codes shown to the citizen while they wait (server-side session)
@@ -135,8 +135,7 @@ def events(session_id: int) -> Response:
     citizen_cf = shared.citizen_cf
     last = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    body = event_stream(app, shared.id, lambda s: s.citizen_cf == citizen_cf, last)
-    return stream_response(body)
+    return stream_response(StreamGrant(app, shared.id, lambda s: s.citizen_cf == citizen_cf, last))
 
 
 @bp.post("/<id:session_id>/proposte/<id:proposal_id>/<any(accetta, rifiuta):choice>")

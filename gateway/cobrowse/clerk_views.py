@@ -26,8 +26,8 @@ from . import operations as ops
 from . import proposals
 from .errors import SessionCodeMistyped, SessionCodeNotFound
 from .live import live_settings
-from .pages import LiveView, choices_for, done, live_view, stream_response
-from .stream import event_stream, parse_last_event_id
+from .pages import LiveView, choices_for, done, live_view
+from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_clerk", __name__, template_folder="templates")
 
@@ -151,7 +151,7 @@ def events(session_id: int) -> Response:
 
     last = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return stream_response(event_stream(app, shared.id, may_see, last))
+    return stream_response(StreamGrant(app, shared.id, may_see, last))
 
 
 @bp.post("/<id:session_id>/proponi")

@@ -114,11 +114,3 @@ def done(location: str) -> Response:
     from flask import redirect
 
     return redirect(location, code=303)
-
-
-def stream_response(body: Any) -> Response:
-    return Response(
-        body,
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )

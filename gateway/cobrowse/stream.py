@@ -8,15 +8,22 @@ failed write is how the stream learns the browser left); every ``check_seconds``
 that the viewer may still see the session, ends an idle session, and replays from the
 database anything a lost pub/sub message left out. No database connection is held between
 those checks: 200 open streams must not take 200 pooled connections.
+
+The same stream runs on an event loop too (``gateway.streams``, the stream server of the
+production shape): the view only decides who may see what (``StreamGrant``) and
+``event_stream_async`` does on the loop what ``event_stream`` does in a thread, so an open
+page costs a socket and a queue, not a thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
+from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from ..db import db
 from ..identifiers import valid_id
@@ -26,6 +33,31 @@ from .live import channel, live_settings, message_json, messages_after
 from .operations import ENDED, end_if_idle
 
 Viewer = Callable[[SharedSession], bool]
+# Where a view leaves its grant for the stream server (the WSGI environ of the request).
+GRANT_KEY = "sportello.stream_grant"
+
+
+@dataclass(frozen=True)
+class StreamGrant:
+    """What a view decided: this viewer may follow this shared session from this event on."""
+
+    app: Flask
+    session_id: int
+    may_see: Viewer
+    last_event_id: int
+
+
+def stream_response(grant: StreamGrant) -> Response:
+    """The event stream of ``grant``: streamed by this worker's thread under WSGI; a stream
+    server that dispatched the request (``gateway.streams``) finds the grant and streams it
+    on its event loop instead, without starting this body."""
+    request.environ[GRANT_KEY] = grant
+    body = event_stream(grant.app, grant.session_id, grant.may_see, grant.last_event_id)
+    return Response(
+        body,
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 def sse(message_id: int, kind: str, payload: str) -> str:
@@ -85,6 +117,72 @@ def event_stream(app: Flask, session_id: int, may_see: Viewer, last_event_id: in
                     is_open, frames = _check(app, session_id, may_see, sent)
                     sent = _last_id(frames, sent)
                     yield from frames
+                    if not is_open:
+                        return
+                    next_check = now + settings.check_seconds
+                yield ": keep-alive\n\n"
+                next_beat = time.monotonic() + settings.keepalive_seconds
+                continue
+            item = json.loads(raw)
+            if item["id"] <= sent:
+                continue
+            sent = item["id"]
+            yield sse(item["id"], item["kind"], raw)
+            if item["kind"] == "ended":
+                return
+    finally:
+        subscription.close()
+
+
+class _LoopSink:
+    """Hands a message from the broker's thread to a queue of the stream's event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def put(self, message: str) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, message)
+
+
+async def event_stream_async(grant: StreamGrant) -> AsyncGenerator[str, None]:
+    """``event_stream`` on an event loop: the database checks run in the loop's threads, the
+    waits are the loop's. Same frames, same bounds, same re-checks of the viewer's right."""
+    app, session_id, may_see = grant.app, grant.session_id, grant.may_see
+    settings = live_settings(app)
+    sink = _LoopSink(asyncio.get_running_loop())
+    subscription = await asyncio.to_thread(broker(app).subscribe, channel(session_id), sink)
+    try:
+        yield f"retry: 2000\n: stream of shared session {session_id}\n\n"
+        is_open, frames = await asyncio.to_thread(
+            _check, app, session_id, may_see, grant.last_event_id
+        )
+        sent = _last_id(frames, grant.last_event_id)
+        for frame in frames:
+            yield frame
+        if not is_open:
+            return
+        started = time.monotonic()
+        next_beat = started + settings.keepalive_seconds
+        next_check = started + settings.check_seconds
+        deadline = started + settings.stream_seconds
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            try:
+                raw = await asyncio.wait_for(sink.queue.get(), min(next_beat, deadline) - now)
+            except TimeoutError:
+                now = time.monotonic()
+                if now < next_beat:
+                    continue
+                if now >= next_check:
+                    is_open, frames = await asyncio.to_thread(
+                        _check, app, session_id, may_see, sent
+                    )
+                    sent = _last_id(frames, sent)
+                    for frame in frames:
+                        yield frame
                     if not is_open:
                         return
                     next_check = now + settings.check_seconds

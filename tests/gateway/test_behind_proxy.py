@@ -41,11 +41,19 @@ def gateway_app(database_url: str, simulators: Any) -> Iterator[Flask]:
     db.dispose(app)
 
 
+def _other_upstream(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Stands for the stream server: says where a request landed."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [f"streams {environ['PATH_INFO']}".encode()]
+
+
 @pytest.fixture
 def proxy_port(gateway_app: Flask) -> Iterator[int]:
     server = make_server("127.0.0.1", 0, gateway_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    streams = make_server("127.0.0.1", 0, _other_upstream, threaded=True)
+    threading.Thread(target=streams.serve_forever, daemon=True).start()
     proxy = subprocess.Popen(
         [
             sys.executable,
@@ -56,6 +64,8 @@ def proxy_port(gateway_app: Flask) -> Iterator[int]:
             f"127.0.0.1:{server.server_port}",
             "--proto",
             "https",
+            "--route",
+            f"/eventi$=127.0.0.1:{streams.server_port}",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -72,6 +82,8 @@ def proxy_port(gateway_app: Flask) -> Iterator[int]:
             proxy.stdout.close()
         server.shutdown()
         server.server_close()
+        streams.shutdown()
+        streams.server_close()
 
 
 def get(port: int, source: str, path: str, headers: dict[str, str] | None = None) -> Any:
@@ -120,3 +132,11 @@ def test_a_request_that_is_not_http_is_refused_by_the_proxy(proxy_port: int) -> 
     with socket.create_connection(("127.0.0.1", proxy_port), timeout=10) as raw:
         raw.sendall(b"HELLO\r\n\r\n")
         assert raw.recv(100).startswith(b"HTTP/1.1 400")
+
+
+def test_stream_paths_go_to_the_stream_upstream(proxy_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", proxy_port, timeout=10)
+    connection.request("GET", "/area-personale/assistenza-live/7/eventi?after=3")
+    assert connection.getresponse().read() == b"streams /area-personale/assistenza-live/7/eventi"
+    connection.close()
+    assert get(proxy_port, "127.0.0.5", "/eventi/altro").status != 200  # the app's 404
