@@ -10,7 +10,8 @@ SPORTELLO_TRUSTED_PROXIES=1 makes each citizen's address the one rate limits and
 One request per connection, streamed both ways (so Server-Sent Events pass as they come).
 A path matching a ``--route`` pattern (a regular expression over the path, query left out)
 goes to that route's upstream instead: the production shape sends the live-help streams to
-the stream server (``gateway.streams``).
+the stream server (``gateway.streams``). Several ``--upstream`` are taken in turn (two
+gateway instances sharing PostgreSQL and Redis); one that refuses connections is skipped.
 Standard library only; for `make production` and the test suite, not for the Internet.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import re
 import socket
 import socketserver
@@ -100,13 +102,15 @@ class _Handler(socketserver.BaseRequestHandler):
             client.sendall(_status(400, "Bad Request"))
             return
         target = raw_head.split(b" ", 2)[1].split(b"?", 1)[0].decode("latin-1")
-        address = next(
-            (to for pattern, to in self.server.routes if pattern.search(target)),
-            self.server.upstream,
-        )
-        try:
-            upstream = socket.create_connection(address, timeout=10)
-        except OSError:
+        routed = [to for pattern, to in self.server.routes if pattern.search(target)][:1]
+        upstream = None
+        for address in routed or self.server.next_upstreams():
+            try:
+                upstream = socket.create_connection(address, timeout=10)
+                break
+            except OSError:
+                continue
+        if upstream is None:
             client.sendall(_status(502, "Bad Gateway"))
             return
         with upstream:
@@ -130,14 +134,22 @@ class ReverseProxy(socketserver.ThreadingTCPServer):
     def __init__(
         self,
         listen: tuple[str, int],
-        upstream: tuple[str, int],
+        upstreams: Sequence[tuple[str, int]],
         proto: str,
         routes: Sequence[tuple[re.Pattern[str], tuple[str, int]]] = (),
     ) -> None:
-        self.upstream = upstream
+        self.upstreams = list(upstreams)
+        self._turn = itertools.count()
+        self._lock = threading.Lock()
         self.proto = proto
         self.routes = list(routes)
         super().__init__(listen, _Handler)
+
+    def next_upstreams(self) -> list[tuple[str, int]]:
+        """Every upstream, starting with the one whose turn it is."""
+        with self._lock:
+            first = next(self._turn) % len(self.upstreams)
+        return self.upstreams[first:] + self.upstreams[:first]
 
 
 def _address(text: str) -> tuple[str, int]:
@@ -155,7 +167,9 @@ def _route(text: str) -> tuple[re.Pattern[str], tuple[str, int]]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", type=_address, default=("127.0.0.1", 8080))
-    parser.add_argument("--upstream", type=_address, default=("127.0.0.1", 8000))
+    parser.add_argument(
+        "--upstream", type=_address, action="append", help="HOST:PORT (repeat: in turn)"
+    )
     parser.add_argument(
         "--proto", choices=("http", "https"), default="http", help="X-Forwarded-Proto to send"
     )
@@ -167,9 +181,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="PATTERN=HOST:PORT: paths matching PATTERN go to HOST:PORT",
     )
     args = parser.parse_args(argv)
-    with ReverseProxy(args.listen, args.upstream, args.proto, args.route) as proxy:
+    upstreams = args.upstream or [("127.0.0.1", 8000)]
+    with ReverseProxy(args.listen, upstreams, args.proto, args.route) as proxy:
         host, port = proxy.server_address[:2]
-        print(f"reverse proxy on {host!s}:{port} -> {args.upstream[0]}:{args.upstream[1]}")
+        targets = ", ".join(f"{h}:{p}" for h, p in upstreams)
+        print(f"reverse proxy on {host!s}:{port} -> {targets}")
         sys.stdout.flush()
         proxy.serve_forever()
 

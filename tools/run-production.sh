@@ -42,14 +42,24 @@ SPORTELLO_SIM_USER=$SPORTELLO_LEGACY_FINES_USERNAME SPORTELLO_SIM_PASSWORD=$SPOR
   .venv/bin/python -m connectors.simulators --host 127.0.0.1 --port "$fines_port" & pids+=($!)
 .venv/bin/flask --app gateway outbox work & pids+=($!)
 .venv/bin/flask --app gateway jobs run & pids+=($!)
-.venv/bin/gunicorn -c deploy/gunicorn.conf.py gateway.wsgi:app & pids+=($!)
+# SPORTELLO_INSTANCES gateway instances (gunicorn masters) share PostgreSQL and Redis; the proxy
+# takes them in turn. The first listens on GUNICORN_BIND, the next ones 10 ports further each.
+instances=${SPORTELLO_INSTANCES:-1}
+gateway_host=${GUNICORN_BIND%:*}
+gateway_port=${GUNICORN_BIND##*:}
+upstreams=()
+for ((i = 0; i < instances; i++)); do
+  bind="$gateway_host:$((gateway_port + 10 * i))"
+  GUNICORN_BIND=$bind .venv/bin/gunicorn -c deploy/gunicorn.conf.py gateway.wsgi:app & pids+=($!)
+  upstreams+=(--upstream "$bind")
+done
 # Live-help streams on an event loop (no gunicorn thread per open page); the proxy sends the
 # stream paths there. Proxy headers are left to the app, as under gunicorn.
 stream_bind=${SPORTELLO_STREAM_BIND:-127.0.0.1:8001}
 .venv/bin/uvicorn --factory gateway.streams:create_stream_server --host "${stream_bind%:*}" \
   --port "${stream_bind##*:}" --http httptools --no-proxy-headers --no-access-log \
   --timeout-graceful-shutdown 5 & pids+=($!)
-.venv/bin/python tools/reverse_proxy.py --listen "$proxy_listen" --upstream "$GUNICORN_BIND" \
+.venv/bin/python tools/reverse_proxy.py --listen "$proxy_listen" "${upstreams[@]}" \
   --route "/eventi\$=$stream_bind" & pids+=($!)
 echo "Sportello (production shape) at $SPORTELLO_BASE_URL — Ctrl-C to stop"
 wait -n

@@ -140,3 +140,47 @@ def test_stream_paths_go_to_the_stream_upstream(proxy_port: int) -> None:
     assert connection.getresponse().read() == b"streams /area-personale/assistenza-live/7/eventi"
     connection.close()
     assert get(proxy_port, "127.0.0.5", "/eventi/altro").status != 200  # the app's 404
+
+
+def _named(name: str) -> Any:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [name.encode()]
+
+    return app
+
+
+def test_several_instances_are_taken_in_turn_and_a_stopped_one_is_skipped() -> None:
+    import socket
+
+    first = make_server("127.0.0.1", 0, _named("first"), threaded=True)
+    second = make_server("127.0.0.1", 0, _named("second"), threaded=True)
+    for server in (first, second):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with socket.socket() as unused:  # a port nothing listens on: a stopped instance
+        unused.bind(("127.0.0.1", 0))
+        stopped = unused.getsockname()[1]
+    upstreams = [f"127.0.0.1:{p}" for p in (first.server_port, stopped, second.server_port)]
+    command = [sys.executable, str(ROOT / "tools" / "reverse_proxy.py"), "--listen", "127.0.0.1:0"]
+    for upstream in upstreams:
+        command += ["--upstream", upstream]
+    proxy = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proxy.stdout is not None
+        port = int(proxy.stdout.readline().split(" -> ")[0].rsplit(":", 1)[1])
+        answers = []
+        for _ in range(6):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/")
+            answers.append(connection.getresponse().read().decode())
+            connection.close()
+        assert answers.count("first") >= 2 and answers.count("second") >= 2
+        assert set(answers) == {"first", "second"}
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        if proxy.stdout is not None:
+            proxy.stdout.close()
+        for server in (first, second):
+            server.shutdown()
+            server.server_close()
