@@ -91,6 +91,19 @@ class Table:
         return "\n".join(lines) + "\n"
 
 
+def process_cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds used so far by ``pids`` (Linux /proc), ignoring gone ones."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
