@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+)
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ..access import current_identity
 from ..db import db
+from ..ente import current_ente
 from ..migrate import migration_status
 from ..redirects import safe_target
 
@@ -17,6 +27,29 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @bp.get("/")
 def home() -> str:
     return render_template("core/home.html", identity=current_identity())
+
+
+@bp.get("/ente/logo")
+def ente_logo() -> Response:
+    """The body's logo (the file its record names, checked when the record loaded)."""
+    ente = current_ente()
+    return send_file(ente.logo, mimetype=ente.logo_type, max_age=3600)
+
+
+# The gateway's own legal pages, linked from the footer when the body's record names none.
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("core/privacy.html")
+
+
+@bp.get("/dichiarazione-accessibilita")
+def accessibility() -> str:
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/note-legali")
+def legal_notes() -> str:
+    return render_template("core/legal_notes.html")
 
 
 @bp.get("/lingua/<locale:code>")

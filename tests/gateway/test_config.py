@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gateway.config import DEMO_SECRET_KEY, Config, ConfigurationError
 
+ROOT = Path(__file__).resolve().parents[2]
 GOOD_PRODUCTION = {
     "SPORTELLO_PROFILE": "production",
     "SPORTELLO_DATABASE_URL": "postgresql+psycopg://sportello@db/sportello",
@@ -14,6 +17,8 @@ GOOD_PRODUCTION = {
     "SPORTELLO_BASE_URL": "https://sportello.comune.villanova.it",
     "SPORTELLO_CONNECTOR_PASSWORD": "real-secret",
     "SPORTELLO_REDIS_URL": "redis://redis.comune.villanova.it:6379/0",
+    "SPORTELLO_ENTE_FILE": str(ROOT / "deploy" / "ente.example.yaml"),
+    "SPORTELLO_SMTP_FROM": "Comune di Roccalta <noreply@comune.roccalta.example>",
 }
 
 
@@ -76,6 +81,11 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_SEAL_KEY_FILE": None}, "SPORTELLO_SEAL_KEY_FILE"),
         ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
         ({"SPORTELLO_REDIS_URL": None}, "SPORTELLO_REDIS_URL"),
+        ({"SPORTELLO_ENTE_FILE": None}, "SPORTELLO_ENTE_FILE"),
+        ({"SPORTELLO_ENTE_IPA_CODE": "c_x000"}, "SPORTELLO_ENTE_IPA_CODE"),
+        ({"SPORTELLO_ENTE_CREDITOR_FISCAL_CODE": "80001234568"}, "creditor_fiscal_code"),
+        ({"SPORTELLO_ENTE_CONTACTS_EMAIL": "urp@comune.villanova.example"}, "contacts.email"),
+        ({"SPORTELLO_SMTP_FROM": None}, "SPORTELLO_SMTP_FROM"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_the_variable(
