@@ -281,8 +281,9 @@ def build_ente(values: Mapping[str, Any], *, base_dir: Path | None = None) -> En
             if spec.required:
                 raise EnteError(f"{name}: is required")
             continue
-        if not isinstance(raw, str | int) or isinstance(raw, bool):
-            raise EnteError(f"{name}: must be text, not {type(raw).__name__}")
+        if not isinstance(raw, str):
+            # YAML reads 01234 as a number (and 0123 as octal): codes must be quoted.
+            raise EnteError(f"{name}: must be text, not {type(raw).__name__} (quote it)")
         try:
             checked[name] = spec.check(str(raw))
         except ValueError as e:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     current_app,
@@ -9,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
 )
 from sqlalchemy import text
@@ -31,9 +32,13 @@ def home() -> str:
 
 @bp.get("/ente/logo")
 def ente_logo() -> Response:
-    """The body's logo (the file its record names, checked when the record loaded)."""
+    """The body's logo (the file its record names, at most 512 KiB, checked when the record
+    loaded), read whole: no file stays open for a client that reads slowly or not at all."""
     ente = current_ente()
-    return send_file(ente.logo, mimetype=ente.logo_type, max_age=3600)
+    reply = Response(Path(ente.logo).read_bytes(), mimetype=ente.logo_type)
+    reply.cache_control.public = True
+    reply.cache_control.max_age = 3600
+    return reply
 
 
 # The gateway's own legal pages, linked from the footer when the body's record names none.
