@@ -367,6 +367,8 @@ def load_ente(path: str | None, environ: Mapping[str, str]) -> Ente:
         values = read_file(source)
     except EnteError as e:
         raise EnteError(f"{where}: {e}") from e
+    if not path and "name" in overrides:
+        values.pop(NAMES_FIELD, None)  # the demo's translations are of the demo's name
     values.update(overrides)
     try:
         return build_ente(values, base_dir=source.parent)

@@ -90,6 +90,8 @@ def test_without_a_file_the_demo_record_is_the_base() -> None:
     assert load_ente(None, {}) is demo_ente()
     renamed = load_ente(None, {"SPORTELLO_ENTE_NAME": "Comune di Altrove"})
     assert renamed.name == "Comune di Altrove" and renamed.ipa_code == "c_x000"
+    assert renamed.shown_name("en") == "Comune di Altrove"  # not the demo's translation
+    assert load_ente(None, {"SPORTELLO_ENTE_UNIT": ""}).unit == ""  # an optional field unset
     assert demo_value(renamed) == "ipa_code"
 
 
