@@ -171,7 +171,7 @@ def config_words(app: Flask) -> set[str]:
             part
             for value in values
             for part in (
-                [getattr(value, f.name) for f in dataclasses.fields(value)]  # type: ignore[arg-type]
+                [getattr(value, f.name) for f in dataclasses.fields(value)]
                 if dataclasses.is_dataclass(value)
                 else [value]
             )
