@@ -215,3 +215,21 @@ def test_the_openapi_document_names_the_body(roccalta: Flask) -> None:
         "email": "servizi.online@comune.roccalta.example",
     }
     assert "Villanova" not in str(info)
+
+
+def test_the_demo_s_offices_and_counters_are_seeded_in_the_body_s_town(roccalta: Flask) -> None:
+    from sqlalchemy import select
+
+    from gateway.counter.demo import seed_counter
+    from gateway.help.demo import seed_offices
+    from gateway.models import Office, Terminal
+
+    with roccalta.app_context(), db.fresh_session(roccalta) as session:
+        assert seed_offices(session)
+        seed_counter(session)
+        session.commit()
+        addresses = session.scalars(select(Office.address)).all()
+        shops = session.scalars(select(Terminal.shop_address)).all()
+    assert "Via del Castello 4, Roccalta" in addresses
+    assert all(a.endswith(("Roccalta", "Roccalta (piano terra)")) for a in addresses), addresses
+    assert shops and all(s.endswith(", Roccalta") for s in shops), shops
