@@ -181,3 +181,40 @@ def test_the_readme_lists_every_variable_and_only_those() -> None:
     ]
     assert len(listed) == len(set(listed))
     assert set(listed) == set(environment_names().values())
+
+
+def test_production_with_the_demo_s_body_stops_with_one_line(tmp_path) -> None:
+    """Everything else ready, but the body is still the demo municipality: exit status 2."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in GOOD_PRODUCTION.items() if k != "SPORTELLO_ENTE_FILE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from gateway import create_app; create_app()"],
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "sportello: configuration refused: SPORTELLO_ENTE_FILE: name is the demo municipality's "
+        "'Comune di Villanova': production needs the body's own value (in the file or "
+        "SPORTELLO_ENTE_NAME)"
+    ]
+    env["SPORTELLO_ENTE_FILE"] = str(tmp_path / "ente.txt")
+    (tmp_path / "ente.txt").write_text("name: x\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", "from gateway import create_app; create_app()"],
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "SPORTELLO_ENTE_FILE=" in line and "must end in .yaml, .yml or .toml" in line
