@@ -222,8 +222,9 @@ FIELDS: dict[str, _Field] = {
     "legal.legal_notes_url": _Field(_url, required=False),
 }
 NAMES_FIELD = "names"  # a table of language code -> name
-# What production accepts from the demo's record: values any body may share with it.
-SHAREABLE = {"address.country", "ipa_category", "logo"}
+# What production accepts from the demo's record: values a real body may share with it (a
+# "Piazza del Municipio 1", an "Ufficio Relazioni con il Pubblico"); the logo is the default.
+SHAREABLE = {"address.country", "address.street", "ipa_category", "logo", "office", "unit"}
 
 
 def environment_names() -> dict[str, str]:

@@ -93,6 +93,12 @@ def test_without_a_file_the_demo_record_is_the_base() -> None:
     assert renamed.shown_name("en") == "Comune di Altrove"  # not the demo's translation
     assert load_ente(None, {"SPORTELLO_ENTE_UNIT": ""}).unit == ""  # an optional field unset
     assert demo_value(renamed) == "ipa_code"
+    shared = replace(
+        load_ente(str(EXAMPLE), {}),
+        office=demo_ente().office,
+        address=replace(load_ente(str(EXAMPLE), {}).address, street="Piazza del Municipio 1"),
+    )
+    assert demo_value(shared) is None  # common names are not the demo's own
 
 
 BAD_VALUES = [
