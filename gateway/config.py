@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .ente import Ente, EnteError, demo_ente, demo_value, getattr_path, load_ente
+from .ente import environment_names as ente_environment_names
+
 DEMO_SECRET_KEY = "sportello-demo-secret-key-not-for-production"  # noqa: S105 - marked demo key
 INSTANCE_DIR = Path(os.environ.get("SPORTELLO_INSTANCE_DIR", Path.cwd() / "instance"))
 
@@ -59,13 +62,6 @@ class Config:
     testing: bool = field(default=False, metadata=NOT_FROM_ENV)
     sp_cert_file: str = ""
     sp_key_file: str = ""
-    ipa_code: str = "c_x000"
-    contact_email: str = "urp@comune.villanova.example"
-    contact_phone: str = "+390123456789"
-    cie_municipality: str = "X000"  # fictional cadastral code, like the demo IPA code c_x000
-    cie_province: str = ""
-    cie_ipa_category: str = "L6"
-    cie_vat_number: str = ""
     cie_idp_metadata: str = ""
     idp_metadata: str = ""
     idp_metadata_signer: str = ""
@@ -74,10 +70,9 @@ class Config:
     idp_trust_expired: str = ""
     spid_levels: str = ""
     oidc_acr_levels: str = ""
+    ente_file: str = ""
     seal_key_file: str = ""
     seal_retired_keys: str = ""
-    creditor_name: str = "Comune di Villanova"
-    creditor_fiscal_code: str = "80001234568"  # fictional, valid check digit
     notice_segregation_code: str = "01"
     oidc_issuer: str = ""
     oidc_client_id: str = "sportello"
@@ -93,6 +88,7 @@ class Config:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_from: str = "Comune di Villanova <noreply@comune.villanova.example>"
+    ente: Ente = field(default_factory=demo_ente, metadata=NOT_FROM_ENV)
     extra: Mapping[str, Any] = field(default_factory=dict, metadata=NOT_FROM_ENV)
 
     @classmethod
@@ -129,6 +125,11 @@ class Config:
             var: raw for var, raw in env.items() if var.startswith(LEGACY_PREFIX) and raw != ""
         }
         values.update(overrides)
+        if "ente" not in values:
+            try:
+                values["ente"] = load_ente(values.get("ente_file") or None, env)
+            except EnteError as e:
+                raise ConfigurationError(str(e)) from e
         config = replace(base, **values)
         if not config.database_url:
             config = replace(config, database_url=config.default_database_url())
@@ -198,10 +199,30 @@ class Config:
                 "SPORTELLO_IDP_TRUST_EXPIRED is for conformance testing only: unset it"
             )
         self._check_idp_trust()
+        self._check_ente()
         if self.connector_password == Config.connector_password:
             raise ConfigurationError(
                 "SPORTELLO_CONNECTOR_PASSWORD is the simulators' demo password: set the real one"
             )
+
+    def _check_ente(self) -> None:
+        """Production serves a real body: no value of the demo municipality's record is left."""
+        name = demo_value(self.ente)
+        if name is None:
+            if self.smtp_from == Config.smtp_from:
+                raise ConfigurationError(
+                    "SPORTELLO_SMTP_FROM is the demo municipality's sender: set the body's own"
+                )
+            return
+        variable = ente_environment_names().get(name, "")
+        where = (
+            f"SPORTELLO_ENTE_FILE={self.ente_file!r}" if self.ente_file else "SPORTELLO_ENTE_FILE"
+        )
+        raise ConfigurationError(
+            f"{where}: {name} is the demo municipality's {getattr_path(self.ente, name)!r}: "
+            f"production needs the body's own value (in the file"
+            + (f" or {variable})" if variable else ")")
+        )
 
     def _check_idp_trust(self) -> None:
         """Production trusts IdP metadata only over https and only signed by the federation."""
@@ -220,11 +241,6 @@ class Config:
             raise ConfigurationError(
                 "SPORTELLO_IDP_METADATA_UNSIGNED is for local test files only: unset it and "
                 "set SPORTELLO_IDP_METADATA_SIGNER to the federation's signing certificate"
-            )
-        if self.cie_idp_metadata and self.cie_municipality == Config.cie_municipality:
-            raise ConfigurationError(
-                "SPORTELLO_CIE_MUNICIPALITY is the demo's made-up code: set the cadastral code "
-                "of the comune of the body's seat (H501 for Roma)"
             )
         if (self.idp_metadata or self.cie_idp_metadata) and not self.idp_metadata_signer:
             raise ConfigurationError(

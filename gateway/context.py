@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from .access import SessionIdentity, current_identity
+from .ente import current_ente
 from .i18n import default_locale, offered_languages, shown_title
 from .payments.notices import shown_description
 from .timeline import state_label
@@ -29,16 +30,33 @@ def init_template_context(app: Flask) -> None:
 
         from .features import registry
 
+        locale = str(get_locale() or default_locale())
+        ente = current_ente()
         return {
+            "ente": ente,
+            "ente_name": ente.shown_name(locale),
+            "legal_url": legal_url,
             "feature_services": registry().services,
             "area_links": registry().area_links,
             "login_method_label": login_method_label,
-            "current_locale": str(get_locale() or default_locale()),
+            "current_locale": locale,
             "offered_languages": offered_languages(),
             "identity": current_identity(),
             "login_url": login_url,
             "state_label": state_label,
         }
+
+
+def legal_url(page: str) -> str:
+    """The body's own privacy notice, accessibility statement or legal notes, or the
+    gateway's built-in page when the record names none."""
+    legal = current_ente().legal
+    own = {
+        "privacy": legal.privacy_url,
+        "accessibility": legal.accessibility_url,
+        "legal_notes": legal.legal_notes_url,
+    }[page]
+    return own or url_for(f"core.{page}")
 
 
 def login_method_label(identity: SessionIdentity) -> str:

@@ -28,6 +28,7 @@ class BookingSheet:
     citizen_name: str
     topic: str
     manage_url: str
+    issuer: str = ""  # the body whose office it is, printed at the top
 
     def __post_init__(self) -> None:
         if not self.code or self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
@@ -42,8 +43,13 @@ def render_booking(booking: BookingSheet, lang: DocumentLanguage = SOURCE) -> by
     _ = lang.gettext
     title = _("APPOINTMENT BOOKING")
     sheet = Sheet(
-        title=f"{title} {booking.display_code}", lang=lang.code, subject=booking.office_name
+        title=f"{title} {booking.display_code}",
+        lang=lang.code,
+        subject=booking.office_name,
+        author=booking.issuer or "Sportello",
     )
+    if booking.issuer:
+        sheet.line(booking.issuer, size=10, bold=True, colour=GREY)
     sheet.line(title, size=12, bold=True, colour=ACCENT)
     sheet.paragraph(booking.office_name, size=16, bold=True)
     sheet.space(4 * mm)

@@ -24,12 +24,20 @@ class Sheet:
     Every string goes through `pdf_text`, so callers pass plain Unicode.
     """
 
-    def __init__(self, *, title: str, lang: str, subject: str = "", keywords: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        lang: str,
+        subject: str = "",
+        keywords: str = "",
+        author: str = "Sportello",
+    ) -> None:
         self._buffer = io.BytesIO()
         # invariant=True drops the creation date and random document id: same data, same bytes.
         self.canvas = Canvas(self._buffer, pagesize=A4, invariant=True, pageCompression=1)
         self.canvas.setTitle(pdf_text(title))
-        self.canvas.setAuthor("Sportello")
+        self.canvas.setAuthor(pdf_text(author))
         self.canvas.setCreator("Sportello printing")
         self.canvas.setSubject(pdf_text(subject))
         self.canvas.setKeywords(pdf_text(keywords))

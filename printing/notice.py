@@ -191,7 +191,12 @@ def render_notice(data: NoticeData, lang: DocumentLanguage = SOURCE) -> bytes:
     long details)."""
     lang = check_language(lang)
     title = lang.gettext("PAYMENT NOTICE")
-    sheet = Sheet(title=f"{title} {data.notice_code}", lang=lang.code, subject=data.subject)
+    sheet = Sheet(
+        title=f"{title} {data.notice_code}",
+        lang=lang.code,
+        subject=data.subject,
+        author=data.creditor_name,
+    )
     sheet.line(title, size=17, bold=True, colour=ACCENT)
     sheet.space(3 * mm)
     _parties(sheet, data, lang)

@@ -101,7 +101,11 @@ def render_receipt(
     seal = signer.seal(receipt_claims(data))
     title = _("PAYMENT RECEIPT")
     sheet = Sheet(
-        title=f"{title} {data.receipt_id}", lang=lang.code, subject=data.subject, keywords=seal
+        title=f"{title} {data.receipt_id}",
+        lang=lang.code,
+        subject=data.subject,
+        keywords=seal,
+        author=data.creditor_name,
     )
     sheet.line(title, size=17, bold=True, colour=ACCENT)
     sheet.line(_("Receipt no. %(number)s", number=data.receipt_id), size=11, bold=True)

@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from gateway.config import Config, ConfigurationError, environment_names
+from gateway.ente import environment_names as ente_environment_names
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy" / "kubernetes"
@@ -266,7 +267,7 @@ def schema_problems(b: Bundle, version: str) -> list[str]:
 
 
 def configmap_problems(b: Bundle) -> list[str]:
-    settings = set(environment_names().values())
+    settings = set(environment_names().values()) | set(ente_environment_names().values())
     problems = []
     for key in config_data(b):
         if key not in settings:

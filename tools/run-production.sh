@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 tools/setup.sh
 
 export SPORTELLO_PROFILE=${SPORTELLO_PROFILE:-demo}
+# Another body than the demo's: the example record of the fictional Comune di Roccalta.
+export SPORTELLO_ENTE_FILE=${SPORTELLO_ENTE_FILE:-deploy/ente.example.yaml}
 export SPORTELLO_AUTO_MIGRATE=false
 export SPORTELLO_LOG_JSON=${SPORTELLO_LOG_JSON:-true}
 export SPORTELLO_DATABASE_URL=${SPORTELLO_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/sportello}

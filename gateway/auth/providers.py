@@ -34,6 +34,7 @@ from identity.testdata import (
 
 from ..config import Config, ConfigurationError
 from ..db import db
+from ..ente import Ente
 from ..redis_store import redis_client
 from .replay import DatabaseReplayCache, FallbackReplayCache
 
@@ -58,17 +59,13 @@ class ProviderChoice:
         return f"{url_for('auth.spid_login')}?{query}"
 
 
-def sp_settings(config: Config) -> SPSettings:
+def sp_settings(config: Config, ente: Ente) -> SPSettings:
+    """The service provider of ``ente`` at the gateway's address."""
     base = config.base_url.rstrip("/")
     if config.sp_cert_file:
         cert, key = Path(config.sp_cert_file).read_text(), Path(config.sp_key_file).read_text()
     else:
         cert, key = sp_cert_pem(), sp_key_pem()
-    if config.cie_idp_metadata and not config.cie_municipality:
-        raise ConfigurationError(
-            "SPORTELLO_CIE_MUNICIPALITY is not set: the CIE metadata (SPORTELLO_CIE_IDP_METADATA "
-            "is set) need the cadastral code of the comune of the body's seat, like H501"
-        )
     try:
         return SPSettings(
             entity_id=f"{base}/saml/metadata",
@@ -78,49 +75,30 @@ def sp_settings(config: Config) -> SPSettings:
             certificate_pem=cert,
             private_key_pem=key,
             organization=Organization(
-                name="Comune di Villanova", display_name="Comune di Villanova", url=base + "/"
+                name=ente.organization.name,
+                display_name=ente.organization.display_name,
+                url=ente.organization.url,
             ),
-            contact=contact_person(config),
+            contact=contact_person(ente),
         )
     except IdentityConfigurationError as e:
-        raise _named(e) from e
+        raise ConfigurationError(f"SPORTELLO_ENTE_FILE: {e}") from e
 
 
-# The variable behind each field of the SPID/CIE contact, to name it when a value is refused.
-CONTACT_VARIABLES = {
-    "ipa_code": "SPORTELLO_IPA_CODE",
-    "email": "SPORTELLO_CONTACT_EMAIL",
-    "phone": "SPORTELLO_CONTACT_PHONE",
-    "municipality": "SPORTELLO_CIE_MUNICIPALITY",
-    "province": "SPORTELLO_CIE_PROVINCE",
-    "fiscal_code": "SPORTELLO_CREDITOR_FISCAL_CODE",
-    "vat_number": "SPORTELLO_CIE_VAT_NUMBER",
-    "ipa_category": "SPORTELLO_CIE_IPA_CATEGORY",
-}
-
-
-def contact_person(config: Config) -> ContactPerson:
-    """The body as its SPID and CIE metadata describe it; a refused value names its variable."""
-    try:
-        return ContactPerson(
-            ipa_code=config.ipa_code,
-            email=config.contact_email,
-            phone=config.contact_phone,
-            # What the CIE metadata also register of the body; its fiscal code is the creditor's.
-            municipality=config.cie_municipality or None,
-            province=config.cie_province or None,
-            fiscal_code=config.creditor_fiscal_code or None,
-            vat_number=config.cie_vat_number or None,
-            ipa_category=config.cie_ipa_category or None,
-        )
-    except IdentityConfigurationError as e:
-        raise _named(e) from e
-
-
-def _named(error: IdentityConfigurationError) -> ConfigurationError:
-    field = re.search(r"(?:ContactPerson|contact)\.(\w+)", str(error))
-    variable = CONTACT_VARIABLES.get(field.group(1), "") if field else ""
-    return ConfigurationError(f"{variable or 'SPORTELLO_SP_*'}: {error}")
+def contact_person(ente: Ente) -> ContactPerson:
+    """The body as its SPID and CIE metadata describe it (checked when the record loaded)."""
+    return ContactPerson(
+        ipa_code=ente.ipa_code,
+        email=ente.organization.contact_email,
+        phone=ente.organization.contact_phone,
+        # What the CIE metadata also register of the body; its fiscal code is the creditor's.
+        municipality=ente.address.municipality_code,
+        province=ente.address.province,
+        country=ente.address.country,
+        fiscal_code=ente.creditor_fiscal_code,
+        vat_number=ente.vat_number or None,
+        ipa_category=ente.ipa_category or None,
+    )
 
 
 def replay_cache(app: Flask, config: Config) -> ReplayCache:
@@ -134,7 +112,7 @@ def replay_cache(app: Flask, config: Config) -> ReplayCache:
 def init_identity(app: Flask) -> None:
     """Attach the service provider (and the test IdP when enabled) to the app."""
     config: Config = app.config["SPORTELLO"]
-    settings = sp_settings(config)
+    settings = sp_settings(config, config.ente)
     sources = idp_sources(config)
     if config.test_idp_enabled:
         from identity.testidp import TestIdP, TestIdPApp, TestIdPSettings

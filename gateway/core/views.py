@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ..access import current_identity
 from ..db import db
+from ..ente import current_ente
 from ..migrate import migration_status
 from ..redirects import safe_target
 
@@ -17,6 +28,33 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @bp.get("/")
 def home() -> str:
     return render_template("core/home.html", identity=current_identity())
+
+
+@bp.get("/ente/logo")
+def ente_logo() -> Response:
+    """The body's logo (the file its record names, at most 512 KiB, checked when the record
+    loaded), read whole: no file stays open for a client that reads slowly or not at all."""
+    ente = current_ente()
+    reply = Response(Path(ente.logo).read_bytes(), mimetype=ente.logo_type)
+    reply.cache_control.public = True
+    reply.cache_control.max_age = 3600
+    return reply
+
+
+# The gateway's own legal pages, linked from the footer when the body's record names none.
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("core/privacy.html")
+
+
+@bp.get("/dichiarazione-accessibilita")
+def accessibility() -> str:
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/note-legali")
+def legal_notes() -> str:
+    return render_template("core/legal_notes.html")
 
 
 @bp.get("/lingua/<locale:code>")

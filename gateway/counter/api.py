@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..db import db
+from ..ente import current_ente
 from ..errors import PROBLEM_BASE
 from ..exceptions import SportelloError
 from ..models import Notice, Payment, Terminal
@@ -134,7 +135,7 @@ def payment_json(payment: Payment) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The API description; public, like any API reference."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_ente()))
 
 
 @bp.post("/notices/verify")

@@ -8,6 +8,7 @@ import threading
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from ..ente import current_ente, demo_ente
 from ..models import Terminal
 from .terminals import add_terminal
 
@@ -19,29 +20,32 @@ DEMO_TERMINALS = (
         "TAB-0001",
         "Rete Punti Esempio",
         "Tabaccheria Centrale",
-        "via Roma 12, Villanova",
+        "via Roma 12, {city}",
         "demo-tab-0001-secret",
     ),
     (
         "TAB-0002",
         "Rete Punti Esempio",
         "Bar Tabacchi della Stazione",
-        "piazza della Stazione 3, Villanova",
+        "piazza della Stazione 3, {city}",
         "demo-tab-0002-secret",
     ),
     (
         "EDI-0001",
         "Rete Edicole Esempio",
         "Edicola del Corso",
-        "corso Italia 40, Villanova",
+        "corso Italia 40, {city}",
         "demo-edi-0001-secret",
     ),
 )
 
 
 def seed_counter(session: Session, secret_key: str | None = None) -> None:
-    """Register the demo terminals that are not there yet."""
+    """Register the demo terminals that are not there yet, in the body's town."""
+    from flask import has_app_context
+
     secret_key = secret_key or demo_secret_key()
+    city = (current_ente() if has_app_context() else demo_ente()).address.city
     for terminal_id, network, shop, address, secret in DEMO_TERMINALS:
         if session.get(Terminal, terminal_id) is None:
             add_terminal(
@@ -50,7 +54,7 @@ def seed_counter(session: Session, secret_key: str | None = None) -> None:
                 terminal_id=terminal_id,
                 network=network,
                 shop_name=shop,
-                shop_address=address,
+                shop_address=address.format(city=city),
                 secret=secret,
             )
 

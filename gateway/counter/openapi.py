@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ente import Ente
 from .signing import MAX_SKEW
 
 SIGNING = f"""Every request is signed with the terminal's secret (HMAC-SHA256).
@@ -93,7 +94,7 @@ IDEMPOTENCY_HEADER = {
 }
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(ente: Ente) -> dict[str, Any]:
     payment_props: dict[str, Any] = {
         "payment_token": {"type": "string"},
         "status": {"enum": ["activated", "paid", "aborted", "expired"]},
@@ -112,11 +113,14 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Sportello — counter terminal API",
             "version": "1.0.0",
-            "description": "Pay pagoPA-style notices of the Comune di Villanova at partner "
-            "counters: verify -> activate -> close -> receipt.\n\n"
-            + SIGNING
-            + "\n\n"
-            + IDEMPOTENCY,
+            "description": f"Pay pagoPA-style notices of the {ente.name} (creditor fiscal code "
+            f"{ente.creditor_fiscal_code}) at partner counters: verify -> activate -> close -> "
+            "receipt.\n\n" + SIGNING + "\n\n" + IDEMPOTENCY,
+            "contact": {
+                "name": ente.organization.name,
+                "url": ente.contacts.website,
+                "email": ente.organization.contact_email,
+            },
         },
         "servers": [{"url": "/counter/api/v1"}],
         "security": [{"terminalSignature": []}],

@@ -1,4 +1,4 @@
-"""Demo offices of the Comune di Villanova (desks, opening hours) and a visitor's call-back."""
+"""Demo offices of the body (desks, opening hours) at its seat, and a visitor's call-back."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..ente import Ente, current_ente, demo_ente
 from ..models import Desk, Office, OpeningHours
 from .operations import request_callback
 
@@ -17,7 +18,7 @@ OFFICES: list[dict[str, Any]] = [
     {
         "slug": "urp",
         "name": "Ufficio Relazioni con il Pubblico (URP)",
-        "address": "Piazza del Municipio 1, Villanova",
+        "address": "{street}, {city}",
         "slot_minutes": 20,
         "desks": ["Sportello URP 1", "Sportello URP 2"],
         "hours": [
@@ -29,7 +30,7 @@ OFFICES: list[dict[str, Any]] = [
     {
         "slug": "anagrafe",
         "name": "Ufficio Anagrafe",
-        "address": "Piazza del Municipio 1, Villanova (piano terra)",
+        "address": "{street}, {city} (piano terra)",
         "slot_minutes": 15,
         "desks": ["Anagrafe 1", "Anagrafe 2", "Anagrafe 3"],
         "hours": [
@@ -40,7 +41,7 @@ OFFICES: list[dict[str, Any]] = [
     {
         "slug": "polizia-locale",
         "name": "Polizia Locale — Ufficio Verbali",
-        "address": "Via Roma 40, Villanova",
+        "address": "Via Roma 40, {city}",
         "slot_minutes": 30,
         "desks": ["Sportello Verbali"],
         "hours": [(day, time(9), time(12)) for day in (MON, WED, FRI)],
@@ -48,15 +49,17 @@ OFFICES: list[dict[str, Any]] = [
 ]
 
 
-def seed_offices(session: Session) -> bool:
-    """Create the offices unless one exists; returns whether anything was added."""
+def seed_offices(session: Session, ente: Ente | None = None) -> bool:
+    """Create the offices unless one exists, in the town of ``ente`` (default: the current
+    body, the demo's outside an app); returns whether anything was added."""
     if session.scalar(select(Office.id).limit(1)) is not None:
         return False
+    seat = (ente or _ente()).address
     for spec in OFFICES:
         office = Office(
             slug=spec["slug"],
             name=spec["name"],
-            address=spec["address"],
+            address=spec["address"].format(street=seat.street, city=seat.city),
             slot_minutes=spec["slot_minutes"],
             active=True,
         )
@@ -70,6 +73,12 @@ def seed_offices(session: Session) -> bool:
             )
     session.flush()
     return True
+
+
+def _ente() -> Ente:
+    from flask import has_app_context
+
+    return current_ente() if has_app_context() else demo_ente()
 
 
 def seed_help(session: Session) -> None:

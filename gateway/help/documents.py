@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from printing.booking import BookingSheet, render_booking
 
 from .. import clock
+from ..ente import Ente
 from ..i18n import language
 from ..models import HelpRequest
-from .ics import CalendarEvent, calendar
+from .ics import CalendarEvent, Organizer, calendar
 from .operations import display_code
 
 
@@ -17,7 +18,7 @@ def _manage_url(base_url: str, request: HelpRequest) -> str:
     return f"{base_url.rstrip('/')}/area-personale/aiuto/{request.code}"
 
 
-def booking_pdf(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
+def booking_pdf(request: HelpRequest, *, ente: Ente, base_url: str, lang: str) -> bytes:
     assert request.office and request.starts_at and request.ends_at
     return render_booking(
         BookingSheet(
@@ -31,12 +32,13 @@ def booking_pdf(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
             citizen_name=request.citizen_name,
             topic=request.topic,
             manage_url=_manage_url(base_url, request),
+            issuer=ente.shown_name(lang),
         ),
         language(lang),
     )
 
 
-def booking_ics(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
+def booking_ics(request: HelpRequest, *, ente: Ente, base_url: str, lang: str) -> bytes:
     assert request.office and request.starts_at and request.ends_at
     host = urlsplit(base_url).hostname or "sportello.localhost"
     code = display_code(request.code)
@@ -47,6 +49,7 @@ def booking_ics(request: HelpRequest, *, base_url: str, lang: str) -> bytes:
     )
     return calendar(
         CalendarEvent(
+            organizer=Organizer(ente.shown_name(lang), ente.contacts.email),
             uid=f"help-{request.code}@{host}",
             starts_at=request.starts_at,
             ends_at=request.ends_at,

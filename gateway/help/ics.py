@@ -11,11 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-PRODID = "-//Comune di Villanova//Sportello//IT"
+
+@dataclass(frozen=True)
+class Organizer:
+    """The body that publishes the event: in PRODID and as the event's ORGANIZER."""
+
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
 class CalendarEvent:
+    organizer: Organizer
     uid: str
     starts_at: datetime
     ends_at: datetime
@@ -56,6 +63,11 @@ def fold(line: str) -> str:
     return "\r\n ".join(chunk.decode("utf-8") for chunk in chunks)
 
 
+def _param(value: str) -> str:
+    """A quoted parameter value: RFC 5545 allows no DQUOTE or control character in it."""
+    return "".join(c for c in value if c != '"' and ord(c) >= 32)
+
+
 def _utc(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("calendar times must be timezone-aware")
@@ -68,11 +80,12 @@ def calendar(event: CalendarEvent) -> bytes:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:{PRODID}",
+        f"PRODID:-//{escape_text(event.organizer.name.replace('//', '/'))}//Sportello//IT",
         "CALSCALE:GREGORIAN",
         f"METHOD:{'CANCEL' if event.cancelled else 'PUBLISH'}",
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
+        f'ORGANIZER;CN="{_param(event.organizer.name)}":mailto:{event.organizer.email}',
         f"DTSTAMP:{_utc(stamp)}",
         f"DTSTART:{_utc(event.starts_at)}",
         f"DTEND:{_utc(event.ends_at)}",

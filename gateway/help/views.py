@@ -20,6 +20,7 @@ from forms.validators import normalize_phone
 from .. import clock
 from ..access import SessionIdentity, require_identity
 from ..db import db
+from ..ente import current_ente
 from ..exceptions import SportelloError
 from ..i18n import current_language
 from ..identifiers import typed_session_code, valid_reference
@@ -213,7 +214,12 @@ def pdf(code: str) -> Response:
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
     if found.kind != "appointment":
         raise HelpRequestNotFound(detail="not an appointment")
-    body = booking_pdf(found, base_url=current_app.config["SPORTELLO"].base_url, lang=_lang())
+    body = booking_pdf(
+        found,
+        ente=current_ente(),
+        base_url=current_app.config["SPORTELLO"].base_url,
+        lang=_lang(),
+    )
     return Response(
         body,
         mimetype="application/pdf",
@@ -227,7 +233,12 @@ def ics(code: str) -> Response:
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
     if found.kind != "appointment":
         raise HelpRequestNotFound(detail="not an appointment")
-    body = booking_ics(found, base_url=current_app.config["SPORTELLO"].base_url, lang=_lang())
+    body = booking_ics(
+        found,
+        ente=current_ente(),
+        base_url=current_app.config["SPORTELLO"].base_url,
+        lang=_lang(),
+    )
     return Response(
         body,
         mimetype="text/calendar",

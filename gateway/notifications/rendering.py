@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from ..ente import Ente, current_ente
 from ..formatting import format_date, format_datetime
 from ..i18n import Language, language, supported
 
@@ -78,11 +79,20 @@ def message_language(lang: str | None) -> str:
     return supported(lang)
 
 
-def render_message(kind: str, context: dict[str, Any], lang: str) -> RenderedMessage:
+def _body(ente: Ente | None, lang: str) -> dict[str, str]:
+    """What the templates say of the body: ``ente`` or the current request's or job's."""
+    ente = ente or current_ente()
+    return {"ente_name": ente.shown_name(lang), "ente_contact": ente.contacts.email}
+
+
+def render_message(
+    kind: str, context: dict[str, Any], lang: str, *, ente: Ente | None = None
+) -> RenderedMessage:
     """Subject, paragraphs and action label of ``kind`` in ``lang`` (the default if not
-    offered)."""
+    offered), on behalf of ``ente`` (default: the current one)."""
     template = _TEXT.get_template(f"{kind}.txt")
-    values = {**context, WRITTEN_IN: language(message_language(lang))}
+    lang = message_language(lang)
+    values = {**context, **_body(ente, lang), WRITTEN_IN: language(lang)}
     blocks = {}
     for name in ("subject", "body", "action"):
         render = template.blocks[name]
@@ -98,20 +108,37 @@ def render_message(kind: str, context: dict[str, Any], lang: str) -> RenderedMes
 
 
 def render_email_html(
-    message: RenderedMessage, *, lang: str, link: str | None, unsubscribe: str | None
+    message: RenderedMessage,
+    *,
+    lang: str,
+    link: str | None,
+    unsubscribe: str | None,
+    ente: Ente | None = None,
 ) -> str:
     lang = message_language(lang)
     return _HTML.get_template("email.html").render(
-        message=message, lang=lang, link=link, unsubscribe=unsubscribe, _language=language(lang)
+        message=message,
+        lang=lang,
+        link=link,
+        unsubscribe=unsubscribe,
+        _language=language(lang),
+        **_body(ente, lang),
     )
 
 
 def render_email_text(
-    message: RenderedMessage, *, lang: str, link: str | None, unsubscribe: str | None
+    message: RenderedMessage,
+    *,
+    lang: str,
+    link: str | None,
+    unsubscribe: str | None,
+    ente: Ente | None = None,
 ) -> str:
+    lang = message_language(lang)
     return _TEXT.get_template("email_footer.txt").render(
         message=message,
         link=link,
         unsubscribe=unsubscribe,
-        _language=language(message_language(lang)),
+        _language=language(lang),
+        **_body(ente, lang),
     )

@@ -23,6 +23,7 @@ from printing import (
 
 from .. import clock
 from ..config import Config
+from ..ente import current_ente
 from ..i18n import default_locale, language, localized
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
@@ -112,6 +113,7 @@ def issue_notice(
     if amount_cents <= 0:
         raise ValueError("a notice amount must be positive")
     config = _config()
+    ente = current_ente()
     for older in session.scalars(
         select(Notice).where(Notice.transaction_id == transaction.id, Notice.status == "issued")
     ):
@@ -123,8 +125,8 @@ def issue_notice(
         code=allocate_notice_code(session, config.notice_segregation_code, today_local(now).year),
         transaction=transaction,
         service=transaction.service,
-        creditor_name=config.creditor_name,
-        creditor_fiscal_code=config.creditor_fiscal_code,
+        creditor_name=ente.name,
+        creditor_fiscal_code=ente.creditor_fiscal_code,
         amount_cents=amount_cents,
         description=description,
         payer_cf=payer_cf,
@@ -193,7 +195,7 @@ def parse_scanned(text: str) -> str:
             payload = parse_payment_payload(raw)
         except InvalidPaymentPayload as e:
             raise InvalidCode(detail=str(e)) from e
-        if payload.creditor_fiscal_code != _config().creditor_fiscal_code:
+        if payload.creditor_fiscal_code != current_ente().creditor_fiscal_code:
             raise UnknownNotice(detail="QR code of another creditor")
         return payload.notice_code
     try:
@@ -226,6 +228,7 @@ def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str]
 def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
     """What the notice PDF prints, from the stored notice."""
     config = _config()
+    ente = current_ente()
     return NoticeData(
         notice_code=notice.code,
         creditor_name=notice.creditor_name,
@@ -236,7 +239,8 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
         amount_cents=notice.amount_cents,
         due_date=notice.due_date,
         details=detail_lines(notice.details or {}, lang),
-        creditor_unit=str((notice.details or {}).get("unit", "")),
+        creditor_unit=str((notice.details or {}).get("unit", "")) or ente.unit,
+        cbill_code=ente.cbill_code,
         portal_url=config.base_url.rstrip("/"),
     )
 

@@ -18,7 +18,12 @@ from ..transactions.documents import store_pdf
 
 ONLINE_TERMINAL = "ONLINE"
 ONLINE_SHOP = "Pagamento online (simulato)"
-ONLINE_ADDRESS = "Sportello — servizi online del Comune di Villanova"
+
+
+def online_address(creditor_name: str) -> str:
+    """Where an online payment happened, as the receipt prints (and seals) it: from the
+    notice's stored creditor, so a receipt rebuilt later reads the same."""
+    return f"Sportello — {creditor_name}, servizi online"
 
 
 def receipt_id_for(payment_id: int, paid_at: datetime) -> str:
@@ -46,7 +51,7 @@ def receipt_data(
         amount_cents=payment.amount_cents,
         paid_at=paid_at,
         shop_name=terminal.shop_name if terminal else ONLINE_SHOP,
-        shop_address=terminal.shop_address if terminal else ONLINE_ADDRESS,
+        shop_address=terminal.shop_address if terminal else online_address(notice.creditor_name),
         terminal_id=terminal.id if terminal else ONLINE_TERMINAL,
         payment_method=PaymentMethod(method),
         transaction_ref=external_ref,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from flask.testing import FlaskClient
 from lxml import etree
 
 from gateway import create_app
-from gateway.config import ConfigurationError
+from gateway.config import Config, ConfigurationError
+from gateway.ente import demo_ente
 from identity.saml.metadata import CIE_NS
 
 from ..conftest import make_config
@@ -36,22 +38,21 @@ def test_demo_serves_signed_cie_metadata(client: FlaskClient) -> None:
         "Public": None,
         "IPACode": "c_x000",
         "IPACategory": "L6",
-        "FiscalCode": "80001234568",  # SPORTELLO_CREDITOR_FISCAL_CODE
+        "FiscalCode": "80001234568",  # the Ente's creditor_fiscal_code
         "Municipality": "X000",
+        "Province": "VN",
         "Country": "IT",
     }
 
 
-def test_cie_variables_reach_the_metadata(tmp_path: Path) -> None:
+def test_the_ente_s_registration_data_reach_the_metadata(tmp_path: Path) -> None:
+    ente = replace(
+        demo_ente(),
+        address=replace(demo_ente().address, municipality_code="H501", province="RM"),
+        vat_number="IT80001234568",
+    )
     app = create_app(
-        make_config(
-            f"sqlite:///{tmp_path / 'cie.sqlite'}",
-            auto_migrate=True,
-            cie_municipality="H501",
-            cie_province="RM",
-            cie_ipa_category="L6",
-            cie_vat_number="IT80001234568",
-        )
+        make_config(f"sqlite:///{tmp_path / 'cie.sqlite'}", auto_migrate=True, ente=ente)
     )
     reply = app.test_client().get("/saml/metadata/cie")
     assert reply.status_code == 200
@@ -60,17 +61,6 @@ def test_cie_variables_reach_the_metadata(tmp_path: Path) -> None:
     assert extensions["VATNumber"] == "IT80001234568"
 
 
-def test_cie_idps_without_a_municipality_stop_the_start(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="SPORTELLO_CIE_MUNICIPALITY"):
-        create_app(
-            make_config(
-                f"sqlite:///{tmp_path / 'cie.sqlite'}",
-                cie_municipality="",
-                cie_idp_metadata=str(tmp_path / "cie-idp.xml"),
-            )
-        )
-
-
-def test_a_malformed_municipality_stops_the_start(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="SPORTELLO_CIE_MUNICIPALITY"):
-        create_app(make_config(f"sqlite:///{tmp_path / 'cie.sqlite'}", cie_municipality="Roma"))
+def test_a_malformed_municipality_stops_the_start() -> None:
+    with pytest.raises(ConfigurationError, match="SPORTELLO_ENTE_ADDRESS_MUNICIPALITY_CODE"):
+        Config.from_env({"SPORTELLO_ENTE_ADDRESS_MUNICIPALITY_CODE": "Roma"})

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gateway.config import DEMO_SECRET_KEY, Config, ConfigurationError
 
+ROOT = Path(__file__).resolve().parents[2]
 GOOD_PRODUCTION = {
     "SPORTELLO_PROFILE": "production",
     "SPORTELLO_DATABASE_URL": "postgresql+psycopg://sportello@db/sportello",
@@ -14,6 +17,8 @@ GOOD_PRODUCTION = {
     "SPORTELLO_BASE_URL": "https://sportello.comune.villanova.it",
     "SPORTELLO_CONNECTOR_PASSWORD": "real-secret",
     "SPORTELLO_REDIS_URL": "redis://redis.comune.villanova.it:6379/0",
+    "SPORTELLO_ENTE_FILE": str(ROOT / "deploy" / "ente.example.yaml"),
+    "SPORTELLO_SMTP_FROM": "Comune di Roccalta <noreply@comune.roccalta.example>",
 }
 
 
@@ -76,6 +81,11 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_SEAL_KEY_FILE": None}, "SPORTELLO_SEAL_KEY_FILE"),
         ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
         ({"SPORTELLO_REDIS_URL": None}, "SPORTELLO_REDIS_URL"),
+        ({"SPORTELLO_ENTE_FILE": None}, "SPORTELLO_ENTE_FILE"),
+        ({"SPORTELLO_ENTE_IPA_CODE": "c_x000"}, "SPORTELLO_ENTE_IPA_CODE"),
+        ({"SPORTELLO_ENTE_CREDITOR_FISCAL_CODE": "80001234568"}, "creditor_fiscal_code"),
+        ({"SPORTELLO_ENTE_CONTACTS_EMAIL": "urp@comune.villanova.example"}, "contacts.email"),
+        ({"SPORTELLO_SMTP_FROM": None}, "SPORTELLO_SMTP_FROM"),
     ],
 )
 def test_production_refuses_unsafe_settings_naming_the_variable(
@@ -171,3 +181,40 @@ def test_the_readme_lists_every_variable_and_only_those() -> None:
     ]
     assert len(listed) == len(set(listed))
     assert set(listed) == set(environment_names().values())
+
+
+def test_production_with_the_demo_s_body_stops_with_one_line(tmp_path) -> None:
+    """Everything else ready, but the body is still the demo municipality: exit status 2."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in GOOD_PRODUCTION.items() if k != "SPORTELLO_ENTE_FILE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from gateway import create_app; create_app()"],
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "sportello: configuration refused: SPORTELLO_ENTE_FILE: name is the demo municipality's "
+        "'Comune di Villanova': production needs the body's own value (in the file or "
+        "SPORTELLO_ENTE_NAME)"
+    ]
+    env["SPORTELLO_ENTE_FILE"] = str(tmp_path / "ente.txt")
+    (tmp_path / "ente.txt").write_text("name: x\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", "from gateway import create_app; create_app()"],
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "SPORTELLO_ENTE_FILE=" in line and "must end in .yaml, .yml or .toml" in line

@@ -83,7 +83,7 @@ def test_pay_at_a_counter_issues_a_notice_once_and_records_printing(
     client.get(first.headers["Location"] + "/avviso.pdf")
     payload = parse_payment_payload(read_codes(pdf.data)[0])
     assert (payload.notice_code, payload.amount_cents) == (notice.code, 33400)
-    assert payload.creditor_fiscal_code == app.config["SPORTELLO"].creditor_fiscal_code
+    assert payload.creditor_fiscal_code == app.config["SPORTELLO"].ente.creditor_fiscal_code
     kinds = session.scalars(select(Event.kind).where(Event.transaction_id == tx.id)).all()
     assert kinds == ["created", "notice_issued", "notice_printed"]
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gateway.help.ics import CalendarEvent, calendar, escape_text, fold
+from gateway.help.ics import CalendarEvent, Organizer, calendar, escape_text, fold
 
 
 def unfold(text: str) -> str:
@@ -16,6 +16,7 @@ def unfold(text: str) -> str:
 
 def event(**overrides: object) -> CalendarEvent:
     values: dict[str, object] = {
+        "organizer": Organizer("Comune di Villanova", "urp@comune.villanova.example"),
         "uid": "help-AB3K7MQ@servizi.comune.villanova.it",
         "starts_at": datetime(2026, 12, 3, 10, 40, tzinfo=ZoneInfo("Europe/Rome")),
         "ends_at": datetime(2026, 12, 3, 11, 0, tzinfo=ZoneInfo("Europe/Rome")),

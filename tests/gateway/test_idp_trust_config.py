@@ -155,7 +155,6 @@ def test_http_metadata_is_refused_in_every_profile(database_url: str) -> None:
         (
             {
                 "SPORTELLO_CIE_IDP_METADATA": "https://idserver.example/md.xml",
-                "SPORTELLO_CIE_MUNICIPALITY": "H501",
             },
             "_SIGNER",
         ),
@@ -163,8 +162,9 @@ def test_http_metadata_is_refused_in_every_profile(database_url: str) -> None:
             {
                 "SPORTELLO_CIE_IDP_METADATA": "https://idserver.example/md.xml",
                 "SPORTELLO_IDP_METADATA_SIGNER": "/etc/sportello/federation.pem",
+                "SPORTELLO_ENTE_ADDRESS_MUNICIPALITY_CODE": "X000",  # the demo's
             },
-            "SPORTELLO_CIE_MUNICIPALITY",
+            "SPORTELLO_ENTE_ADDRESS_MUNICIPALITY_CODE",
         ),
         (
             {
@@ -232,16 +232,19 @@ def test_production_refuses_the_test_federation_certificate(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("setting", "variable"),
     [
-        ({"cie_province": "Roma"}, "SPORTELLO_CIE_PROVINCE"),
-        ({"cie_vat_number": "IT123"}, "SPORTELLO_CIE_VAT_NUMBER"),
-        ({"contact_phone": "06 1234"}, "SPORTELLO_CONTACT_PHONE"),
+        ({"SPORTELLO_ENTE_ADDRESS_PROVINCE": "Roma"}, "SPORTELLO_ENTE_ADDRESS_PROVINCE"),
+        ({"SPORTELLO_ENTE_VAT_NUMBER": "IT123"}, "SPORTELLO_ENTE_VAT_NUMBER"),
+        (
+            {"SPORTELLO_ENTE_ORGANIZATION_CONTACT_PHONE": "06 1234"},
+            "SPORTELLO_ENTE_ORGANIZATION_CONTACT_PHONE",
+        ),
     ],
 )
 def test_a_refused_contact_value_names_its_variable(
     database_url: str, setting: dict[str, str], variable: str
 ) -> None:
     with pytest.raises(ConfigurationError, match=variable):
-        create_app(make_config(database_url, **setting))
+        Config.from_env(setting, profile="test", database_url=database_url)
 
 
 def test_readiness_tells_each_metadata_source_and_its_signature(client: Any) -> None:

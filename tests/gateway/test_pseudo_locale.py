@@ -165,7 +165,17 @@ DATA = data_words()
 def config_words(app: Flask) -> set[str]:
     """The installation's own names (the body, its creditor name, its offices): data too."""
     config = app.config["SPORTELLO"]
-    values = [getattr(config, f.name) for f in dataclasses.fields(config)]
+    values: list[object] = [getattr(config, f.name) for f in dataclasses.fields(config)]
+    while any(dataclasses.is_dataclass(value) for value in values):  # the Ente record's fields
+        values = [
+            part
+            for value in values
+            for part in (
+                [getattr(value, f.name) for f in dataclasses.fields(value)]
+                if dataclasses.is_dataclass(value)
+                else [value]
+            )
+        ]
     return {word for value in values if isinstance(value, str) for word in WORD.findall(value)}
 
 
