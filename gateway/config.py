@@ -72,6 +72,12 @@ class Config:
     oidc_acr_levels: str = ""
     seal_key_file: str = ""
     seal_retired_keys: str = ""
+    audit_log_key_file: str = ""
+    audit_retired_keys: str = ""
+    audit_checkpoint_file: str = ""
+    audit_checkpoint_seconds: int = 60
+    audit_checkpoint_entries: int = 1000
+    audit_witness_keys: str = ""
     creditor_name: str = "Comune di Villanova"
     creditor_fiscal_code: str = "80001234568"  # fictional, valid check digit
     notice_segregation_code: str = "01"

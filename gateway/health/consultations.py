@@ -1,7 +1,7 @@
 """The access log of a health record: who looked at what, when, and on what basis.
 
 Each consultation is written in the same transaction as its audit entry, with the same data,
-after the basis and the obscured documents were re-read under the audit head's lock.
+after the basis and the obscured documents were re-read under the patient's lock.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def record_consultation(
     """
     if action not in ("list", "open"):
         raise ValueError(f"unknown consultation {action!r}")
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     now_basis = access_basis(session, clinician.fiscal_code, patient_cf, basis.relationship)
     if now_basis is None or now_basis.kind != basis.kind:
         raise ConsultationNotAllowed(detail=f"basis changed for {patient_cf}")
