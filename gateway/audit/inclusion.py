@@ -22,16 +22,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tlog import merkle
 from tlog.note import NoteError, open_checkpoint
 
+from ..exceptions import NotFound
 from ..models import AuditEntry
 from .checkpoints import latest, published
-from .keys import AuditSettings
-from .log import entry_bytes
+from .keys import AuditSettings, audit_settings
+from .log import canonical, entry_bytes
 from .tree import NodeStore
 
 FORMAT = "sportello-audit-inclusion/v1"
@@ -111,3 +114,37 @@ def inclusions(
         ):
             found[e.seq] = Inclusion(e.seq, e.position, checkpoint.size, data, text, tuple(proof))
     return found
+
+
+def proof_download(session: Session, seq: int) -> Response:
+    """The proof document of entry ``seq`` as a file to save (404 until it is included in a
+    signed checkpoint). The caller has checked that the person may see this entry."""
+    settings = audit_settings()
+    found = inclusions(session, settings, [seq]).get(seq)
+    if found is None:
+        raise NotFound(_("This entry is not yet in a signed checkpoint."), detail=f"entry {seq}")
+    response = Response(found.json(settings), mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="sportello-audit-entry-{seq}.json"'
+    )
+    return response
+
+
+PAYMENT_ACTIONS = ("counter.payment_completed", "payment.online_completed")
+
+
+def receipt_inclusion(session: Session, receipt_id: str) -> str | None:
+    """The proof document (JSON text) of the audit entry of the payment with this receipt,
+    once a signed checkpoint includes it."""
+    needle = canonical({"receipt_id": receipt_id})[1:-1]  # "receipt_id":"..."
+    seqs = session.scalars(
+        select(AuditEntry.seq).where(
+            AuditEntry.action.in_(PAYMENT_ACTIONS), AuditEntry.data.contains(needle)
+        )
+    ).all()
+    settings = audit_settings()
+    found = inclusions(session, settings, seqs)
+    for seq in seqs:
+        if seq in found and json.loads(found[seq].entry).get("data", "").find(needle) >= 0:
+            return found[seq].json(settings)
+    return None

@@ -154,6 +154,18 @@ def access_log(session: Session, patient_cf: str, limit: int = 500) -> list[Clin
     )
 
 
+def own_access(session: Session, patient_cf: str, audit_seq: int) -> bool:
+    """Is the consultation audited as ``audit_seq`` one of this patient's record?"""
+    return (
+        session.scalar(
+            select(ClinicalAccess.id).where(
+                ClinicalAccess.patient_cf == patient_cf, ClinicalAccess.audit_seq == audit_seq
+            )
+        )
+        is not None
+    )
+
+
 def access_count(session: Session, patient_cf: str) -> int:
     return int(
         session.scalar(
