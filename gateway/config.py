@@ -249,7 +249,8 @@ def environment_names() -> dict[str, str]:
 
 
 PROFILES: dict[str, Config] = {
-    "demo": Config(profile="demo", auto_migrate=True),
+    # The demo signs a checkpoint every 10 s, so that a new entry soon shows as included.
+    "demo": Config(profile="demo", auto_migrate=True, audit_checkpoint_seconds=10),
     "test": Config(profile="test", testing=True, test_idp_enabled=True),
     "production": Config(
         profile="production",

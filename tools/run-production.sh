@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The production shape on this machine: PostgreSQL, Redis, gunicorn workers, the outbox worker
-# and the scheduled jobs (retention, reminders) as their own processes, and the legacy
-# simulators as their own process. Ctrl-C stops everything.
+# (also the audit log's sequencer), the audit log's witness and the scheduled jobs (retention,
+# reminders) as their own processes, and the legacy simulators as their own process. Ctrl-C
+# stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -19,6 +20,14 @@ db_name=$(.venv/bin/python -c "from sqlalchemy.engine import make_url; import os
 if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$db_name"; then
   createdb -h 127.0.0.1 -U postgres "$db_name"
 fi
+# The audit log's witness: its own cosigning key, which the gateway is told to trust.
+witness_key=instance/audit-witness-production-shape-key.txt
+if [ ! -f "$witness_key" ]; then
+  mkdir -p instance
+  .venv/bin/python -m gateway.audit.keys --witness --name witness.local.sportello --out "$witness_key" >/dev/null
+fi
+SPORTELLO_AUDIT_WITNESS_KEYS=$(.venv/bin/python -c 'import sys; from tlog.note import Signer; print(Signer.parse(open(sys.argv[1]).read()).verifier.encoded())' "$witness_key")
+export SPORTELLO_AUDIT_WITNESS_KEYS
 .venv/bin/flask --app gateway db upgrade
 .venv/bin/flask --app gateway seed
 
@@ -31,5 +40,8 @@ sim_port=${SPORTELLO_SIMULATORS_URL##*:}
 .venv/bin/flask --app gateway outbox work & pids+=($!)
 .venv/bin/flask --app gateway jobs run & pids+=($!)
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py gateway.wsgi:app & pids+=($!)
+.venv/bin/python -m gateway.audit.witness --log-url "$SPORTELLO_BASE_URL/.well-known/sportello-audit" \
+  --log-key "$(.venv/bin/flask --app gateway audit key)" --key-file "$witness_key" \
+  --state-file instance/audit-witness-production-shape-state.json & pids+=($!)
 echo "Sportello (production shape) at $SPORTELLO_BASE_URL — Ctrl-C to stop"
 wait -n

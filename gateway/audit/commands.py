@@ -67,3 +67,8 @@ def audit_verify() -> None:
     for problem in report.problems:
         click.echo(f"  - {problem}", err=True)
     sys.exit(1)
+
+
+@audit_group.command("key", help="Print the log's note verifier key (for witnesses).")
+def audit_key() -> None:
+    click.echo(audit_settings(current_app).verifier.encoded())

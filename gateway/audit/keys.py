@@ -59,6 +59,17 @@ def _demo_key_file(config: Config) -> Path:
     return path
 
 
+def demo_witness_key(config: Config) -> Signer:
+    """The demo's own witness (run by ``flask demo``): a cosignature key in the instance
+    folder, trusted by the demo gateway when no witness is configured."""
+    path = INSTANCE_DIR / f"audit-witness-{config.profile}-key.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(Signer.generate("witness.demo.sportello", COSIGNATURE_V1).encoded() + "\n")
+        path.chmod(0o600)
+    return Signer.parse(path.read_text())
+
+
 def _verifiers(variable: str, value: str, algorithm: int) -> tuple[Verifier, ...]:
     keys = []
     for text in Config.split(value):
@@ -101,7 +112,8 @@ def load_settings(config: Config) -> AuditSettings:
         retired=_verifiers("SPORTELLO_AUDIT_RETIRED_KEYS", config.audit_retired_keys, ED25519),
         witnesses=_verifiers(
             "SPORTELLO_AUDIT_WITNESS_KEYS", config.audit_witness_keys, COSIGNATURE_V1
-        ),
+        )
+        or ((demo_witness_key(config).verifier,) if config.profile == "demo" else ()),
         checkpoint_file=checkpoint_file,
         every_seconds=config.audit_checkpoint_seconds,
         every_entries=config.audit_checkpoint_entries,

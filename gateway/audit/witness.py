@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -163,3 +164,25 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def start_demo_witness(
+    log_url: str, log_key: Verifier, signer: Signer, state_file: Path, interval: float = 10.0
+) -> threading.Event:
+    """Run a witness in a thread (the demo's stand-in for the separate process); set the
+    returned event to stop it."""
+    stop = threading.Event()
+    witness = Witness(log_url.rstrip("/"), log_key, signer, state_file)
+
+    def run() -> None:
+        while not stop.wait(interval):
+            try:
+                checkpoint = witness.round()
+                log.info("demo witness: cosigned %d entries", checkpoint.size)
+            except Refused as e:
+                log.error("demo witness: REFUSED to cosign: %s", e)
+            except (OSError, ValueError, KeyError) as e:
+                log.debug("demo witness: log not reachable yet (%s)", e)
+
+    threading.Thread(target=run, name="demo-witness", daemon=True).start()
+    return stop
