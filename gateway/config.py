@@ -186,6 +186,16 @@ class Config:
                 "SPORTELLO_SEAL_KEY_FILE is not set: the P-256 private key (PEM) that signs the "
                 "seals of receipts and certificates"
             )
+        if not self.audit_log_key_file:
+            raise ConfigurationError(
+                "SPORTELLO_AUDIT_LOG_KEY_FILE is not set: the audit log's signer key, made with "
+                "`python -m gateway.audit.keys --name <origin> --out FILE`"
+            )
+        if not self.audit_checkpoint_file:
+            raise ConfigurationError(
+                "SPORTELLO_AUDIT_CHECKPOINT_FILE is not set: the append-only file, outside the "
+                "database, where every signed checkpoint of the audit log is kept"
+            )
         if not self.redis_url and not self.single_worker:
             raise ConfigurationError(
                 "SPORTELLO_REDIS_URL is not set: several workers share rate limits, nonces, the "
