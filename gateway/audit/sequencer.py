@@ -121,8 +121,15 @@ def sequence(
             result, note = sequence_once(session, settings, force=force)
             session.commit()
         if note is not None:
-            append_to_file(settings.checkpoint_file, note)
-            log.info("audit: checkpoint of %d entries signed", result.size)
+            try:
+                append_to_file(settings.checkpoint_file, note)
+            except OSError as e:
+                # The checkpoint stays in the database and the next one covers it; a file that
+                # cannot be written is an operator's alarm, not a reason to stop sequencing.
+                log.error("audit: checkpoint of %d NOT filed in %s: %s", result.size,
+                          settings.checkpoint_file, e)  # fmt: skip
+            else:
+                log.info("audit: checkpoint of %d entries signed", result.size)
         total += result.sequenced
         if result.skipped or result.sequenced < BATCH:
             return SequenceResult(total, result.size, result.checkpoint, result.skipped)

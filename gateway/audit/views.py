@@ -7,6 +7,7 @@ transparency logs publish; nothing here needs a session or a CSRF token.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 
 from flask import Blueprint, Response, jsonify, request
@@ -28,6 +29,7 @@ from .checkpoints import (
 from .keys import audit_settings
 from .tree import consistency_proof, inclusion_proof
 
+log = logging.getLogger(__name__)
 bp = Blueprint("audit", __name__, url_prefix="/.well-known/sportello-audit")
 csrf.exempt(bp)
 
@@ -129,5 +131,8 @@ def cosignature() -> tuple[str, int]:
     cosigned = row.cosigned
     db.session.commit()
     if cosigned is not None:
-        append_to_file(settings.checkpoint_file, cosigned)
+        try:
+            append_to_file(settings.checkpoint_file, cosigned)
+        except OSError as e:
+            log.error("audit: cosigned checkpoint NOT filed in %s: %s", settings.checkpoint_file, e)
     return "", 204
