@@ -246,8 +246,8 @@ class Checkpoint:
         if len(lines) < 4 or lines[-1] != "":
             raise NoteError("a checkpoint has an origin, a size and a root hash")
         origin, size, root, *extensions = lines[:-1]
-        if not origin or not re.fullmatch(r"0|[1-9][0-9]{0,19}", size):
-            raise NoteError("bad checkpoint origin or size")
+        if not origin or not re.fullmatch(r"0|[1-9][0-9]{0,19}", size) or int(size) >= 1 << 64:
+            raise NoteError("bad checkpoint origin or size (a uint64)")
         digest = _b64decode(root)
         if len(digest) != 32 or any(not e for e in extensions):
             raise NoteError("bad checkpoint root hash or extension")

@@ -103,6 +103,8 @@ def accept_cosignature(session: Session, settings: AuditSettings, data: bytes) -
         checkpoint = Checkpoint.parse(note.text)
     except NoteError as e:
         raise CosignatureRefused(str(e)) from e
+    if checkpoint.size >= 1 << 63:  # beyond the column: not one of ours
+        raise CosignatureRefused("not a checkpoint this log signed")
     row = session.get(AuditCheckpoint, checkpoint.size, with_for_update=True)
     if row is None or parse_note(row.note).text != note.text:
         raise CosignatureRefused("not a checkpoint this log signed")

@@ -152,8 +152,10 @@ def test_cosignatures_from_strangers_or_of_other_texts_are_refused(
     from tlog.note import cosign
 
     stranger = Signer.generate("witness.example.org", COSIGNATURE_V1)
+    huge = note.text.replace(f"\n{2}\n", "\n18446744073709551615\n", 1)
     for body in (
         b"garbage",
+        cosign(parse_note(note.encoded().replace(note.text, huge)), WITNESS, 1).encoded().encode(),
         b"x" * 70000,
         cosign(note, stranger, 1).encoded().encode(),
         note.encoded().encode(),
