@@ -15,6 +15,7 @@ COPY identity identity
 COPY connectors connectors
 COPY forms forms
 COPY printing printing
+COPY tlog tlog
 COPY tools tools
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install -c requirements.lock . \

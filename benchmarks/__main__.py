@@ -8,7 +8,7 @@ import sys
 
 from .common import RESULTS, Table
 
-ALL = ["receipt", "acs", "cobrowse", "counter", "legacy", "memory"]
+ALL = ["receipt", "acs", "cobrowse", "counter", "legacy", "memory", "audit"]
 
 
 def main(argv: list[str]) -> int:

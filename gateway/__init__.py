@@ -75,6 +75,7 @@ def _build(config: Config) -> Flask:
 
     views.register_all(app)
 
+    from .audit.keys import init_audit
     from .auth.providers import init_identity
     from .legacy import init_legacy
     from .ratelimit import init_rate_limits
@@ -85,6 +86,7 @@ def _build(config: Config) -> Flask:
     init_identity(app)
     init_legacy(app)
     init_seals(app)
+    init_audit(app)
     init_rate_limits(app)
 
     from .cli import register_cli

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(db_group)
+    from .audit.commands import audit_group
+
     app.cli.add_command(audit_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(jobs_group)
@@ -57,28 +59,6 @@ def db_current() -> None:
         sys.exit(1)
 
 
-@click.group("audit", cls=AppGroup, help="The hash-chained audit log.")
-def audit_group() -> None:
-    pass
-
-
-@audit_group.command("verify", help="Check every link of the audit chain.")
-def audit_verify() -> None:
-    from .audit import verify_chain
-
-    with db.fresh_session(current_app) as session:
-        report = verify_chain(session)
-    if report.ok:
-        click.echo(f"audit chain intact: {report.entries} entries")
-        return
-    click.echo(
-        f"audit chain BROKEN at entry {report.broken_at}: {report.reason} "
-        f"({report.entries} entries verified before it)",
-        err=True,
-    )
-    sys.exit(1)
-
-
 @click.group("outbox", cls=AppGroup, help="Deliveries to legacy systems.")
 def outbox_group() -> None:
     pass
@@ -88,14 +68,19 @@ def outbox_group() -> None:
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
 def outbox_work(once: bool, interval: float) -> None:
+    from .audit.keys import audit_settings
+    from .audit.sequencer import sequence
     from .outbox import deliver_due
     from .wiring import outbox_handlers
 
     handlers = outbox_handlers(current_app)
     factory = db.session_factory(current_app)
+    audit = audit_settings(current_app)
     while True:
         try:
             stats = deliver_due(factory, handlers)
+            # The worker is also an audit sequencer (several may run: one at a time works).
+            sequence(factory, audit)
         except OperationalError as e:
             # The database is unreachable (a restart, a failover): wait and poll again
             # rather than die. Messages claimed when it went away are redelivered when their

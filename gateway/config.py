@@ -73,6 +73,12 @@ class Config:
     ente_file: str = ""
     seal_key_file: str = ""
     seal_retired_keys: str = ""
+    audit_log_key_file: str = ""
+    audit_retired_keys: str = ""
+    audit_checkpoint_file: str = ""
+    audit_checkpoint_seconds: int = 60
+    audit_checkpoint_entries: int = 1000
+    audit_witness_keys: str = ""
     notice_segregation_code: str = "01"
     oidc_issuer: str = ""
     oidc_client_id: str = "sportello"
@@ -188,6 +194,16 @@ class Config:
                 "SPORTELLO_SEAL_KEY_FILE is not set: the P-256 private key (PEM) that signs the "
                 "seals of receipts and certificates"
             )
+        if not self.audit_log_key_file:
+            raise ConfigurationError(
+                "SPORTELLO_AUDIT_LOG_KEY_FILE is not set: the audit log's signer key, made with "
+                "`python -m gateway.audit.keys --name <origin> --out FILE`"
+            )
+        if not self.audit_checkpoint_file:
+            raise ConfigurationError(
+                "SPORTELLO_AUDIT_CHECKPOINT_FILE is not set: the append-only file, outside the "
+                "database, where every signed checkpoint of the audit log is kept"
+            )
         if not self.redis_url and not self.single_worker:
             raise ConfigurationError(
                 "SPORTELLO_REDIS_URL is not set: several workers share rate limits, nonces, the "
@@ -266,7 +282,8 @@ def environment_names() -> dict[str, str]:
 
 
 PROFILES: dict[str, Config] = {
-    "demo": Config(profile="demo", auto_migrate=True),
+    # The demo signs a checkpoint every 10 s, so that a new entry soon shows as included.
+    "demo": Config(profile="demo", auto_migrate=True, audit_checkpoint_seconds=10),
     "test": Config(profile="test", testing=True, test_idp_enabled=True),
     "production": Config(
         profile="production",

@@ -47,7 +47,7 @@ HTTP_CODES = {
 
 def wants_problem_json() -> bool:
     """API paths, XHR/fetch calls and clients that prefer JSON get problem+json."""
-    if request.path.startswith("/api/") or request.path.startswith("/counter/api/"):
+    if request.path.startswith(("/api/", "/counter/api/", "/.well-known/sportello-audit/")):
         return True
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         return True

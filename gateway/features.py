@@ -41,6 +41,7 @@ FEATURES = (
     "fines",
     "payments",
     "verify",
+    "audit",
     "counter",
     "forms_web",
     "school",

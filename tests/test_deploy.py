@@ -59,8 +59,11 @@ SECRET_FILES = {
     "SPORTELLO_SP_KEY_FILE",
     "SPORTELLO_SP_CERT_FILE",
     "SPORTELLO_SEAL_KEY_FILE",
+    "SPORTELLO_AUDIT_LOG_KEY_FILE",
     "SPORTELLO_IDP_METADATA_SIGNER",
 }
+# The one persistent volume written to: the audit log's checkpoint file, outside the database.
+PERSISTENT_WRITABLE = {"sportello-audit-checkpoints"}
 # The command each kind of workload must run (after `flask --app gateway`).
 COMMANDS = {"worker": ("outbox", "work"), "migrate": ("db", "upgrade"), "jobs": ("jobs", "run")}
 # The selector of the migration step (README.md of deploy/kubernetes).
@@ -472,7 +475,8 @@ def security_problems(b: Bundle) -> list[str]:
                 if not m.get("readOnly")
             }
             for path, volume in writable.items():
-                if "emptyDir" not in volume:
+                claim = volume.get("persistentVolumeClaim", {}).get("claimName")
+                if "emptyDir" not in volume and claim not in PERSISTENT_WRITABLE:
                     problems.append(f"{where}: {path} writable and not an emptyDir")
             env = {e["name"]: e.get("value") for e in container.get("env", [])}
             instance = env.get("SPORTELLO_INSTANCE_DIR") or instance_default

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The production shape on this machine: PostgreSQL, Redis, gunicorn workers behind a reverse
-# proxy (tools/reverse_proxy.py, trusted for one hop), the outbox worker and the scheduled jobs
-# (retention, reminders) as their own processes, and the legacy systems as two simulator
-# processes configured one by one: the fines system on its own port with its own credentials,
-# school and health on the shared one. Ctrl-C stops everything.
+# proxy (tools/reverse_proxy.py, trusted for one hop), the outbox worker (also the audit log's
+# sequencer), the audit log's witness and the scheduled jobs (retention, reminders) as their own
+# processes, and the legacy systems as two simulator processes configured one by one: the fines
+# system on its own port with its own credentials, school and health on the shared one. Ctrl-C
+# stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -31,6 +32,14 @@ db_name=$(.venv/bin/python -c "from sqlalchemy.engine import make_url; import os
 if ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$db_name"; then
   createdb -h 127.0.0.1 -U postgres "$db_name"
 fi
+# The audit log's witness: its own cosigning key, which the gateway is told to trust.
+witness_key=instance/audit-witness-production-shape-key.txt
+if [ ! -f "$witness_key" ]; then
+  mkdir -p instance
+  .venv/bin/python -m gateway.audit.keys --witness --name witness.local.sportello --out "$witness_key" >/dev/null
+fi
+SPORTELLO_AUDIT_WITNESS_KEYS=$(.venv/bin/python -c 'import sys; from tlog.note import Signer; print(Signer.parse(open(sys.argv[1]).read()).verifier.encoded())' "$witness_key")
+export SPORTELLO_AUDIT_WITNESS_KEYS
 .venv/bin/flask --app gateway db upgrade
 .venv/bin/flask --app gateway seed
 
@@ -63,5 +72,8 @@ stream_bind=${SPORTELLO_STREAM_BIND:-127.0.0.1:8001}
   --timeout-graceful-shutdown 5 & pids+=($!)
 .venv/bin/python tools/reverse_proxy.py --listen "$proxy_listen" "${upstreams[@]}" \
   --route "/eventi\$=$stream_bind" & pids+=($!)
+.venv/bin/python -m gateway.audit.witness --log-url "$SPORTELLO_BASE_URL/.well-known/sportello-audit" \
+  --log-key "$(.venv/bin/flask --app gateway audit key)" --key-file "$witness_key" \
+  --state-file instance/audit-witness-production-shape-state.json & pids+=($!)
 echo "Sportello (production shape) at $SPORTELLO_BASE_URL — Ctrl-C to stop"
 wait -n

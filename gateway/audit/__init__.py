@@ -1,5 +1,6 @@
-"""The audit log: hash-chained records of every security-relevant action."""
+"""The audit log: plain appends, a sequencer building an RFC 9162 Merkle tree, signed
+checkpoints kept outside the database, proofs and witnesses (``witness.py``)."""
 
-from .chain import ChainReport, append_audit, verify_chain
+from .log import append_audit, canonical, entry_bytes
 
-__all__ = ["ChainReport", "append_audit", "verify_chain"]
+__all__ = ["append_audit", "canonical", "entry_bytes"]

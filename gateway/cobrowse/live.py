@@ -62,7 +62,12 @@ def message_json(message: SharedMessage) -> str:
 def emit(
     session: Session, shared: SharedSession, kind: str, data: Mapping[str, Any] | None = None
 ) -> SharedMessage:
-    """Store a live event; it is published when the caller commits."""
+    """Store a live event; it is published when the caller commits.
+
+    The shared session's row is locked first, so that the messages of one session get their
+    ids in commit order (a poller reading "after id N" never skips one committed late).
+    """
+    session.execute(select(SharedSession.id).where(SharedSession.id == shared.id).with_for_update())
     message = SharedMessage(session_id=shared.id, kind=kind, data=dict(data or {}))
     session.add(message)
     session.flush()

@@ -4,8 +4,7 @@ A session binds one citizen, one clerk and one transaction. The code (``forms.re
 characters and a check character, easy to read aloud) is stored as an HMAC, works once, for
 ``code_minutes``, and only for a clerk; the first clerk who redeems it is bound to the session
 and nobody else can act in it. Every step is on the transaction's timeline and in the audit
-chain; the audit entry is written before the live event so that message ids follow commit order
-(the audit head row serialises writers).
+log; each live event locks its shared session's row, so that message ids follow commit order.
 """
 
 from __future__ import annotations

@@ -277,7 +277,6 @@ def submit_for_citizen(
 def _audit_submit(
     session: Session, shared: SharedSession, actor: Actor, tx: Transaction, **data: Any
 ) -> None:
-    # Also keeps live message ids in commit order: the audit head row serialises writers.
     append_audit(
         session,
         actor=actor.audit_name,

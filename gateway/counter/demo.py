@@ -81,11 +81,14 @@ def demo_banner(base_url: str) -> str:
 def start_outbox_worker(app: Flask, interval: float = 2.0) -> threading.Event:
     """Deliver the outbox in a background thread (the demo's stand-in for ``flask outbox
     work``); set the returned event to stop it."""
+    from ..audit.keys import audit_settings
+    from ..audit.sequencer import sequence
     from ..db import db
     from ..outbox import deliver_due
     from ..wiring import outbox_handlers
 
     stop = threading.Event()
+    audit = audit_settings(app)
     handlers = outbox_handlers(app)
     factory = db.session_factory(app)
 
@@ -94,6 +97,7 @@ def start_outbox_worker(app: Flask, interval: float = 2.0) -> threading.Event:
             try:
                 with app.app_context():
                     deliver_due(factory, handlers)
+                    sequence(factory, audit)  # the audit log's sequencer, as in the worker
             except Exception:  # keep the demo's worker alive; the outbox keeps the message
                 log.exception("demo outbox worker: delivery round failed")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -77,6 +78,7 @@ def demo_command() -> None:
     click.echo(demo_banner(base) + "\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     outbox_worker = start_outbox_worker(app)
+    witness = _start_witness(app, config, base)
     try:
         run_simple(
             site.hostname or "127.0.0.1",
@@ -88,5 +90,21 @@ def demo_command() -> None:
         )
     finally:
         outbox_worker.set()
+        witness.set()
         mail.stop()
         simulators.stop()
+
+
+def _start_witness(app: Any, config: Any, base: str) -> Any:
+    """The demo's witness, in a thread: cosigns the log's checkpoints as they come."""
+    from ..audit.keys import audit_settings, demo_witness_key
+    from ..audit.witness import start_demo_witness
+    from ..config import INSTANCE_DIR
+
+    click.echo(f"  Audit log:         {base}/.well-known/sportello-audit/checkpoint (cosigned)\n")
+    return start_demo_witness(
+        f"{base}/.well-known/sportello-audit",
+        audit_settings(app).verifier,
+        demo_witness_key(config),
+        INSTANCE_DIR / f"audit-witness-{config.profile}-state.json",
+    )

@@ -2,7 +2,7 @@
 
 Every desk request loads its delegation again (``delegation_for_clerk``): one revoked by the
 citizen, closed, or past its expiry stops working at the next click. Opening, closing and every
-clerk action are in the audit chain.
+clerk action are in the audit log.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The access log of a health record: who looked at what, when, and on what basis.
 
 Each consultation is written in the same transaction as its audit entry, with the same data,
-after the basis and the obscured documents were re-read under the audit head's lock.
+after the basis and the obscured documents were re-read under the patient's lock.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def record_consultation(
     """
     if action not in ("list", "open"):
         raise ValueError(f"unknown consultation {action!r}")
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     now_basis = access_basis(session, clinician.fiscal_code, patient_cf, basis.relationship)
     if now_basis is None or now_basis.kind != basis.kind:
         raise ConsultationNotAllowed(detail=f"basis changed for {patient_cf}")
@@ -151,6 +151,18 @@ def access_log(session: Session, patient_cf: str, limit: int = 500) -> list[Clin
             .order_by(ClinicalAccess.at.desc(), ClinicalAccess.id.desc())
             .limit(limit)
         )
+    )
+
+
+def own_access(session: Session, patient_cf: str, audit_seq: int) -> bool:
+    """Is the consultation audited as ``audit_seq`` one of this patient's record?"""
+    return (
+        session.scalar(
+            select(ClinicalAccess.id).where(
+                ClinicalAccess.patient_cf == patient_cf, ClinicalAccess.audit_seq == audit_seq
+            )
+        )
+        is not None
     )
 
 

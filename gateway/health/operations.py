@@ -7,21 +7,23 @@ a care relationship (``care.py``: GP of record, open episode, named by the patie
 break-glass; an obscured document stays visible to the patient, their guardians and its
 author, and to nobody else.
 
-Every write first takes the lock on the audit chain's head row (``lock_health_writes``), the
-same lock each audit append takes anyway. Consent changes, obscuring and consultations are
-then strictly ordered, and each re-reads the patient's decisions after taking it: once a
+Every write first takes the patient's own lock (``lock_health_writes``: a transaction-level
+advisory lock on PostgreSQL, the write lock on SQLite), so one patient's consent changes,
+obscuring and consultations are strictly ordered while other patients' go on in parallel,
+and each re-reads the patient's decisions after taking it: once a
 withdrawal is committed, no consultation on the old consent can be recorded, and a view serves
 a record only after its consultation is recorded. The caller commits once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from connectors import Facility, HealthDocumentRef, Practitioner
@@ -30,7 +32,6 @@ from ..audit import append_audit
 from ..exceptions import Forbidden
 from ..i18n import TITLES, written
 from ..models import (
-    AuditHead,
     BreakGlass,
     Event,
     HealthConsent,
@@ -205,8 +206,20 @@ def visible_to(
     ]
 
 
-def lock_health_writes(session: Session) -> None:
-    session.execute(select(AuditHead.seq).where(AuditHead.id == 1).with_for_update())
+def lock_health_writes(session: Session, patient_cf: str) -> None:
+    """Serialise the writes and consultations of one patient's record until commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"health:{patient_cf}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        # A locking read opens SQLite's transaction with BEGIN IMMEDIATE (gateway.db).
+        session.execute(
+            select(HealthConsent.id)
+            .where(HealthConsent.patient_cf == patient_cf)
+            .limit(1)
+            .with_for_update()
+        )
 
 
 def health_record(session: Session, patient_cf: str) -> Transaction:
@@ -243,7 +256,7 @@ def set_consent(
     those of a clinician whose page is open.
     """
     patient, patient_cf = _acting(patient, patient_cf)
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     current = current_consent(session, patient_cf)
     if (current is not None and current.granted) == granted:
         return False
@@ -283,7 +296,7 @@ def set_obscured(
     ``set_consent``.
     """
     patient, patient_cf = _acting(patient, patient_cf)
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     row = session.scalar(
         select(ObscuredDocument).where(
             ObscuredDocument.patient_cf == patient_cf,
@@ -325,7 +338,7 @@ def name_clinician(
 ) -> bool:
     """Let one more clinician consult (with consent); False if already named."""
     patient, patient_cf = _acting(patient, patient_cf)
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     exists = session.scalar(
         select(NamedClinician.id).where(
             NamedClinician.patient_cf == patient_cf,
@@ -357,7 +370,7 @@ def unname_clinician(
 ) -> bool:
     """Withdraw a named clinician (effective on their next request); False if not named."""
     patient, patient_cf = _acting(patient, patient_cf)
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     row = session.scalar(
         select(NamedClinician).where(
             NamedClinician.patient_cf == patient_cf, NamedClinician.clinician_cf == clinician_cf
@@ -399,7 +412,7 @@ def open_break_glass(
     as an event on the patient's health-record timeline and notified to the patient; the
     privacy officer reviews it.
     """
-    lock_health_writes(session)
+    lock_health_writes(session, patient_cf)
     if relationship is not None and has_consent(session, patient_cf):
         raise BreakGlassNotNeeded(detail=f"consent and care relationship for {patient_cf}")
     now = utcnow()

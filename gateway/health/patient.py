@@ -21,6 +21,8 @@ from forms import InvalidValue
 from forms.validators import clean_choice, parse_bool
 
 from ..access import require_identity
+from ..audit.inclusion import inclusions, proof_download
+from ..audit.keys import audit_settings
 from ..db import db
 from ..exceptions import InvalidInput, NotFound
 from ..identifiers import typed_fiscal_code
@@ -29,7 +31,7 @@ from ..timeline import kind_label
 from ..transactions.operations import Actor
 from . import care, records
 from . import operations as ops
-from .consultations import access_count, break_glass_grants, record_own_access
+from .consultations import access_count, break_glass_grants, own_access, record_own_access
 from .consultations import access_log as read_access_log
 
 bp = Blueprint("health", __name__, template_folder="templates")
@@ -201,10 +203,21 @@ def unname_clinician(clinician_cf: str, ward_cf: str | None = None) -> BaseRespo
 def access_log(ward_cf: str | None = None) -> str:
     subject = _subject(ward_cf)
     cf = subject.patient_cf
+    entries = read_access_log(db.session, cf)
     return render_template(
         "health/patient_access_log.html",
         subject=subject,
-        entries=read_access_log(db.session, cf),
+        entries=entries,
+        signed=inclusions(db.session, audit_settings(), [e.audit_seq for e in entries]),
         grants=break_glass_grants(db.session, cf),
         decisions=ops.decisions(db.session, cf),
     )
+
+
+@_page("access_proof", ["GET"], "/accessi/<id:seq>/prova.json")
+def access_proof(seq: int, ward_cf: str | None = None) -> Response:
+    """The inclusion proof of one access-log entry in the signed audit log, to download."""
+    subject = _subject(ward_cf)
+    if not own_access(db.session, subject.patient_cf, seq):
+        raise NotFound(detail=f"no access {seq} in the log of this patient")
+    return proof_download(db.session, seq)

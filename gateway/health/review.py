@@ -38,10 +38,10 @@ def review_break_glass(
     """
     if outcome not in REVIEW_OUTCOMES:
         raise ValueError(f"unknown review outcome {outcome!r}")
-    lock_health_writes(session)
-    grant = session.get(BreakGlass, grant_id)
+    grant = session.get(BreakGlass, grant_id, with_for_update=True)
     if grant is None:
         raise NotFound(detail=f"no break-glass grant {grant_id}")
+    lock_health_writes(session, grant.patient_cf)
     now = utcnow()
     grant.review_outcome = outcome
     grant.review_note = note

@@ -1,6 +1,6 @@
 """SQLAlchemy models of the gateway, split by feature."""
 
-from .audit import AuditEntry, AuditHead
+from .audit import AuditCheckpoint, AuditEntry, AuditHead, AuditNode
 from .base import Base, UTCDateTime, utcnow
 from .cobrowse import SharedMessage, SharedProposal, SharedSession
 from .forms import Delegation, Draft, ResumeGuess
@@ -22,8 +22,10 @@ from .sessions import WebSession
 from .transactions import Document, Event, Transaction
 
 __all__ = [
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditHead",
+    "AuditNode",
     "Base",
     "BreakGlass",
     "CitizenContact",

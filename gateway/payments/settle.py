@@ -243,7 +243,6 @@ def _record_paid(
         transaction_id=tx.id,
     )
     run_paid_handlers(session, tx, payment, actor)
-    # Last: the audit head row stays locked from here to the commit.
     append_audit(
         session,
         actor=actor.audit_name,

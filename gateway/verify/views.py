@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask_babel import get_locale
 from printing import MalformedSeal, SealNotFound, TamperedSeal, UnknownKey, describe_claims
 from printing.errors import UnreadableDocument
 
+from ..audit.inclusion import receipt_inclusion
 from ..db import db
 from ..i18n import language
 from ..payments.receipts import matches_stored_payment
@@ -31,6 +33,7 @@ class Outcome:
     kid: str = ""
     matches_record: bool | None = None
     kind: str = ""
+    audit_proof: str | None = None  # base64 of the payment's audit-log proof (JSON)
 
 
 def check_seal(text: str, lang: str) -> Outcome:
@@ -45,7 +48,11 @@ def check_seal(text: str, lang: str) -> Outcome:
     claims: dict[str, Any] = dict(verified.claims)
     kind = str(claims.get("typ", ""))
     matches = matches_stored_payment(db.session, claims) if kind == "receipt" else None
-    return Outcome("valid", describe_claims(claims, language(lang)), verified.kid, matches, kind)
+    proof = receipt_inclusion(db.session, str(claims["rid"])) if matches else None
+    if proof is not None:
+        proof = base64.b64encode(proof.encode()).decode()
+    described = describe_claims(claims, language(lang))
+    return Outcome("valid", described, verified.kid, matches, kind, proof)
 
 
 def seal_from_pdf(data: bytes) -> str | None:

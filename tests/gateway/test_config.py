@@ -53,6 +53,8 @@ def production_sp_certificate(tmp_path, monkeypatch):
     GOOD_PRODUCTION["SPORTELLO_SP_CERT_FILE"] = str(tmp_path / "sp-cert.pem")
     GOOD_PRODUCTION["SPORTELLO_SP_KEY_FILE"] = str(tmp_path / "sp-key.pem")
     GOOD_PRODUCTION["SPORTELLO_SEAL_KEY_FILE"] = str(tmp_path / "seal-key.pem")
+    GOOD_PRODUCTION["SPORTELLO_AUDIT_LOG_KEY_FILE"] = str(tmp_path / "audit-log-key.txt")
+    GOOD_PRODUCTION["SPORTELLO_AUDIT_CHECKPOINT_FILE"] = str(tmp_path / "checkpoints.jsonl")
 
 
 def test_demo_profile_needs_nothing() -> None:
@@ -79,6 +81,8 @@ def test_a_good_production_environment_is_accepted() -> None:
         ({"SPORTELLO_CONNECTOR_PASSWORD": None}, "SPORTELLO_CONNECTOR_PASSWORD"),
         ({"SPORTELLO_SP_CERT_FILE": None}, "SPORTELLO_SP_CERT_FILE"),
         ({"SPORTELLO_SEAL_KEY_FILE": None}, "SPORTELLO_SEAL_KEY_FILE"),
+        ({"SPORTELLO_AUDIT_LOG_KEY_FILE": None}, "SPORTELLO_AUDIT_LOG_KEY_FILE"),
+        ({"SPORTELLO_AUDIT_CHECKPOINT_FILE": None}, "SPORTELLO_AUDIT_CHECKPOINT_FILE"),
         ({"SPORTELLO_IDP_TRUST_EXPIRED": "x.xml"}, "SPORTELLO_IDP_TRUST_EXPIRED"),
         ({"SPORTELLO_REDIS_URL": None}, "SPORTELLO_REDIS_URL"),
         ({"SPORTELLO_ENTE_FILE": None}, "SPORTELLO_ENTE_FILE"),

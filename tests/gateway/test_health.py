@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +15,7 @@ from markupsafe import escape
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from gateway.audit import verify_chain
+from gateway.audit.keys import audit_settings
 from gateway.db import db
 from gateway.demo.seed import seed_demo
 from gateway.errors import legacy_unavailable_message
@@ -28,6 +32,7 @@ from gateway.models import (
     Transaction,
     utcnow,
 )
+from tests.gateway.audit_support import assert_log_intact
 
 from .health_support import (
     FONTANA,
@@ -52,6 +57,7 @@ from .health_support import (
 )
 
 RECORDS = "/area-personale/salute/"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +140,7 @@ def test_consent_changes_are_audited_with_their_event(app: Flask, session: Sessi
         "health_consent_given",
         "health_consent_withdrawn",
     ]
-    assert verify_chain(session).ok
+    assert_log_intact(app)
     assert 'data-granted="false"' in client.get(RECORDS).get_data(as_text=True)
 
 
@@ -264,7 +270,7 @@ def test_break_glass_is_refused_when_consent_allows_consultation(app: Flask) -> 
     assert response.status_code == 409
 
 
-def test_the_access_log_matches_the_audit_chain(app: Flask, session: Session) -> None:
+def test_the_access_log_matches_the_audit_log(app: Flask, session: Session, tmp_path: Path) -> None:
     set_consent(app, GIULIA, True)
     obscure(app, GIULIA, "DOC-BNC-0008")  # written by Dott.ssa Marchi, not by Paolo
     doctor = client_for(app, PAOLO)
@@ -291,7 +297,7 @@ def test_the_access_log_matches_the_audit_chain(app: Flask, session: Session) ->
             access.facility,
         )
     assert [a.basis for a in reversed(log)] == ["consent", "consent", "emergency"]
-    assert verify_chain(session).ok
+    assert_log_intact(app)
 
     patient = client_for(app, GIULIA)
     assert "(3 consultazioni)" in patient.get(RECORDS).get_data(as_text=True)
@@ -299,6 +305,23 @@ def test_the_access_log_matches_the_audit_chain(app: Flask, session: Session) ->
     assert page.count("<tr data-basis=") == len(consultations)
     assert page.count('data-basis="emergency"') == 1 and REASON in page
     assert "Paolo Ferrari" in page and "Ospedale Maggiore di Villanova" in page
+    # Each consultation is in the signed log, with a proof the README's script checks offline.
+    assert page.count("inclusa nel registro firmato") == len(consultations)
+    proof = patient.get(RECORDS + f"accessi/{log[0].audit_seq}/prova.json")
+    assert proof.status_code == 200 and "attachment" in proof.headers["Content-Disposition"]
+    saved = tmp_path / "proof.json"
+    saved.write_bytes(proof.get_data())
+    key = audit_settings(app).verifier.encoded()
+    script = [sys.executable, str(ROOT / "tools" / "verify_audit_proof.py"), str(saved)]
+    checked = subprocess.run([*script, "--key", key], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0 and checked.stdout.startswith("OK:"), checked.stderr
+    document = json.loads(proof.get_data())
+    document["entry"] = document["entry"].replace("Paolo", "Pablo")
+    saved.write_text(json.dumps(document))
+    forged = subprocess.run([*script, "--key", key], capture_output=True, text=True, timeout=60)
+    assert forged.returncode == 1 and "NOT VERIFIED" in forged.stderr
+    other = patient.get(RECORDS + f"accessi/{consultations[0].seq + 1000}/prova.json")
+    assert other.status_code == 404
 
 
 def test_a_malformed_fiscal_code_is_a_clear_422(app: Flask) -> None:

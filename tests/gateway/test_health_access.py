@@ -61,6 +61,8 @@ def requests_for(grant_id: int) -> dict[str, tuple[str, str, dict[str, str]]]:
             f"health.{prefix}overview": ("GET", f"{base}/", {}),
             f"health.{prefix}download": ("GET", f"{base}/documenti/{document}", {}),
             f"health.{prefix}access_log": ("GET", f"{base}/accessi", {}),
+            # Entry 1 is no consultation of anyone's: nobody has a proof of it to download.
+            f"health.{prefix}access_proof": ("GET", f"{base}/accessi/1/prova.json", {}),
             f"health.{prefix}consent": ("POST", f"{base}/consenso", {"consent": "si"}),
             f"health.{prefix}obscure": (
                 "POST",
@@ -98,6 +100,7 @@ OWN_RECORD_NOT_THEIRS = {
     "health.overview": 200,
     "health.download": 404,
     "health.access_log": 200,
+    "health.access_proof": 404,
     "health.consent": 302,
     "health.obscure": 404,
     "health.name_clinician": 302,
@@ -108,6 +111,7 @@ GUARDIAN = {
     "health.ward_overview": 200,
     "health.ward_download": 200,
     "health.ward_access_log": 200,
+    "health.ward_access_proof": 404,
     "health.ward_consent": 302,
     "health.ward_obscure": 302,
     "health.ward_name_clinician": 302,

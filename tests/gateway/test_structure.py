@@ -10,7 +10,7 @@ from flask import Flask
 from gateway.access import ACCESS_RULES, access_rule
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARIES = ("identity", "connectors", "forms", "printing")
+LIBRARIES = ("identity", "connectors", "forms", "printing", "tlog")
 FORBIDDEN = ("flask", "gateway")
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import cbor2
@@ -13,12 +16,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.audit.keys import audit_settings
 from gateway.models import Document
 from gateway.seals import seal_keys
 from printing import SEAL_PREFIX, SealSigner, generate_key
 from printing.base45 import b45decode, b45encode
 from printing.verify import main as verify_cli
 
+from .audit_support import sequence_now
 from .pages import token_in
 from .payments_factories import create_fine_notice, terminal_client
 
@@ -61,6 +66,39 @@ def test_an_uploaded_receipt_is_valid_and_matches_the_payment(
     assert result == "valid"
     assert "Corrisponde al pagamento registrato" in page
     assert "Tabaccheria Centrale" in page and "121,10" in page
+    assert 'data-testid="audit-inclusion"' not in page  # no signed checkpoint yet
+
+
+def test_a_verified_receipt_shows_its_payment_in_the_signed_log(
+    app: Flask, client: FlaskClient, session: Session, tmp_path: Path
+) -> None:
+    receipt = paid_receipt(app, session)
+    sequence_now(app)
+    result, page = post_verify(
+        client, document=(io.BytesIO(receipt.content), "ricevuta.pdf", "application/pdf")
+    )
+    assert result == "valid" and "inclusa nel registro firmato" in page
+    found = re.search(r'href="data:application/json;base64,([A-Za-z0-9+/=]+)"', page)
+    assert found
+    saved = tmp_path / "receipt-proof.json"
+    saved.write_bytes(base64.b64decode(found.group(1)))
+    key = audit_settings(app).verifier.encoded()
+    script = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_proof.py"
+    checked = subprocess.run(
+        [sys.executable, str(script), str(saved), "--key", key],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(saved.read_text())["entry"].find(receipt_id(receipt)) > 0
+
+
+def receipt_id(receipt: Document) -> str:
+    assert receipt.seal
+    return str(
+        dict(cbor2.loads(cbor2.loads(b45decode(receipt.seal[len(SEAL_PREFIX) :])).value[2]))["rid"]
+    )
 
 
 def test_tampered_unknown_and_malformed_seals(
