@@ -36,6 +36,7 @@ class DisabledTerminal(UnauthorizedTerminal):
 class UnknownNotice(PaymentError):
     code = "UNKNOWN_NOTICE"
     status = 404
+    lasting = False  # a code not issued yet may be issued later
     title = _l("No payment notice has this code.")
 
 
@@ -54,6 +55,7 @@ class NoticeAlreadyPaid(PaymentError):
 class PaymentInProgress(PaymentError):
     code = "PAYMENT_ALREADY_IN_PROGRESS"
     status = 409
+    lasting = False  # the other attempt may be aborted or expire
     title = _l("Someone is paying this notice right now. Try again in a few minutes.")
 
 

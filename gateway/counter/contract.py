@@ -1,0 +1,227 @@
+"""The counter API's contract: one table of JSON Schemas (2020-12, as OpenAPI 3.1 reads them).
+
+The views validate every request body with these schemas and the OpenAPI document
+(``counter.openapi``) is built from the same table, so the document cannot promise what the
+views do not check, nor the views refuse what the document allows. Bodies are read with
+bounds first: at most ``MAX_BODY`` bytes (413 PAYLOAD_TOO_LARGE) and ``MAX_DEPTH`` levels of
+nesting (400 INVALID_REQUEST), before any JSON parser sees them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+from flask import Request
+from flask_babel import lazy_gettext as _l
+
+from ..payments.errors import PaymentError
+
+MAX_BODY = 128 * 1024
+MAX_DEPTH = 16
+MAX_CART = 10  # notices paid in one counter transaction
+
+NOTICE_CODE: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^[0-9]{18}$",
+    "description": "The 18-digit notice code (codice avviso), digits only.",
+}
+AMOUNT: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 9_999_999_999}
+REFERENCE: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^[ -~]{1,64}$",
+    "description": "The terminal's own reference of the transaction: 1-64 printable ASCII "
+    "characters.",
+}
+METHODS = ("cash", "card", "bank_transfer", "other")
+PAYMENT_METHOD: dict[str, Any] = {"enum": list(METHODS), "default": "cash"}
+TOKEN_PATTERN = "^[A-Za-z0-9_-]{32}$"  # noqa: S105 (a pattern, not a secret)
+DATE_TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
+DATE: dict[str, Any] = {"type": "string", "format": "date"}
+
+
+def _object(properties: dict[str, Any], required: tuple[str, ...] = (), **more: Any) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+        **more,
+    }
+
+
+PAYMENT_STATUSES = ["activated", "paid", "aborted", "expired"]
+
+# Requests: validated by the views, described by the document.
+REQUESTS: dict[str, dict[str, Any]] = {
+    "VerifyRequest": _object(
+        {
+            "qr_code": {
+                "type": "string",
+                "pattern": "^PAGOPA\\|[ -~]{1,120}$",
+                "description": "The scanned QR payload, PAGOPA|002|code|creditor|cents.",
+            },
+            "notice_code": NOTICE_CODE,
+        },
+        minProperties=1,
+        maxProperties=1,
+        description="Exactly one of `qr_code` and `notice_code`.",
+    ),
+    "ActivateRequest": _object(
+        {"notice_code": NOTICE_CODE, "amount_cents": AMOUNT}, ("notice_code", "amount_cents")
+    ),
+    "CloseRequest": _object(
+        {
+            "outcome": {"enum": ["OK", "KO", "ABORT"], "description": "ABORT is KO."},
+            "payment_method": PAYMENT_METHOD,
+            "terminal_transaction_ref": REFERENCE,
+        },
+        ("outcome",),
+        description="`terminal_transaction_ref` is required when the outcome is OK.",
+        **{
+            "if": {"properties": {"outcome": {"const": "OK"}}},
+            "then": {"required": ["terminal_transaction_ref"]},
+        },
+    ),
+    "DraftSummaryRequest": _object(
+        {
+            "code": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "The resume code printed on the draft sheet.",
+            },
+            "lang": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+        },
+        ("code",),
+    ),
+}
+
+PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "code", "title", "status", "detail", "instance", "request_id"],
+    "properties": {
+        "type": {"type": "string"},
+        "code": {"type": "string"},  # the enum of documented codes is set by the document
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": ["string", "null"]},
+        "retry_after": {"type": "integer"},
+    },
+}
+
+# Answers: what the views send, described by the document and checked by the fuzz test.
+RESPONSES: dict[str, dict[str, Any]] = {
+    "Notice": {
+        "type": "object",
+        "required": ["notice_code", "amount_cents", "currency", "status", "due_date"],
+        "properties": {
+            "notice_code": NOTICE_CODE,
+            "creditor_fiscal_code": {"type": "string"},
+            "creditor_name": {"type": "string"},
+            "amount_cents": AMOUNT,
+            "currency": {"const": "EUR"},
+            "description": {"type": "string"},
+            "payer": {"type": "string", "description": "masked name"},
+            "status": {"const": "payable"},
+            "due_date": DATE,
+            "valid_until": {"type": ["string", "null"], "format": "date"},
+            "details": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    },
+    "Payment": {
+        "type": "object",
+        "required": ["payment_token", "status", "notice_code", "amount_cents", "expires_at"],
+        "properties": {
+            "payment_token": {"type": "string", "pattern": TOKEN_PATTERN},
+            "status": {"enum": PAYMENT_STATUSES},
+            "notice_code": NOTICE_CODE,
+            "amount_cents": AMOUNT,
+            "expires_at": DATE_TIME,
+            "receipt_id": {"type": "string"},
+            "paid_at": DATE_TIME,
+            "payment_method": {"enum": list(METHODS)},
+            "terminal_transaction_ref": {"type": "string"},
+            "receipt_url": {"type": "string"},
+            "description": {"type": "string"},
+        },
+    },
+    "DraftSummary": {"type": "object"},
+    "Problem": PROBLEM,
+}
+
+
+class MalformedRequest(PaymentError):
+    code = "INVALID_REQUEST"
+    status = 400
+    title = _l("The request body is not valid.")
+
+
+class PayloadTooLarge(PaymentError):
+    code = "PAYLOAD_TOO_LARGE"
+    status = 413
+    title = _l("The request body is too large.")
+
+
+@cache
+def _validator(name: str) -> Any:
+    return jsonschema_rs.validator_for(REQUESTS[name])
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in ``raw`` (brackets inside strings not counted)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def check_size(request: Request) -> None:
+    """Refuse a body over MAX_BODY before it is read (its declared length) or after."""
+    if (request.content_length or 0) > MAX_BODY:
+        raise PayloadTooLarge(detail=f"{request.content_length} bytes")
+
+
+def json_body(request: Request, schema: str) -> dict[str, Any]:
+    """The request's JSON object once it passed the bounds and the ``schema`` of REQUESTS."""
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        raise PayloadTooLarge(detail=f"{len(raw)} bytes")
+    if request.mimetype != "application/json":
+        raise MalformedRequest(detail=f"content type {request.mimetype!r}")
+    if nesting_depth(raw) > MAX_DEPTH:
+        raise MalformedRequest(detail="JSON nested too deeply")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise MalformedRequest(detail=f"not JSON: {type(e).__name__}") from e
+    error = next(iter(_validator(schema).iter_errors(data)), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.instance_path) or "(body)"
+        raise MalformedRequest(
+            _l("The field %(field)s is missing or not valid.", field=where),
+            detail=f"{where}: {error.message}",
+        )
+    assert isinstance(data, dict)
+    return data
