@@ -131,7 +131,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SportelloError)
     def _domain(e: SportelloError) -> Response:
         log.info("request refused: %s %s", e.code, e.detail or e.user_message)
-        return error_response(e.status, e.code, e.user_message, **_safe_extra(e.extra))
+        return error_response(e.status, e.code, e.user_message, **safe_extra(e.extra))
 
     @app.errorhandler(ConnectorError)
     def _legacy(e: ConnectorError) -> Response:
@@ -196,7 +196,7 @@ def database_unavailable() -> None:
             log.debug("closing the request's session failed", exc_info=True)
 
 
-def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
+def safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
     """Only plain scalar values an API client can use travel in the problem body."""
     return {k: v for k, v in extra.items() if isinstance(v, str | int | float | bool)}
 

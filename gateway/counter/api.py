@@ -13,8 +13,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..db import db
-from ..errors import problem_body
+from ..errors import problem_body, safe_extra
 from ..models import Notice, Payment, Terminal
+from ..payments.carts import PaymentInCart
 from ..payments.errors import PaymentError
 from ..payments.notices import detail_lines, mask_name, notice_for_counter
 from ..payments.receipts import receipt_for
@@ -66,7 +67,7 @@ def _respond(answer: Answer) -> Response:
     return response
 
 
-def _idempotent(terminal: Terminal, operation: Any) -> Response:
+def idempotent(terminal: Terminal, operation: Any) -> Response:
     key = check_key(request.headers.get("Idempotency-Key"))
     fp = fingerprint(request.method, request.path, request.get_data())
     answer = run_idempotent(
@@ -75,7 +76,9 @@ def _idempotent(terminal: Terminal, operation: Any) -> Response:
         key=key,
         fp=fp,
         operation=operation,
-        refusal=lambda e: Answer(e.status, problem_body(e.status, e.code, e.user_message)),
+        refusal=lambda e: Answer(
+            e.status, {**problem_body(e.status, e.code, e.user_message), **safe_extra(e.extra)}
+        ),
     )
     return _respond(answer)
 
@@ -96,7 +99,9 @@ def notice_json(notice: Notice) -> dict[str, Any]:
     }
 
 
-def payment_json(payment: Payment) -> dict[str, Any]:
+def payment_json(payment: Payment, *, listed: bool = False) -> dict[str, Any]:
+    """A payment as the API shows it; ``listed`` adds when it started, what it pays and its
+    cart (the transaction list)."""
     body: dict[str, Any] = {
         "payment_token": payment.token,
         "status": payment.status,
@@ -104,6 +109,12 @@ def payment_json(payment: Payment) -> dict[str, Any]:
         "amount_cents": payment.amount_cents,
         "expires_at": payment.expires_at.isoformat(),
     }
+    if listed:
+        body.update(
+            activated_at=payment.activated_at.isoformat(), description=payment.notice.description
+        )
+        if payment.cart is not None:
+            body["cart_token"] = payment.cart.token
     if payment.status == "paid":
         assert payment.closed_at is not None
         body.update(
@@ -146,7 +157,7 @@ def activate() -> Response:
         answer["description"] = notice.description
         return Answer(201, answer)
 
-    return _idempotent(terminal, operation)
+    return idempotent(terminal, operation)
 
 
 @bp.post("/payments/<payment_token:token>/close")
@@ -158,6 +169,8 @@ def close(token: str) -> Response:
     ref = body.get("terminal_transaction_ref", "")
 
     def operation() -> Answer:
+        if payment_by_token(db.session, token, terminal).cart_id is not None:
+            raise PaymentInCart()
         payment = close_payment(
             db.session,
             token=token,
@@ -170,7 +183,7 @@ def close(token: str) -> Response:
         )
         return Answer(200, payment_json(payment))
 
-    return _idempotent(terminal, operation)
+    return idempotent(terminal, operation)
 
 
 @bp.get("/payments/<payment_token:token>")

@@ -10,6 +10,7 @@ nesting (400 INVALID_REQUEST), before any JSON parser sees them.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -85,6 +86,21 @@ REQUESTS: dict[str, dict[str, Any]] = {
             "then": {"required": ["terminal_transaction_ref"]},
         },
     ),
+    "CartActivateRequest": _object(
+        {
+            "notices": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_CART,
+                "items": _object(
+                    {"notice_code": NOTICE_CODE, "amount_cents": AMOUNT},
+                    ("notice_code", "amount_cents"),
+                ),
+                "description": f"1-{MAX_CART} notices, each once.",
+            }
+        },
+        ("notices",),
+    ),
     "DraftSummaryRequest": _object(
         {
             "code": {
@@ -99,6 +115,22 @@ REQUESTS: dict[str, dict[str, Any]] = {
     ),
 }
 
+# Query parameters: the document's parameter schemas, and what the views check (as integers
+# once they are plain ASCII digits; anything else, or a name not listed, is a 400).
+LISTED = 30  # the last transactions a terminal can list
+LISTED_DAYS = 30
+QUERIES: dict[str, dict[str, dict[str, Any]]] = {
+    "PaymentListQuery": {
+        "page": {"type": "integer", "minimum": 1, "maximum": LISTED, "default": 1},
+        "page_size": {"type": "integer", "minimum": 1, "maximum": LISTED, "default": 10},
+    },
+    "DayReportQuery": {
+        "date": {**DATE, "description": "The day (Rome's calendar); today when not given."},
+        "scope": {"enum": ["terminal", "shop"], "default": "terminal"},
+        "format": {"enum": ["pdf", "csv"], "default": "pdf"},
+    },
+}
+
 PROBLEM: dict[str, Any] = {
     "type": "object",
     "required": ["type", "code", "title", "status", "detail", "instance", "request_id"],
@@ -111,6 +143,7 @@ PROBLEM: dict[str, Any] = {
         "instance": {"type": "string"},
         "request_id": {"type": ["string", "null"]},
         "retry_after": {"type": "integer"},
+        "notice_code": {**NOTICE_CODE, "description": "The notice of a cart that was refused."},
     },
 }
 
@@ -151,6 +184,48 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "terminal_transaction_ref": {"type": "string"},
             "receipt_url": {"type": "string"},
             "description": {"type": "string"},
+            "activated_at": DATE_TIME,
+            "cart_token": {"type": "string", "pattern": TOKEN_PATTERN},
+        },
+    },
+    "Cart": {
+        "type": "object",
+        "required": ["cart_token", "status", "amount_cents", "expires_at", "notices"],
+        "properties": {
+            "cart_token": {"type": "string", "pattern": TOKEN_PATTERN},
+            "status": {"enum": PAYMENT_STATUSES},
+            "amount_cents": AMOUNT,
+            "expires_at": DATE_TIME,
+            "notices": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["notice_code", "amount_cents", "status"],
+                    "properties": {
+                        "notice_code": NOTICE_CODE,
+                        "amount_cents": AMOUNT,
+                        "description": {"type": "string"},
+                        "status": {"enum": PAYMENT_STATUSES},
+                        "receipt_id": {"type": "string"},
+                    },
+                },
+            },
+            "receipt_id": {"type": "string"},
+            "paid_at": DATE_TIME,
+            "payment_method": {"enum": list(METHODS)},
+            "terminal_transaction_ref": {"type": "string"},
+            "receipt_url": {"type": "string"},
+        },
+    },
+    "PaymentList": {
+        "type": "object",
+        "required": ["items", "page", "page_size", "total", "next_page"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1},
+            "total": {"type": "integer", "minimum": 0},
+            "next_page": {"type": ["integer", "null"]},
         },
     },
     "DraftSummary": {"type": "object"},
@@ -172,7 +247,35 @@ class PayloadTooLarge(PaymentError):
 
 @cache
 def _validator(name: str) -> Any:
-    return jsonschema_rs.validator_for(REQUESTS[name])
+    if name in QUERIES:
+        return jsonschema_rs.validator_for(_object(QUERIES[name]), validate_formats=True)
+    return jsonschema_rs.validator_for(REQUESTS[name], validate_formats=True)
+
+
+_DIGITS = re.compile(r"[0-9]{1,6}")
+
+
+def query_args(request: Request, schema: str) -> dict[str, Any]:
+    """The query string's values once they passed ``QUERIES[schema]`` (defaults filled in)."""
+    params = QUERIES[schema]
+    values: dict[str, Any] = {}
+    for name, given in request.args.items(multi=True):
+        if name in values or name not in params:
+            raise MalformedRequest(detail=f"query parameter {name!r} unexpected or repeated")
+        is_int = params[name].get("type") == "integer"
+        values[name] = int(given) if is_int and _DIGITS.fullmatch(given) else given
+    _check(schema, values)
+    return {name: values.get(name, spec.get("default")) for name, spec in params.items()}
+
+
+def _check(schema: str, data: Any) -> None:
+    error = next(iter(_validator(schema).iter_errors(data)), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.instance_path) or "(body)"
+        raise MalformedRequest(
+            _l("The field %(field)s is missing or not valid.", field=where),
+            detail=f"{where}: {error.message}",
+        )
 
 
 def nesting_depth(raw: bytes) -> int:
@@ -216,12 +319,6 @@ def json_body(request: Request, schema: str) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise MalformedRequest(detail=f"not JSON: {type(e).__name__}") from e
-    error = next(iter(_validator(schema).iter_errors(data)), None)
-    if error is not None:
-        where = "/".join(str(part) for part in error.instance_path) or "(body)"
-        raise MalformedRequest(
-            _l("The field %(field)s is missing or not valid.", field=where),
-            detail=f"{where}: {error.message}",
-        )
+    _check(schema, data)
     assert isinstance(data, dict)
     return data

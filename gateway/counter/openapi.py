@@ -8,10 +8,10 @@ code named there must be in ``ERRORS`` (a test checks that every code the views 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .contract import MAX_BODY, MAX_DEPTH, REQUESTS, RESPONSES, TOKEN_PATTERN
+from .contract import MAX_BODY, MAX_CART, MAX_DEPTH, QUERIES, REQUESTS, RESPONSES, TOKEN_PATTERN
 from .signing import MAX_SKEW
 
 SIGNING = f"""Every request is signed with the terminal's secret (HMAC-SHA256).
@@ -55,6 +55,7 @@ ERRORS = {
     "PAYLOAD_TOO_LARGE": (413, f"The body is over {MAX_BODY} bytes."),
     "NOT_FOUND": (404, "No such address (a token in the path not of its documented form)."),
     "METHOD_NOT_ALLOWED": (405, "The address exists, the method does not (header `Allow`)."),
+    "PAYMENT_IN_CART": (409, "The payment is one of a cart's: close the cart."),
     "INTERNAL_ERROR": (500, "A fault of the gateway: retry with the same Idempotency-Key."),
     "RESUME_CODE_MISTYPED": (422, "The draft code is mistyped (its check character fails)."),
     "RESUME_CODE_NOT_FOUND": (404, "No open draft has this code."),
@@ -98,7 +99,7 @@ class Operation:
     token: bool = False
     idempotent: bool = False
     description: str = ""
-    parameters: tuple[dict[str, Any], ...] = field(default=())
+    query: str | None = None  # the name of its parameters in contract.QUERIES
 
 
 # Codes every operation can answer: the signature, the limits, the bounds, outages, faults.
@@ -173,6 +174,63 @@ OPERATIONS: list[Operation] = [
     ),
     Operation(
         "post",
+        "/carts/activate",
+        f"Reserve several notices (1-{MAX_CART}) for one counter transaction: all or none",
+        ("201", "Cart", "Every notice is reserved: close the cart with cart_token."),
+        BODY
+        + KEYED
+        + PAYABLE
+        + ("PAYMENT_ALREADY_IN_PROGRESS", "AMOUNT_MISMATCH")
+        + ("CREDITOR_UNAVAILABLE",),
+        request="CartActivateRequest",
+        idempotent=True,
+        description="If one notice cannot be reserved, none is: the refusal's `notice_code` "
+        "names it.",
+    ),
+    Operation(
+        "post",
+        "/carts/{token}/close",
+        "Close every payment of the cart: OK (all paid, one receipt) or KO (all freed)",
+        ("200", "Cart", "Closed; when paid, the cart's receipt lists every notice."),
+        BODY + KEYED + BY_TOKEN + ("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
+        request="CloseRequest",
+        token=True,
+        idempotent=True,
+    ),
+    Operation(
+        "get",
+        "/carts/{token}",
+        "State of one of this terminal's carts",
+        ("200", "Cart", "The cart."),
+        BY_TOKEN,
+        token=True,
+    ),
+    Operation(
+        "get",
+        "/carts/{token}/receipt",
+        "The sealed receipt PDF of the cart, listing each notice",
+        ("200", "application/pdf", "The receipt (header X-Content-SHA256)."),
+        (*BY_TOKEN, "RECEIPT_NOT_AVAILABLE"),
+        token=True,
+    ),
+    Operation(
+        "get",
+        "/payments",
+        "This terminal's last 30 payments of the last 30 days, newest first",
+        ("200", "PaymentList", "One page of the list."),
+        BODY,
+        query="PaymentListQuery",
+    ),
+    Operation(
+        "get",
+        "/reports/day",
+        "End-of-day report of this terminal or of its shop (PDF or CSV)",
+        ("200", "application/pdf|text/csv", "The report of the day (Rome's calendar)."),
+        BODY,
+        query="DayReportQuery",
+    ),
+    Operation(
+        "post",
         "/drafts/summary",
         "Read-only summary of a printed draft, by the code on its sheet",
         ("200", "DraftSummary", "What the draft asks, to show at the counter."),
@@ -221,10 +279,13 @@ def _refusals(codes: tuple[str, ...]) -> dict[str, Any]:
 
 def _operation(op: Operation) -> dict[str, Any]:
     status, schema, description = op.answer
-    media = schema if "/" in schema else "application/json"
-    content: dict[str, Any] = {media: {"schema": _ref(schema)} if "/" not in schema else {}}
+    if "/" in schema:
+        content: dict[str, Any] = {media: {} for media in schema.split("|")}
+    else:
+        content = {"application/json": {"schema": _ref(schema)}}
     parameters = ([TOKEN] if op.token else []) + ([IDEMPOTENCY_HEADER] if op.idempotent else [])
-    parameters += list(op.parameters)
+    for name, spec in QUERIES.get(op.query or "", {}).items():
+        parameters.append({"name": name, "in": "query", "required": False, "schema": spec})
     doc: dict[str, Any] = {
         "summary": op.summary,
         "operationId": op.method + op.path.replace("/", "_").replace("{", "").replace("}", ""),

@@ -108,9 +108,13 @@ def test_a_terminal_cannot_list_notices_or_see_another_terminals_payment(
     notice = create_fine_notice(app)
     first = terminal_client(app, session, terminal_id="TAB-0001")
     second = terminal_client(app, session, terminal_id="TAB-0002")
-    for path in ("/notices", "/payments", f"/notices/{notice.code}"):
+    for path in ("/notices", f"/notices/{notice.code}"):
         assert first.call("GET", path).status_code in (404, 405)
     token = first.activate(notice).get_json()["payment_token"]
+    assert [p["payment_token"] for p in first.call("GET", "/payments").get_json()["items"]] == [
+        token
+    ]
+    assert second.call("GET", "/payments").get_json()["items"] == []
     problem(second.call("GET", f"/payments/{token}"), 404, "TOKEN_UNKNOWN")
     problem(second.close(token), 404, "TOKEN_UNKNOWN")
     assert first.call("GET", f"/payments/{token}").get_json()["status"] == "activated"

@@ -29,7 +29,7 @@ def refused(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
     assert body["code"] == code
-    assert set(body) - {"retry_after"} == SHAPE, body
+    assert set(body) - {"retry_after", "notice_code"} == SHAPE, body
     assert body["status"] == status and body["instance"] == response.request.path
     assert isinstance(body["request_id"], str) and body["detail"] and body["title"]
     assert code in ERRORS and ERRORS[code][0] == status
