@@ -18,6 +18,7 @@ import jsonschema_rs
 from flask import Request
 from flask_babel import lazy_gettext as _l
 
+from ..payments.daybook import LISTED
 from ..payments.errors import PaymentError
 
 MAX_BODY = 128 * 1024
@@ -117,8 +118,6 @@ REQUESTS: dict[str, dict[str, Any]] = {
 
 # Query parameters: the document's parameter schemas, and what the views check (as integers
 # once they are plain ASCII digits; anything else, or a name not listed, is a 400).
-LISTED = 30  # the last transactions a terminal can list
-LISTED_DAYS = 30
 QUERIES: dict[str, dict[str, dict[str, Any]]] = {
     "PaymentListQuery": {
         "page": {"type": "integer", "minimum": 1, "maximum": LISTED, "default": 1},

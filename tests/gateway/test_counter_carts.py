@@ -72,7 +72,7 @@ def test_three_notices_paid_in_one_transaction_with_one_receipt(
     cart_doc = session.scalars(select(Document).where(Document.kind == "cart_receipt")).one()
     assert cart_doc.subject_cf == "" and cart_doc.transaction_id is None
     for notice in notices:
-        assert session.get(Notice, notice.id).status == "paid"  # type: ignore[union-attr]
+        assert session.get(Notice, notice.id).status == "paid"
     refused(tc.verify(notices[1].code), 409, "NOTICE_ALREADY_PAID")
 
 
