@@ -102,6 +102,21 @@ REQUESTS: dict[str, dict[str, Any]] = {
         },
         ("notices",),
     ),
+    "DebtLookupRequest": _object(
+        {
+            "fiscal_code": {
+                "type": "string",
+                "pattern": "^[A-Z0-9]{16}$",
+                "description": "The person's codice fiscale as read from the card (16 upper-case "
+                "characters, check character right).",
+            },
+            "read_from": {
+                "enum": ["health_card", "cie"],
+                "description": "The card the terminal read it from: tessera sanitaria or CIE.",
+            },
+        },
+        ("fiscal_code", "read_from"),
+    ),
     "DraftSummaryRequest": _object(
         {
             "code": {
@@ -166,6 +181,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
                 "type": "array",
                 "items": {"type": "array", "items": {"type": "string"}},
             },
+            "service": {"type": "string", "description": "The service the notice is for."},
         },
     },
     "Payment": {
@@ -225,6 +241,14 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "page_size": {"type": "integer", "minimum": 1},
             "total": {"type": "integer", "minimum": 0},
             "next_page": {"type": ["integer", "null"]},
+        },
+    },
+    "Debts": {
+        "type": "object",
+        "required": ["fiscal_code", "notices"],
+        "properties": {
+            "fiscal_code": {"type": "string", "pattern": "^[A-Z0-9]{16}$"},
+            "notices": {"type": "array", "items": {"$ref": "#/components/schemas/Notice"}},
         },
     },
     "DraftSummary": {"type": "object"},

@@ -1,5 +1,6 @@
-"""A terminal's day book in the counter API: ``GET /payments`` (its last transactions) and
-``GET /reports/day`` (the end-of-day report of the terminal or its shop, PDF or CSV)."""
+"""A terminal's day book in the counter API: ``GET /payments`` (its last transactions),
+``GET /reports/day`` (the end-of-day report of the terminal or its shop, PDF or CSV) and
+``POST /debts/lookup`` (what the person whose card was read can pay now)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from flask import Blueprint, Response, jsonify, request
 
 from .. import clock
 from ..db import db
-from ..payments.daybook import day_report, recent_payments, report_csv, report_pdf
+from ..identifiers import valid_fiscal_code
+from ..payments.daybook import day_report, open_notices, recent_payments, report_csv, report_pdf
+from ..payments.errors import InvalidFiscalCode
+from ..ratelimit import check_limit
 from ..security import csrf
-from .api import payment_json, signed_terminal
-from .contract import query_args
+from .api import notice_json, payment_json, signed_terminal
+from .contract import json_body, query_args
 
 bp = Blueprint("counter_daybook", __name__)
 csrf.exempt(bp)
@@ -49,3 +53,20 @@ def report() -> Response:
         response = Response(report_pdf(built), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@bp.post("/debts/lookup")
+def debts() -> Response:
+    """The open notices of the person whose card the terminal read (audited, limited)."""
+    terminal = signed_terminal()
+    check_limit("counter_debts", f"terminal:{terminal.id}")
+    body = json_body(request, "DebtLookupRequest")
+    fiscal_code = valid_fiscal_code(body["fiscal_code"])
+    if fiscal_code is None:
+        raise InvalidFiscalCode(detail="check character")
+    notices = open_notices(db.session, terminal, fiscal_code, body["read_from"])
+    db.session.commit()  # the audit entry
+    return jsonify(
+        fiscal_code=fiscal_code,
+        notices=[{**notice_json(n), "service": n.service} for n in notices],
+    )

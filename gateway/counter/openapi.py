@@ -55,6 +55,7 @@ ERRORS = {
     "PAYLOAD_TOO_LARGE": (413, f"The body is over {MAX_BODY} bytes."),
     "NOT_FOUND": (404, "No such address (a token in the path not of its documented form)."),
     "METHOD_NOT_ALLOWED": (405, "The address exists, the method does not (header `Allow`)."),
+    "INVALID_FISCAL_CODE": (400, "The fiscal code's check character is wrong."),
     "PAYMENT_IN_CART": (409, "The payment is one of a cart's: close the cart."),
     "INTERNAL_ERROR": (500, "A fault of the gateway: retry with the same Idempotency-Key."),
     "RESUME_CODE_MISTYPED": (422, "The draft code is mistyped (its check character fails)."),
@@ -228,6 +229,17 @@ OPERATIONS: list[Operation] = [
         ("200", "application/pdf|text/csv", "The report of the day (Rome's calendar)."),
         BODY,
         query="DayReportQuery",
+    ),
+    Operation(
+        "post",
+        "/debts/lookup",
+        "The notices a person can pay now, of every service, by the fiscal code on their card",
+        ("200", "Debts", "The person's open notices (none is a 200 with an empty list)."),
+        (*BODY, "INVALID_FISCAL_CODE"),
+        request="DebtLookupRequest",
+        description="For a terminal that read the person's health card or CIE: the fiscal code "
+        "travels in the body, never in an address, and every look-up is audited. Limited per "
+        "terminal (`TOO_MANY_REQUESTS`).",
     ),
     Operation(
         "post",

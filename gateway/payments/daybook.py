@@ -1,4 +1,5 @@
-"""A counter's day book: its recent transactions and the end-of-day report (PDF and CSV).
+"""A counter's day book: its recent transactions, the end-of-day report (PDF and CSV) and
+what a person owes (looked up by the fiscal code on their card).
 
 A terminal sees its own payments only; the shop report adds the other terminals of the same
 shop (same network, shop name and address), as a shop keeper closing the till needs.
@@ -17,8 +18,10 @@ from printing import DayReport, DayReportLine, day_report_rows, render_day_repor
 from printing.receipt import METHOD_LABELS
 
 from .. import clock
+from ..audit import append_audit
 from ..i18n import language
-from ..models import Payment, Terminal, utcnow
+from ..models import Notice, Payment, Terminal, utcnow
+from .notices import effective_status
 
 LISTED = 30
 LISTED_DAYS = 30
@@ -108,3 +111,28 @@ def report_csv(report: DayReport) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(day_report_rows(report))
     return out.getvalue().encode("utf-8")
+
+
+def open_notices(
+    session: Session, terminal: Terminal, fiscal_code: str, read_from: str
+) -> list[Notice]:
+    """The notices ``fiscal_code`` can pay now, of every service, for a terminal that read the
+    person's card (``read_from``); every look-up is audited, whatever it finds."""
+    notices = [
+        n
+        for n in session.scalars(
+            select(Notice)
+            .where(Notice.payer_cf == fiscal_code, Notice.status == "issued")
+            .order_by(Notice.due_date, Notice.id)
+        )
+        if effective_status(n) == "issued"
+    ]
+    append_audit(
+        session,
+        actor=f"terminal:{terminal.id}",
+        action="counter.debts_looked_up",
+        subject=fiscal_code,
+        channel="counter",
+        data={"read_from": read_from, "notices": [n.code for n in notices]},
+    )
+    return notices

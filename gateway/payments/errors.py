@@ -23,6 +23,12 @@ class InvalidCode(PaymentError):
     title = _l("The code is not valid: check the 18 digits of the notice code.")
 
 
+class InvalidFiscalCode(PaymentError):
+    code = "INVALID_FISCAL_CODE"
+    status = 400
+    title = _l("The fiscal code is not valid: check it on the card.")
+
+
 class UnauthorizedTerminal(PaymentError):
     code = "UNAUTHORIZED_TERMINAL"
     status = 401
