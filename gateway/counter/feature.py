@@ -8,6 +8,7 @@ from .carts import bp as carts
 from .cli import counter_group
 from .daybook import bp as daybook
 from .web import bp as web
+from .web_day import bp as web_day
 
 FEATURE = Feature(
     name="counter",
@@ -16,6 +17,7 @@ FEATURE = Feature(
         Mount(carts, "terminal", "/counter/api/v1"),
         Mount(daybook, "terminal", "/counter/api/v1"),
         Mount(web, "terminal", "/sportello-convenzionato"),
+        Mount(web_day, "terminal", "/sportello-convenzionato"),
     ),
     commands=(counter_group,),
 )
