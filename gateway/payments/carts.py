@@ -51,8 +51,9 @@ def cart_receipt_id(cart_id: int, year: int) -> str:
 
 
 def activate_cart(session: Session, items: Sequence[CartItem], terminal: Terminal) -> CounterCart:
-    """Reserve every notice of ``items`` for one transaction of ``terminal``; the first that
-    cannot be reserved raises its error (the caller rolls back: nothing stays reserved)."""
+    """Reserve every notice of ``items`` for one transaction of ``terminal`` (listed in code
+    order); the first that cannot be reserved raises its error, naming it in ``extra``
+    (the caller rolls back: nothing stays reserved)."""
     codes = [item.notice_code for item in items]
     if len(set(codes)) != len(codes):
         raise DuplicateNotice(detail="a notice appears twice in the cart")
@@ -66,7 +67,9 @@ def activate_cart(session: Session, items: Sequence[CartItem], terminal: Termina
     )
     session.add(cart)
     payments = []
-    for item in items:
+    # Notices are locked in code order, so two carts sharing notices never wait on each other
+    # in a circle (a deadlock): one of them simply finds the notice held.
+    for item in sorted(items, key=lambda i: i.notice_code):
         try:
             payment = activate_payment(
                 session,

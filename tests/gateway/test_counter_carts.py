@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from gateway.models import CounterCart, Document, Notice, Payment, utcnow
@@ -217,3 +217,32 @@ def test_end_of_day_report_of_the_terminal_and_of_its_shop(app: Flask, session: 
     assert len(empty.strip().splitlines()) == 1  # the header alone
     for query in ("date=2026-13-01", "date=yesterday", "scope=network", "format=xlsx"):
         refused(tc.call("GET", f"/reports/day?{query}"), 400, "INVALID_REQUEST")
+
+
+def test_carts_racing_for_the_same_notices_in_any_order_one_wins(
+    app: Flask, session: Session
+) -> None:
+    """Eight counters reserve the same three notices, each listing them in another order:
+    one cart holds all three, every other is refused whole (no deadlock, no 5xx)."""
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .payments_factories import TerminalClient
+
+    notices = three_notices(app)
+    clients = [
+        TerminalClient(app.test_client(), t.terminal_id, t.secret)
+        for t in (terminal_client(app, session, terminal_id=f"TAB-{i:04d}") for i in range(8))
+    ]
+    orders = [notices[i % 3 :] + notices[: i % 3] for i in range(8)]
+    orders = [order if i % 2 else order[::-1] for i, order in enumerate(orders)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(
+                lambda job: job[0].call("POST", "/carts/activate", cart_body(job[1]), key="race"),
+                zip(clients, orders, strict=True),
+            )
+        )
+    assert Counter(a.status_code for a in answers) == {201: 1, 409: 7}
+    assert session.scalar(select(func.count()).select_from(CounterCart)) == 1
+    assert session.scalar(select(func.count()).select_from(Payment)) == 3
