@@ -2,7 +2,10 @@
 
 Every call is signed by the terminal (``counter.signing``); state-changing calls carry an
 ``Idempotency-Key`` (``counter.idempotency``). Errors are problem+json with a stable ``code``
-(``payments.errors``). The OpenAPI document at ``/counter/api/v1/openapi.json`` describes it.
+(``payments.errors``), bodies are checked against ``counter.contract``. Carts of several
+notices are in ``counter.carts``; the transaction list, the end-of-day report and the debt
+look-up in ``counter.daybook``. The OpenAPI document at ``/counter/api/v1/openapi.json``
+describes them all.
 """
 
 from __future__ import annotations
