@@ -76,19 +76,25 @@ def _titles() -> dict[int, str]:
     }
 
 
-def problem(
-    status: int, code: str, title: str, detail: str | None = None, **extra: Any
-) -> Response:
-    body: dict[str, Any] = {
+def problem_body(status: int, code: str, detail: str | None = None) -> dict[str, Any]:
+    """The one problem+json shape (RFC 9457): ``type``, ``code``, ``title``, ``status``,
+    ``detail``, ``instance`` and ``request_id``; ``title`` is the status's words, ``detail``
+    the error's own message (the title again when there is none), both in the reader's
+    language. ``instance`` and ``request_id`` are those of the request being answered."""
+    title = _titles().get(status, _("The request could not be completed."))
+    return {
         "type": PROBLEM_BASE + code.lower().replace("_", "-"),
         "code": code,
         "title": title,
         "status": status,
+        "detail": detail or title,
         "instance": request.path,
         "request_id": getattr(g, "request_id", None),
     }
-    if detail:
-        body["detail"] = detail
+
+
+def problem(status: int, code: str, detail: str | None = None, **extra: Any) -> Response:
+    body = problem_body(status, code, detail)
     body.update(extra)
     response = jsonify(body)
     response.status_code = status
@@ -105,7 +111,7 @@ def error_response(
 ) -> Response:
     title = _titles().get(status, _("The request could not be completed."))
     if wants_problem_json():
-        response = problem(status, code, title, message if message != title else None, **extra)
+        response = problem(status, code, message, **extra)
     else:
         html = render_template(
             "errors/error.html",
@@ -125,7 +131,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SportelloError)
     def _domain(e: SportelloError) -> Response:
         log.info("request refused: %s %s", e.code, e.detail or e.user_message)
-        return error_response(e.status, e.code, e.user_message, **_safe_extra(e.extra))
+        return error_response(e.status, e.code, e.user_message, **safe_extra(e.extra))
 
     @app.errorhandler(ConnectorError)
     def _legacy(e: ConnectorError) -> Response:
@@ -190,7 +196,7 @@ def database_unavailable() -> None:
             log.debug("closing the request's session failed", exc_info=True)
 
 
-def _safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
+def safe_extra(extra: dict[str, Any]) -> dict[str, Any]:
     """Only plain scalar values an API client can use travel in the problem body."""
     return {k: v for k, v in extra.items() if isinstance(v, str | int | float | bool)}
 

@@ -23,6 +23,9 @@ class SportelloError(Exception):
     code = "ERROR"
     status = 400
     title: str | LazyString = _l("Request not accepted.")
+    # False when the cause can pass (another holder's lock, a record not there yet): a
+    # stored answer to an Idempotency-Key must not repeat such a refusal after it passed.
+    lasting = True
 
     def __init__(
         self, user_message: str | LazyString | None = None, *, detail: str = "", **extra: Any

@@ -55,6 +55,8 @@ LIMITS = {
     # The counter API: per address before the signature is checked, per terminal after.
     "counter_address": Limit("counter_address", 1200, 60),
     "counter": Limit("counter", 600, 60),
+    # Debt look-ups by fiscal code, per terminal: a counter serves people, it does not survey.
+    "counter_debts": Limit("counter_debts", 120, 3600),
     "callback_request": Limit("callback_request", 5, 3600),
     # Per clerk: codes of shared live sessions (7 characters, valid for minutes).
     "session_code": Limit("session_code", 10, 600),

@@ -27,6 +27,7 @@ from printing.codes import (
     parse_notice_code,
     parse_payment_payload,
 )
+from printing.day_report import DayReport, DayReportLine, day_report_rows, render_day_report
 from printing.draft import DraftSheet, render_draft
 from printing.errors import (
     CodeError,
@@ -57,6 +58,7 @@ from printing.notice import NoticeData, render_notice
 from printing.receipt import (
     PaymentMethod,
     ReceiptData,
+    ReceiptLine,
     receipt_claims,
     receipt_matches,
     render_receipt,
@@ -70,6 +72,8 @@ __all__ = [
     "CertificateData",
     "CertificateKind",
     "CodeError",
+    "DayReport",
+    "DayReportLine",
     "DocumentDataError",
     "DocumentLanguage",
     "DraftSheet",
@@ -84,6 +88,7 @@ __all__ = [
     "PaymentPayload",
     "PrintingError",
     "ReceiptData",
+    "ReceiptLine",
     "SealError",
     "SealNotFound",
     "SealSigner",
@@ -101,6 +106,7 @@ __all__ = [
     "check_language",
     "check_notice_code",
     "data_digest",
+    "day_report_rows",
     "describe_claims",
     "export_jwks",
     "format_notice_code",
@@ -119,6 +125,7 @@ __all__ = [
     "receipt_claims",
     "receipt_matches",
     "render_certificate",
+    "render_day_report",
     "render_draft",
     "render_notice",
     "render_receipt",

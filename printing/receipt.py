@@ -2,7 +2,7 @@
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,16 @@ class PaymentMethod(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ReceiptLine:
+    """One notice of a receipt that pays several in one counter transaction."""
+
+    notice_code: str
+    subject: str
+    amount_cents: int
+    payer_name: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     """What a receipt prints and seals. Money in cents; `paid_at` must be timezone-aware."""
 
@@ -44,6 +54,9 @@ class ReceiptData:
     payer_name: str = ""
     payer_fiscal_code: str = ""
     fee_cents: int = 0
+    # Several notices paid at once: each line, the first being `notice_code`, the amounts
+    # adding up to `amount_cents`. Empty for one notice (and then not in the hash).
+    lines: tuple[ReceiptLine, ...] = field(default=(), metadata={"omit_when_empty": True})
 
     def __post_init__(self) -> None:
         try:
@@ -57,6 +70,18 @@ class ReceiptData:
             raise DocumentDataError("paid_at must be timezone-aware")
         if not (self.receipt_id and self.terminal_id and self.transaction_ref):
             raise DocumentDataError("a receipt needs its id, terminal id and transaction reference")
+        if self.lines:
+            try:
+                for line in self.lines:
+                    parse_notice_code(line.notice_code)
+            except CodeError as e:
+                raise DocumentDataError(f"receipt line: {e}") from e
+            if self.lines[0].notice_code != self.notice_code or any(
+                line.amount_cents <= 0 for line in self.lines
+            ):
+                raise DocumentDataError("receipt lines: the first is the notice, amounts positive")
+            if sum(line.amount_cents for line in self.lines) != self.amount_cents:
+                raise DocumentDataError("receipt lines do not add up to the amount")
 
 
 def receipt_claims(data: ReceiptData) -> dict[str, Any]:
@@ -116,10 +141,19 @@ def render_receipt(
     payer = data.payer_name
     if data.payer_fiscal_code:
         payer = f"{payer} ({data.payer_fiscal_code})" if payer else data.payer_fiscal_code
-    rows = [
-        (_("Creditor"), f"{data.creditor_name} ({data.creditor_fiscal_code})"),
-        (_("Notice code"), parse_notice_code(data.notice_code).formatted),
-    ]
+    rows = [(_("Creditor"), f"{data.creditor_name} ({data.creditor_fiscal_code})")]
+    if data.lines:
+        sheet.rows(
+            [
+                (
+                    parse_notice_code(line.notice_code).formatted,
+                    f"{line.subject} — {lang.money(line.amount_cents)}",
+                )
+                for line in data.lines
+            ]
+        )
+    else:
+        rows.append((_("Notice code"), parse_notice_code(data.notice_code).formatted))
     if payer:
         rows.append((lang.pgettext("receipt", "Payer"), payer))
     rows.append((_("Amount"), lang.money(data.amount_cents)))

@@ -2,42 +2,44 @@
 
 Every call is signed by the terminal (``counter.signing``); state-changing calls carry an
 ``Idempotency-Key`` (``counter.idempotency``). Errors are problem+json with a stable ``code``
-(``payments.errors``). The OpenAPI document at ``/counter/api/v1/openapi.json`` describes it.
+(``payments.errors``), bodies are checked against ``counter.contract``. Carts of several
+notices are in ``counter.carts``; the transaction list, the end-of-day report and the debt
+look-up in ``counter.daybook``. The OpenAPI document at ``/counter/api/v1/openapi.json``
+describes them all.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..db import db
 from ..ente import current_ente
-from ..errors import PROBLEM_BASE
-from ..exceptions import SportelloError
+from ..errors import problem_body, safe_extra
 from ..models import Notice, Payment, Terminal
+from ..payments.carts import PaymentInCart
 from ..payments.errors import PaymentError
 from ..payments.notices import detail_lines, mask_name, notice_for_counter
 from ..payments.receipts import receipt_for
-from ..payments.settle import activate_payment, close_payment, payment_by_token, terminal_actor
+from ..payments.settle import (
+    Outcome,
+    activate_payment,
+    close_payment,
+    payment_by_token,
+    terminal_actor,
+)
 from ..ratelimit import check_limit
 from ..seals import seal_keys
 from ..security import csrf
+from .contract import check_size, json_body
 from .idempotency import Answer, check_key, fingerprint, run_idempotent
 from .openapi import openapi_document
 from .signing import authenticate
 
 bp = Blueprint("counter_api", __name__)
 csrf.exempt(bp)
-
-METHODS = ("cash", "card", "bank_transfer", "other")
-
-
-class MalformedRequest(PaymentError):
-    code = "INVALID_REQUEST"
-    status = 400
-    title = _l("The request body is not valid.")
 
 
 class NoReceipt(PaymentError):
@@ -46,34 +48,21 @@ class NoReceipt(PaymentError):
     title = _l("The payment is not paid: there is no receipt.")
 
 
-def _terminal() -> Terminal:
+def signed_terminal() -> Terminal:
+    """The terminal that signed this request, after the address limit and the body bound,
+    then held to its own limit (every counter call starts here)."""
     check_limit("counter_address")
+    check_size(request)
     terminal = authenticate(current_app, db.session, request)
     check_limit("counter", f"terminal:{terminal.id}")
     return terminal
 
 
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise MalformedRequest(detail="a JSON object is expected")
-    return data
-
-
-def _problem_body(e: SportelloError) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + e.code.lower().replace("_", "-"),
-        "code": e.code,
-        "title": str(e.title),
-        "status": e.status,
-    }
-    if e.user_message != str(e.title):
-        body["detail"] = e.user_message
-    return body
-
-
 def _respond(answer: Answer) -> Response:
-    response = jsonify(answer.body)
+    body = dict(answer.body)
+    if answer.status >= 400:  # a replayed refusal names the request answered now
+        body.update(instance=request.path, request_id=getattr(g, "request_id", None))
+    response = jsonify(body)
     response.status_code = answer.status
     if answer.status >= 400:
         response.mimetype = "application/problem+json"
@@ -82,7 +71,7 @@ def _respond(answer: Answer) -> Response:
     return response
 
 
-def _idempotent(terminal: Terminal, operation: Any) -> Response:
+def idempotent(terminal: Terminal, operation: Any) -> Response:
     key = check_key(request.headers.get("Idempotency-Key"))
     fp = fingerprint(request.method, request.path, request.get_data())
     answer = run_idempotent(
@@ -91,7 +80,9 @@ def _idempotent(terminal: Terminal, operation: Any) -> Response:
         key=key,
         fp=fp,
         operation=operation,
-        refusal=lambda e: Answer(e.status, _problem_body(e)),
+        refusal=lambda e: Answer(
+            e.status, {**problem_body(e.status, e.code, e.user_message), **safe_extra(e.extra)}
+        ),
     )
     return _respond(answer)
 
@@ -112,7 +103,9 @@ def notice_json(notice: Notice) -> dict[str, Any]:
     }
 
 
-def payment_json(payment: Payment) -> dict[str, Any]:
+def payment_json(payment: Payment, *, listed: bool = False) -> dict[str, Any]:
+    """A payment as the API shows it; ``listed`` adds when it started, what it pays and its
+    cart (the transaction list)."""
     body: dict[str, Any] = {
         "payment_token": payment.token,
         "status": payment.status,
@@ -120,6 +113,12 @@ def payment_json(payment: Payment) -> dict[str, Any]:
         "amount_cents": payment.amount_cents,
         "expires_at": payment.expires_at.isoformat(),
     }
+    if listed:
+        body.update(
+            activated_at=payment.activated_at.isoformat(), description=payment.notice.description
+        )
+        if payment.cart is not None:
+            body["cart_token"] = payment.cart.token
     if payment.status == "paid":
         assert payment.closed_at is not None
         body.update(
@@ -141,22 +140,17 @@ def openapi() -> Response:
 @bp.post("/notices/verify")
 def verify() -> Response:
     """Look a notice up by the scanned QR payload or the typed code (read-only)."""
-    _terminal()
-    body = _body()
-    scanned = body.get("qr_code") or body.get("notice_code")
-    if not isinstance(scanned, str) or not scanned.strip():
-        raise MalformedRequest(detail="qr_code or notice_code is required")
-    notice = notice_for_counter(db.session, scanned)
+    signed_terminal()
+    body = json_body(request, "VerifyRequest")
+    notice = notice_for_counter(db.session, body.get("qr_code") or body["notice_code"])
     return jsonify(notice_json(notice))
 
 
 @bp.post("/payments/activate")
 def activate() -> Response:
-    terminal = _terminal()
-    body = _body()
-    code, amount = body.get("notice_code"), body.get("amount_cents")
-    if not isinstance(code, str) or not isinstance(amount, int) or isinstance(amount, bool):
-        raise MalformedRequest(detail="notice_code (string) and amount_cents (integer) required")
+    terminal = signed_terminal()
+    body = json_body(request, "ActivateRequest")
+    code, amount = body["notice_code"], body["amount_cents"]
 
     def operation() -> Answer:
         notice = notice_for_counter(db.session, code)
@@ -167,29 +161,25 @@ def activate() -> Response:
         answer["description"] = notice.description
         return Answer(201, answer)
 
-    return _idempotent(terminal, operation)
+    return idempotent(terminal, operation)
 
 
 @bp.post("/payments/<payment_token:token>/close")
 def close(token: str) -> Response:
-    terminal = _terminal()
-    body = _body()
-    outcome = str(body.get("outcome", "")).upper()
-    if outcome == "ABORT":
-        outcome = "KO"
+    terminal = signed_terminal()
+    body = json_body(request, "CloseRequest")
+    outcome: Outcome = "OK" if body["outcome"] == "OK" else "KO"
     method = body.get("payment_method", "cash")
     ref = body.get("terminal_transaction_ref", "")
-    if outcome not in ("OK", "KO") or method not in METHODS or not isinstance(ref, str):
-        raise MalformedRequest(detail="outcome OK|KO, payment_method and a reference required")
-    if outcome == "OK" and not (0 < len(ref) <= 64):
-        raise MalformedRequest(detail="terminal_transaction_ref (1-64 characters) is required")
 
     def operation() -> Answer:
+        if payment_by_token(db.session, token, terminal).cart_id is not None:
+            raise PaymentInCart()
         payment = close_payment(
             db.session,
             token=token,
             terminal=terminal,
-            outcome="OK" if outcome == "OK" else "KO",
+            outcome=outcome,
             actor=terminal_actor(terminal),
             signer=seal_keys().signer,
             payment_method=method,
@@ -197,18 +187,18 @@ def close(token: str) -> Response:
         )
         return Answer(200, payment_json(payment))
 
-    return _idempotent(terminal, operation)
+    return idempotent(terminal, operation)
 
 
 @bp.get("/payments/<payment_token:token>")
 def status(token: str) -> Response:
-    terminal = _terminal()
+    terminal = signed_terminal()
     return jsonify(payment_json(payment_by_token(db.session, token, terminal)))
 
 
 @bp.get("/payments/<payment_token:token>/receipt")
 def receipt(token: str) -> Response:
-    terminal = _terminal()
+    terminal = signed_terminal()
     payment = payment_by_token(db.session, token, terminal)
     document = receipt_for(db.session, payment)
     if document is None:

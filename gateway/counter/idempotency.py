@@ -3,9 +3,11 @@
 The answer is stored in the same database transaction as the change it reports, so a
 terminal that lost the response and retries gets exactly what the first call decided. Two
 calls with the same key at the same moment meet on the unique (scope, key) row: the second
-one waits for the first and then replays its answer. Refusals of the request itself (4xx)
-are stored too, in their own transaction; failures of ours or of a partner (5xx) are not,
-so a retry can succeed.
+one waits for the first and then replays its answer. Refusals that will stay true (4xx
+whose error is ``lasting``: a paid notice, a wrong amount) are stored too, in their own
+transaction; refusals whose cause can pass (another terminal holding the notice, a code not
+issued yet) and failures of ours or of a partner (5xx) are not, so a retry with the same key
+can succeed once the cause is gone.
 """
 
 from __future__ import annotations
@@ -79,8 +81,9 @@ def run_idempotent(
 ) -> Answer:
     """Run ``operation`` once per (scope, key) and commit; replay the stored answer after.
 
-    ``refusal`` turns a domain error into the answer to store. Raises IdempotencyKeyReused
-    when the key was used for another request; errors with status 500+ propagate unstored.
+    ``refusal`` turns a domain error into the answer (stored only when the error is
+    ``lasting``). Raises IdempotencyKeyReused when the key was used for another request;
+    errors with status 500+ propagate unstored.
     """
     found = _stored(session, scope, key, fp)
     if found is not None:
@@ -105,6 +108,8 @@ def run_idempotent(
         if found is not None:
             return found
         answer = refusal(e)
+        if not e.lasting:
+            return answer
         try:
             session.add(_record(scope, key, fp, answer))
             session.commit()

@@ -1,39 +1,74 @@
-"""The OpenAPI 3.1 description of the counter terminal API (/counter/api/v1/openapi.json)."""
+"""The OpenAPI 3.1 description of the counter terminal API (/counter/api/v1/openapi.json).
+
+Generated: the schemas are those of ``counter.contract`` (the ones the views validate with),
+the operations and the codes each can answer are the table ``OPERATIONS`` below, and every
+code named there must be in ``ERRORS`` (a test checks that every code the views raise is).
+"""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 from ..ente import Ente
+from .contract import MAX_BODY, MAX_CART, MAX_DEPTH, QUERIES, REQUESTS, RESPONSES, TOKEN_PATTERN
 from .signing import MAX_SKEW
 
 SIGNING = f"""Every request is signed with the terminal's secret (HMAC-SHA256).
 
-Headers: `X-Terminal-Id`, `X-Timestamp` (Unix seconds), `X-Nonce` (16-64 characters of
-`[A-Za-z0-9_-]`, never reused), `X-Signature` (lowercase hex).
+Headers: `X-Terminal-Id`, `X-Timestamp` (Unix seconds, 1-12 ASCII digits), `X-Nonce`
+(16-64 characters of `[A-Za-z0-9_-]`, never reused), `X-Signature` (64 hex digits).
 
     string_to_sign = METHOD "\\n" PATH_WITH_QUERY "\\n" TIMESTAMP "\\n" NONCE "\\n"
                      hex(sha256(body))
     X-Signature    = hex(HMAC-SHA256(secret, string_to_sign))
 
-A missing header, an unknown terminal, a timestamp more than {MAX_SKEW} s away from the
-gateway's clock, a wrong signature or a reused nonce get 401 `UNAUTHORIZED_TERMINAL`; a
-disabled terminal gets 403 `UNAUTHORIZED_TERMINAL`. Mutual TLS is not used: the HMAC scheme
-does not depend on the proxy in front of the gateway."""
+PATH_WITH_QUERY is the request path percent-decoded as UTF-8 (every documented path is
+plain ASCII, so a terminal signs the path it sends), then `?` and the query string exactly as
+sent, when there is one. The body is hashed as sent: at most {MAX_BODY} bytes (413
+`PAYLOAD_TOO_LARGE`), JSON nested at most {MAX_DEPTH} levels deep.
+
+A header not of this form gets 400 `INVALID_REQUEST`. A missing header, a timestamp more
+than {MAX_SKEW} s away from the gateway's clock, a wrong signature or a reused nonce get 401
+`UNAUTHORIZED_TERMINAL`; so do an unknown and a disabled terminal, with the same answer,
+decided only after the signature is checked. Mutual TLS is not used: the HMAC scheme does
+not depend on the proxy in front of the gateway."""
 
 IDEMPOTENCY = """State-changing calls require `Idempotency-Key` (1-128 printable characters).
 The same key with the same request returns the stored answer (header `Idempotent-Replayed:
 true`); the same key with a different request is refused with 422 `IDEMPOTENCY_KEY_REUSED`.
-Answers with status 5xx are not stored: retry them with the same key."""
+Refusals whose cause can pass (`PAYMENT_ALREADY_IN_PROGRESS`, `UNKNOWN_NOTICE`) and answers
+with status 5xx are not stored: retry them with the same key."""
+
+PROBLEMS = """Every refusal is `application/problem+json` (RFC 9457) of one shape: `type`, `code`
+(stable, match on it), `title` (the status in words), `status`, `detail` (what went wrong, in
+the language of `Accept-Language`, Italian by default), `instance` (the path) and
+`request_id` (quote it to the operator's help desk)."""
 
 ERRORS = {
     "INVALID_QRCODE": (400, "The scanned QR payload or typed notice code is malformed."),
-    "INVALID_REQUEST": (400, "The JSON body is missing or malformed."),
+    "INVALID_REQUEST": (
+        400,
+        "A signature header not of its form, or a body not JSON, nested too deeply or not as "
+        "its schema says.",
+    ),
+    "PAYLOAD_TOO_LARGE": (413, f"The body is over {MAX_BODY} bytes."),
+    "NOT_FOUND": (404, "No such address (a token in the path not of its documented form)."),
+    "METHOD_NOT_ALLOWED": (405, "The address exists, the method does not (header `Allow`)."),
+    "INVALID_FISCAL_CODE": (400, "The fiscal code's check character is wrong."),
+    "PAYMENT_IN_CART": (409, "The payment is one of a cart's: close the cart."),
+    "INTERNAL_ERROR": (500, "A fault of the gateway: retry with the same Idempotency-Key."),
+    "RESUME_CODE_MISTYPED": (422, "The draft code is mistyped (its check character fails)."),
+    "RESUME_CODE_NOT_FOUND": (404, "No open draft has this code."),
+    "TOO_MANY_GUESSES": (429, "Too many wrong draft codes: wait `Retry-After` seconds."),
     "IDEMPOTENCY_KEY_MISSING": (400, "A state-changing call without Idempotency-Key."),
-    "UNAUTHORIZED_TERMINAL": (401, "Signature missing, wrong, stale or replayed (403: disabled)."),
+    "UNAUTHORIZED_TERMINAL": (
+        401,
+        "Signature missing, wrong, stale or replayed; or terminal unknown or disabled.",
+    ),
     "UNKNOWN_NOTICE": (404, "No notice with this code."),
     "TOKEN_UNKNOWN": (404, "No payment of this terminal has this token."),
-    "NOT_FOUND": (404, "No such address: the token in the path is not of its documented form."),
     "NOTICE_ALREADY_PAID": (409, "The notice is paid."),
     "PAYMENT_ALREADY_IN_PROGRESS": (409, "Another activation holds the notice."),
     "TOKEN_EXPIRED": (409, "The activation expired before the close."),
@@ -53,69 +88,251 @@ ERRORS = {
 }
 
 
-def _error(*codes: str) -> dict[str, Any]:
-    return {
-        "description": " / ".join(f"`{c}`: {ERRORS[c][1]}" for c in codes),
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the API as the document shows it."""
+
+    method: str
+    path: str
+    summary: str
+    answer: tuple[str, str, str]  # status, schema (or a media type with "/"), description
+    codes: tuple[str, ...] = ()
+    request: str | None = None
+    token: bool = False
+    idempotent: bool = False
+    description: str = ""
+    query: str | None = None  # the name of its parameters in contract.QUERIES
 
 
-def _json(schema: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
+# Codes every operation can answer: the signature, the limits, the bounds, outages, faults.
+COMMON = (
+    "UNAUTHORIZED_TERMINAL",
+    "INVALID_REQUEST",
+    "TOO_MANY_REQUESTS",
+    "PAYLOAD_TOO_LARGE",
+    "METHOD_NOT_ALLOWED",
+    "INTERNAL_ERROR",
+    "DATABASE_UNAVAILABLE",
+)
+BODY = ("INVALID_REQUEST",)
+KEYED = ("IDEMPOTENCY_KEY_MISSING", "IDEMPOTENCY_KEY_REUSED")
+BY_TOKEN = ("TOKEN_UNKNOWN", "NOT_FOUND")
+PAYABLE = (
+    "INVALID_QRCODE",
+    "UNKNOWN_NOTICE",
+    "NOTICE_ALREADY_PAID",
+    "EXPIRED_NOTICE",
+    "REVOKED_NOTICE",
+)
 
+OPERATIONS: list[Operation] = [
+    Operation(
+        "post",
+        "/notices/verify",
+        "Look up a notice by scanned QR payload or typed code",
+        ("200", "Notice", "The notice can be paid now."),
+        BODY + PAYABLE,
+        request="VerifyRequest",
+        description="Read-only. There is no listing: a notice is found only by its code.",
+    ),
+    Operation(
+        "post",
+        "/payments/activate",
+        "Reserve the notice for this terminal (at most 30 minutes)",
+        ("201", "Payment", "Activated: use payment_token to close."),
+        BODY
+        + KEYED
+        + PAYABLE
+        + ("PAYMENT_ALREADY_IN_PROGRESS", "AMOUNT_MISMATCH")
+        + ("CREDITOR_UNAVAILABLE",),
+        request="ActivateRequest",
+        idempotent=True,
+    ),
+    Operation(
+        "post",
+        "/payments/{token}/close",
+        "Close the payment: OK (paid, receipt issued) or KO (abort)",
+        ("200", "Payment", "Closed; when paid, the receipt is ready."),
+        BODY + KEYED + BY_TOKEN + ("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
+        request="CloseRequest",
+        token=True,
+        idempotent=True,
+    ),
+    Operation(
+        "get",
+        "/payments/{token}",
+        "State of one of this terminal's payments",
+        ("200", "Payment", "The payment."),
+        BY_TOKEN,
+        token=True,
+    ),
+    Operation(
+        "get",
+        "/payments/{token}/receipt",
+        "The sealed receipt PDF",
+        ("200", "application/pdf", "The receipt (header X-Content-SHA256)."),
+        (*BY_TOKEN, "RECEIPT_NOT_AVAILABLE"),
+        token=True,
+    ),
+    Operation(
+        "post",
+        "/carts/activate",
+        f"Reserve several notices (1-{MAX_CART}) for one counter transaction: all or none",
+        ("201", "Cart", "Every notice is reserved: close the cart with cart_token."),
+        BODY
+        + KEYED
+        + PAYABLE
+        + ("PAYMENT_ALREADY_IN_PROGRESS", "AMOUNT_MISMATCH")
+        + ("CREDITOR_UNAVAILABLE",),
+        request="CartActivateRequest",
+        idempotent=True,
+        description="If one notice cannot be reserved, none is: the refusal's `notice_code` "
+        "names it.",
+    ),
+    Operation(
+        "post",
+        "/carts/{token}/close",
+        "Close every payment of the cart: OK (all paid, one receipt) or KO (all freed)",
+        ("200", "Cart", "Closed; when paid, the cart's receipt lists every notice."),
+        BODY + KEYED + BY_TOKEN + ("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
+        request="CloseRequest",
+        token=True,
+        idempotent=True,
+    ),
+    Operation(
+        "get",
+        "/carts/{token}",
+        "State of one of this terminal's carts",
+        ("200", "Cart", "The cart."),
+        BY_TOKEN,
+        token=True,
+    ),
+    Operation(
+        "get",
+        "/carts/{token}/receipt",
+        "The sealed receipt PDF of the cart, listing each notice",
+        ("200", "application/pdf", "The receipt (header X-Content-SHA256)."),
+        (*BY_TOKEN, "RECEIPT_NOT_AVAILABLE"),
+        token=True,
+    ),
+    Operation(
+        "get",
+        "/payments",
+        "This terminal's last 30 payments of the last 30 days, newest first",
+        ("200", "PaymentList", "One page of the list."),
+        BODY,
+        query="PaymentListQuery",
+    ),
+    Operation(
+        "get",
+        "/reports/day",
+        "End-of-day report of this terminal or of its shop (PDF or CSV)",
+        ("200", "application/pdf|text/csv", "The report of the day (Rome's calendar)."),
+        BODY,
+        query="DayReportQuery",
+    ),
+    Operation(
+        "post",
+        "/debts/lookup",
+        "The notices a person can pay now, of every service, by the fiscal code on their card",
+        ("200", "Debts", "The person's open notices (none is a 200 with an empty list)."),
+        (*BODY, "INVALID_FISCAL_CODE"),
+        request="DebtLookupRequest",
+        description="For a terminal that read the person's health card or CIE: the fiscal code "
+        "travels in the body, never in an address, and every look-up is audited. Limited per "
+        "terminal (`TOO_MANY_REQUESTS`).",
+    ),
+    Operation(
+        "post",
+        "/drafts/summary",
+        "Read-only summary of a printed draft, by the code on its sheet",
+        ("200", "DraftSummary", "What the draft asks, to show at the counter."),
+        (*BODY, "RESUME_CODE_MISTYPED", "RESUME_CODE_NOT_FOUND", "TOO_MANY_GUESSES"),
+        request="DraftSummaryRequest",
+    ),
+]
 
-# Answers every operation can give: authentication, the rate limit, a database outage.
-AUTH_ERRORS = {
-    "401": _error("UNAUTHORIZED_TERMINAL"),
-    "403": _error("UNAUTHORIZED_TERMINAL"),
-    "429": {
-        **_error("TOO_MANY_REQUESTS"),
-        "headers": {"Retry-After": {"schema": {"type": "integer"}, "required": True}},
-    },
-    "503": _error("DATABASE_UNAVAILABLE"),
-}
 TOKEN = {
     "name": "token",
     "in": "path",
     "required": True,
     "description": "The `payment_token` of the activation; any other form is a 404.",
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{32}$"},
+    "schema": {"type": "string", "pattern": TOKEN_PATTERN},
 }
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": True,
-    "schema": {"type": "string", "maxLength": 128},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[ -~]+$"},
 }
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _refusals(codes: tuple[str, ...]) -> dict[str, Any]:
+    by_status: dict[int, list[str]] = {}
+    for code in dict.fromkeys(codes):
+        by_status.setdefault(ERRORS[code][0], []).append(code)
+    answers: dict[str, Any] = {}
+    for status, named in sorted(by_status.items()):
+        answer: dict[str, Any] = {
+            "description": " / ".join(f"`{c}`: {ERRORS[c][1]}" for c in named),
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        }
+        if status == 429:
+            answer["headers"] = RETRY_AFTER
+        if status == 405:
+            answer["headers"] = {"Allow": {"schema": {"type": "string"}, "required": True}}
+        answers[str(status)] = answer
+    return answers
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    status, schema, description = op.answer
+    if "/" in schema:
+        content: dict[str, Any] = {media: {} for media in schema.split("|")}
+    else:
+        content = {"application/json": {"schema": _ref(schema)}}
+    parameters = ([TOKEN] if op.token else []) + ([IDEMPOTENCY_HEADER] if op.idempotent else [])
+    for name, spec in QUERIES.get(op.query or "", {}).items():
+        parameters.append({"name": name, "in": "query", "required": False, "schema": spec})
+    doc: dict[str, Any] = {
+        "summary": op.summary,
+        "operationId": op.method + op.path.replace("/", "_").replace("{", "").replace("}", ""),
+        "responses": {
+            status: {"description": description, "content": content},
+            **_refusals(op.codes + COMMON),
+        },
+    }
+    if op.description:
+        doc["description"] = op.description
+    if parameters:
+        doc["parameters"] = parameters
+    if op.request:
+        doc["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(op.request)}},
+        }
+    return doc
 
 
 def openapi_document(ente: Ente) -> dict[str, Any]:
-    payment_props: dict[str, Any] = {
-        "payment_token": {"type": "string"},
-        "status": {"enum": ["activated", "paid", "aborted", "expired"]},
-        "notice_code": {"type": "string", "pattern": "^3[0-9]{17}$"},
-        "amount_cents": {"type": "integer"},
-        "expires_at": {"type": "string", "format": "date-time"},
-        "receipt_id": {"type": "string"},
-        "paid_at": {"type": "string", "format": "date-time"},
-        "payment_method": {"enum": ["cash", "card", "bank_transfer", "other"]},
-        "terminal_transaction_ref": {"type": "string"},
-        "receipt_url": {"type": "string"},
-        "description": {"type": "string"},
-    }
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    schemas = copy.deepcopy({**REQUESTS, **RESPONSES})
+    schemas["Problem"]["properties"]["code"] = {"enum": sorted(ERRORS)}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Sportello — counter terminal API",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": f"Pay pagoPA-style notices of the {ente.name} (creditor fiscal code "
             f"{ente.creditor_fiscal_code}) at partner counters: verify -> activate -> close -> "
-            "receipt.\n\n" + SIGNING + "\n\n" + IDEMPOTENCY,
+            "receipt.\n\n" + "\n\n".join((SIGNING, IDEMPOTENCY, PROBLEMS)),
             "contact": {
                 "name": ente.organization.name,
                 "url": ente.contacts.website,
@@ -124,109 +341,7 @@ def openapi_document(ente: Ente) -> dict[str, Any]:
         },
         "servers": [{"url": "/counter/api/v1"}],
         "security": [{"terminalSignature": []}],
-        "paths": {
-            "/notices/verify": {
-                "post": {
-                    "summary": "Look up a notice by scanned QR payload or typed code",
-                    "description": "Read-only. There is no listing: a notice is found only "
-                    "by its code.",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/VerifyRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": _json("Notice", "The notice can be paid now."),
-                        "400": _error("INVALID_QRCODE", "INVALID_REQUEST"),
-                        **AUTH_ERRORS,
-                        "404": _error("UNKNOWN_NOTICE"),
-                        "409": _error("NOTICE_ALREADY_PAID"),
-                        "422": _error("EXPIRED_NOTICE", "REVOKED_NOTICE"),
-                    },
-                }
-            },
-            "/payments/activate": {
-                "post": {
-                    "summary": "Reserve the notice for this terminal (at most 30 minutes)",
-                    "parameters": [IDEMPOTENCY_HEADER],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ActivateRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": _json("Payment", "Activated: use payment_token to close."),
-                        "400": _error(
-                            "INVALID_QRCODE", "INVALID_REQUEST", "IDEMPOTENCY_KEY_MISSING"
-                        ),
-                        **AUTH_ERRORS,
-                        "404": _error("UNKNOWN_NOTICE"),
-                        "409": _error("NOTICE_ALREADY_PAID", "PAYMENT_ALREADY_IN_PROGRESS"),
-                        "422": _error(
-                            "EXPIRED_NOTICE",
-                            "REVOKED_NOTICE",
-                            "AMOUNT_MISMATCH",
-                            "IDEMPOTENCY_KEY_REUSED",
-                        ),
-                        "502": _error("CREDITOR_UNAVAILABLE"),
-                    },
-                }
-            },
-            "/payments/{token}/close": {
-                "post": {
-                    "summary": "Close the payment: OK (paid, receipt issued) or KO (abort)",
-                    "parameters": [TOKEN, IDEMPOTENCY_HEADER],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/CloseRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": _json("Payment", "Closed; when paid, the receipt is ready."),
-                        "400": _error("INVALID_REQUEST", "IDEMPOTENCY_KEY_MISSING"),
-                        **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
-                        "409": _error("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
-                        "422": _error("IDEMPOTENCY_KEY_REUSED"),
-                    },
-                }
-            },
-            "/payments/{token}": {
-                "get": {
-                    "summary": "State of one of this terminal's payments",
-                    "parameters": [TOKEN],
-                    "responses": {
-                        "200": _json("Payment", "The payment."),
-                        **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
-                    },
-                }
-            },
-            "/payments/{token}/receipt": {
-                "get": {
-                    "summary": "The sealed receipt PDF",
-                    "parameters": [TOKEN],
-                    "responses": {
-                        "200": {
-                            "description": "The receipt (header X-Content-SHA256).",
-                            "content": {"application/pdf": {}},
-                        },
-                        **AUTH_ERRORS,
-                        "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
-                        "409": _error("RECEIPT_NOT_AVAILABLE"),
-                    },
-                }
-            },
-        },
+        "paths": paths,
         "components": {
             "securitySchemes": {
                 "terminalSignature": {
@@ -236,59 +351,6 @@ def openapi_document(ente: Ente) -> dict[str, Any]:
                     "description": SIGNING,
                 }
             },
-            "schemas": {
-                "VerifyRequest": {
-                    "type": "object",
-                    "properties": {
-                        "qr_code": {"type": "string", "description": "PAGOPA|002|code|cf|cents"},
-                        "notice_code": {"type": "string", "description": "18 digits"},
-                    },
-                },
-                "ActivateRequest": {
-                    "type": "object",
-                    "required": ["notice_code", "amount_cents"],
-                    "properties": {
-                        "notice_code": {"type": "string"},
-                        "amount_cents": {"type": "integer", "minimum": 1},
-                    },
-                },
-                "CloseRequest": {
-                    "type": "object",
-                    "required": ["outcome"],
-                    "properties": {
-                        "outcome": {"enum": ["OK", "KO", "ABORT"]},
-                        "payment_method": payment_props["payment_method"],
-                        "terminal_transaction_ref": {"type": "string", "maxLength": 64},
-                    },
-                },
-                "Notice": {
-                    "type": "object",
-                    "properties": {
-                        "notice_code": {"type": "string"},
-                        "creditor_fiscal_code": {"type": "string"},
-                        "creditor_name": {"type": "string"},
-                        "amount_cents": {"type": "integer"},
-                        "currency": {"const": "EUR"},
-                        "description": {"type": "string"},
-                        "payer": {"type": "string", "description": "masked name"},
-                        "status": {"const": "payable"},
-                        "due_date": {"type": "string", "format": "date"},
-                        "valid_until": {"type": ["string", "null"], "format": "date"},
-                        "details": {"type": "array", "items": {"type": "array"}},
-                    },
-                },
-                "Payment": {"type": "object", "properties": payment_props},
-                "Problem": {
-                    "type": "object",
-                    "required": ["code", "status", "title"],
-                    "properties": {
-                        "type": {"type": "string"},
-                        "code": {"enum": sorted(ERRORS)},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                    },
-                },
-            },
+            "schemas": schemas,
         },
     }

@@ -10,12 +10,17 @@ Every request of the counter API carries four headers::
     string_to_sign = METHOD + "\\n" + PATH_WITH_QUERY + "\\n" + TIMESTAMP + "\\n" + NONCE
                      + "\\n" + lowercase hex SHA-256 of the raw body (of b"" when empty)
 
-``secret`` is the terminal's secret as UTF-8 bytes; PATH_WITH_QUERY is the path as sent
-(e.g. ``/counter/api/v1/payments/abc/close``) plus ``?query`` when there is one. The gateway
-refuses with 401 UNAUTHORIZED_TERMINAL a missing header, an unknown terminal, a timestamp
-more than 300 s from its clock, a wrong signature or a nonce already seen within that
-window, and with 403 a disabled terminal. Nonces are remembered in the database (or in Redis
-when SPORTELLO_REDIS_URL is set) until their timestamp is stale.
+``secret`` is the terminal's secret as UTF-8 bytes. PATH_WITH_QUERY is the request path
+percent-decoded as UTF-8 (``/counter/api/v1/payments/abc/close``; a terminal that sends only
+unreserved characters, as every documented path has, signs the path it sends), then ``?``
+and the query string exactly as sent, when there is one. TIMESTAMP is 1-12 ASCII digits;
+NONCE 16-64 ASCII characters; the signature 64 hex digits. A header not of this form
+is refused with 400 INVALID_REQUEST; the gateway refuses with 401 UNAUTHORIZED_TERMINAL a
+missing header, a timestamp more than 300 s from its
+clock, a wrong signature, a nonce already seen within that window — and, only once the
+signature has been checked, an unknown or disabled terminal, with the same answer as a wrong
+signature, so that terminal ids cannot be told apart. Nonces are remembered in the database
+(or in Redis when SPORTELLO_REDIS_URL is set) until their timestamp is stale.
 
 We chose HMAC rather than mutual TLS so that the scheme does not depend on a proxy's
 configuration; TLS still protects the transport.
@@ -32,6 +37,7 @@ import time
 from datetime import timedelta
 
 from flask import Flask, Request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,13 +46,16 @@ from ..db import db
 from ..models import Terminal, TerminalNonce, utcnow
 from ..payments.errors import UnauthorizedTerminal
 from ..redis_store import redis_client
-from .terminals import active_terminal, open_secret
+from .contract import MalformedRequest
+from .terminals import TERMINAL_ID, enabled, registered_secret
 
 log = logging.getLogger(__name__)
 MAX_SKEW = 300
 HEADERS = ("X-Terminal-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits: isdigit() also accepts "²"
+_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
+_FORMS = (TERMINAL_ID, _TIMESTAMP, _NONCE, _SIGNATURE)  # in the order of HEADERS
 
 
 def string_to_sign(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
@@ -80,28 +89,39 @@ def signed_headers(
     }
 
 
-def _path_with_query(request: Request) -> str:
+def signed_path(request: Request) -> str:
+    """PATH_WITH_QUERY as the gateway signs it: the path percent-decoded (as UTF-8, what the
+    routes see), then ``?`` and the query string exactly as sent, when there is one."""
     query = request.query_string.decode("latin-1")
     return request.path + (f"?{query}" if query else "")
 
 
 def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
-    """The terminal that signed this request, or UnauthorizedTerminal / DisabledTerminal."""
+    """The terminal that signed this request, or UnauthorizedTerminal.
+
+    Headers are checked for form first (ASCII only, bounded lengths, no database: a
+    malformed one is a 400 INVALID_REQUEST), then the timestamp's age, then the signature;
+    only a correctly signed request learns anything about its terminal: an unknown id, a
+    disabled terminal and a wrong secret get the same 401.
+    """
     values = [request.headers.get(name, "") for name in HEADERS]
     terminal_id, timestamp, nonce, signature = values
     if not all(values):
         raise UnauthorizedTerminal(detail="missing signature headers")
-    terminal = active_terminal(session, terminal_id)
-    if not _TIMESTAMP.fullmatch(timestamp) or abs(time.time() - int(timestamp)) > MAX_SKEW:
-        raise UnauthorizedTerminal(detail="stale or malformed timestamp")
-    if not _NONCE.fullmatch(nonce):
-        raise UnauthorizedTerminal(detail="malformed nonce")
-    secret = open_secret(app.config["SPORTELLO"].secret_key, terminal)
+    for name, value, form in zip(HEADERS, values, _FORMS, strict=True):
+        if not form.fullmatch(value):
+            raise MalformedRequest(
+                _l("The header %(header)s is not valid.", header=name), detail=f"{name} malformed"
+            )
+    if abs(time.time() - int(timestamp)) > MAX_SKEW:
+        raise UnauthorizedTerminal(detail="stale timestamp")
+    terminal, secret = registered_secret(session, app.config["SPORTELLO"].secret_key, terminal_id)
     expected = sign(
-        secret, request.method, _path_with_query(request), timestamp, nonce, request.get_data()
+        secret, request.method, signed_path(request), timestamp, nonce, request.get_data()
     )
     if not hmac.compare_digest(expected, signature.lower()):
         raise UnauthorizedTerminal(detail="signature does not match")
+    terminal = enabled(terminal, f"unknown terminal {terminal_id!r}")
     # Only a correctly signed request spends its nonce, so nobody can burn a terminal's nonces.
     if not remember_nonce(app, terminal.id, nonce):
         raise UnauthorizedTerminal(detail="nonce already used")

@@ -117,7 +117,8 @@ def reset_secret(session: Session, secret_key: str, terminal_id: str) -> str:
 
 
 def active_terminal(session: Session, terminal_id: str) -> Terminal:
-    """The registered, enabled terminal; UnauthorizedTerminal (401) or DisabledTerminal (403)."""
+    """The registered, enabled terminal of a web terminal's session (already logged in):
+    UnauthorizedTerminal (401) when unknown, DisabledTerminal (403) when disabled since."""
     terminal = session.get(Terminal, terminal_id) if terminal_id else None
     if terminal is None:
         raise UnauthorizedTerminal(detail=f"unknown terminal {terminal_id!r}")
@@ -126,9 +127,35 @@ def active_terminal(session: Session, terminal_id: str) -> Terminal:
     return terminal
 
 
-def check_password(session: Session, secret_key: str, terminal_id: str, secret: str) -> Terminal:
-    """The web terminal's login: terminal id and secret, compared in constant time."""
-    terminal = active_terminal(session, terminal_id.strip().upper())
-    if not hmac.compare_digest(open_secret(secret_key, terminal).encode(), secret.encode()):
-        raise UnauthorizedTerminal(detail="wrong terminal secret")
+# Compared against when the terminal is unknown, so that an unknown id costs the same time.
+_NO_SECRET = new_secret()
+
+
+def registered_secret(
+    session: Session, secret_key: str, terminal_id: str
+) -> tuple[Terminal | None, str]:
+    """The terminal with this id (enabled or not) and its secret; for an unknown id, None and
+    a random secret nobody knows, so the caller's check fails the way a wrong secret does."""
+    terminal = session.get(Terminal, terminal_id) if TERMINAL_ID.fullmatch(terminal_id) else None
+    if terminal is None:
+        return None, _NO_SECRET
+    return terminal, open_secret(secret_key, terminal)
+
+
+def enabled(terminal: Terminal | None, detail: str) -> Terminal:
+    """The terminal whose secret was proven; an unknown or disabled one is refused exactly
+    as a wrong secret is (401, same body), so terminal ids cannot be enumerated."""
+    if terminal is None:
+        raise UnauthorizedTerminal(detail=detail)
+    if not terminal.active:
+        raise UnauthorizedTerminal(detail=f"terminal {terminal.id} is disabled")
     return terminal
+
+
+def check_password(session: Session, secret_key: str, terminal_id: str, secret: str) -> Terminal:
+    """The web terminal's login: terminal id and secret, compared in constant time; an
+    unknown id, a wrong secret and a disabled terminal get the same refusal."""
+    terminal, expected = registered_secret(session, secret_key, terminal_id.strip().upper())
+    if not hmac.compare_digest(expected.encode(), secret.encode()):
+        raise UnauthorizedTerminal(detail="wrong terminal secret")
+    return enabled(terminal, "unknown terminal")

@@ -46,7 +46,8 @@ METHODS = ("cash", "card")
 AMOUNT_CENTS = re.compile(r"[0-9]{1,10}")  # as in the pagoPA QR payload
 
 
-def _terminal() -> Terminal | None:
+def signed_in_terminal() -> Terminal | None:
+    """The terminal this browser signed in, still enabled; None when none is."""
     terminal_id = session.get(SESSION_KEY)
     if not terminal_id:
         return None
@@ -100,7 +101,7 @@ def logout() -> Response:
 
 @bp.get("/")
 def home() -> str | Response:
-    terminal = _terminal()
+    terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     return render_template("counter/scan.html", terminal=terminal, error=None, code="")
@@ -109,7 +110,7 @@ def home() -> str | Response:
 @bp.post("/verifica")
 def verify() -> str | Response:
     """Show what the scanned or typed code pays, and ask the operator to confirm."""
-    terminal = _terminal()
+    terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     code = (request.form.get("code") or "").strip()
@@ -132,7 +133,7 @@ def verify() -> str | Response:
 @bp.post("/incassa")
 def pay() -> str | Response:
     """The operator has taken the money: record the payment (once, even if sent twice)."""
-    terminal = _terminal()
+    terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     posted = request.form.get("notice_code") or ""
@@ -179,7 +180,7 @@ def pay() -> str | Response:
 
 @bp.get("/pagamenti/<payment_token:token>")
 def done(token: str) -> str | Response:
-    terminal = _terminal()
+    terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     payment = payment_by_token(db.session, token, terminal)
@@ -188,7 +189,7 @@ def done(token: str) -> str | Response:
 
 @bp.get("/pagamenti/<payment_token:token>/ricevuta.pdf")
 def receipt(token: str) -> Response:
-    terminal = _terminal()
+    terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     payment = payment_by_token(db.session, token, terminal)
@@ -202,6 +203,7 @@ def receipt(token: str) -> Response:
 
 
 @bp.errorhandler(DisabledTerminal)
-def _disabled(e: SportelloError) -> tuple[str, int]:
+def signed_out_when_disabled(e: SportelloError) -> tuple[str, int]:
+    """A terminal disabled meanwhile: its browser is signed out (every web terminal page)."""
     session.pop(SESSION_KEY, None)
     return render_template("counter/login.html", error=refusal_message(e)), 403

@@ -10,6 +10,7 @@ from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
 from .notifications import CitizenContact, InboxMessage
 from .outbox import OutboxMessage
 from .payments import (
+    CounterCart,
     IdempotencyRecord,
     Notice,
     NoticeCounter,
@@ -30,6 +31,7 @@ __all__ = [
     "BreakGlass",
     "CitizenContact",
     "ClinicalAccess",
+    "CounterCart",
     "Delegation",
     "Desk",
     "Document",

@@ -110,9 +110,38 @@ class Payment(Base):
     external_ref: Mapped[str | None] = mapped_column(String(64))
     receipt_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     receipt_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("counter_cart.id"), index=True)
 
     notice: Mapped[Notice] = relationship(foreign_keys=[notice_id])
     terminal: Mapped[Terminal | None] = relationship()
+    cart: Mapped[CounterCart | None] = relationship(back_populates="payments")
+
+
+class CounterCart(Base):
+    """Several notices paid in one counter transaction: all of them or none.
+
+    Its payments (``Payment.cart_id``) are activated together and closed together, each in
+    one database transaction; ``status`` as a payment's. The cart's receipt lists every
+    notice; each payer also gets the receipt of their own notice.
+    """
+
+    __tablename__ = "counter_cart"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminal.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="activated")
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payment_method: Mapped[str | None] = mapped_column(String(32))
+    external_ref: Mapped[str | None] = mapped_column(String(64))
+    receipt_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    receipt_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+
+    terminal: Mapped[Terminal] = relationship()
+    payments: Mapped[list[Payment]] = relationship(back_populates="cart", order_by="Payment.id")
 
 
 class TerminalNonce(Base):

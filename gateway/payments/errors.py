@@ -23,6 +23,12 @@ class InvalidCode(PaymentError):
     title = _l("The code is not valid: check the 18 digits of the notice code.")
 
 
+class InvalidFiscalCode(PaymentError):
+    code = "INVALID_FISCAL_CODE"
+    status = 400
+    title = _l("The fiscal code is not valid: check it on the card.")
+
+
 class UnauthorizedTerminal(PaymentError):
     code = "UNAUTHORIZED_TERMINAL"
     status = 401
@@ -36,6 +42,7 @@ class DisabledTerminal(UnauthorizedTerminal):
 class UnknownNotice(PaymentError):
     code = "UNKNOWN_NOTICE"
     status = 404
+    lasting = False  # a code not issued yet may be issued later
     title = _l("No payment notice has this code.")
 
 
@@ -54,6 +61,7 @@ class NoticeAlreadyPaid(PaymentError):
 class PaymentInProgress(PaymentError):
     code = "PAYMENT_ALREADY_IN_PROGRESS"
     status = 409
+    lasting = False  # the other attempt may be aborted or expire
     title = _l("Someone is paying this notice right now. Try again in a few minutes.")
 
 

@@ -119,6 +119,11 @@ def matches_stored_payment(session: Session, claims: Mapping[str, Any]) -> bool 
         return None
     payment = payment_by_receipt_id(session, receipt_id)
     data = stored_receipt_data(payment) if payment else None
+    if payment is None:  # the receipt of several notices paid at once, perhaps
+        from .carts import cart_by_receipt_id, cart_receipt_data
+
+        cart = cart_by_receipt_id(session, receipt_id)
+        data = cart_receipt_data(cart) if cart and cart.status == "paid" else None
     if data is None:
         return None
     return receipt_matches(claims, data)

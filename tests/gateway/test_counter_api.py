@@ -81,14 +81,25 @@ def test_a_signature_covers_the_body_and_the_path(app: Flask, session: Session) 
     problem(moved, 401, "UNAUTHORIZED_TERMINAL")
 
 
-def test_unknown_and_disabled_terminals_are_refused_at_once(app: Flask, session: Session) -> None:
+def test_unknown_and_disabled_terminals_are_answered_as_a_wrong_secret(
+    app: Flask, session: Session
+) -> None:
+    """Nothing tells an unknown id or a disabled terminal from a wrong secret: no enumeration."""
     notice = create_fine_notice(app)
     tc = terminal_client(app, session)
-    ghost = type(tc)(tc.client, "TAB-9999", tc.secret)
-    problem(ghost.verify(notice.code), 401, "UNAUTHORIZED_TERMINAL")
+
+    def refusal(caller: Any) -> dict[str, Any]:
+        response = caller.verify(notice.code)
+        problem(response, 401, "UNAUTHORIZED_TERMINAL")
+        body = response.get_json()
+        assert body.pop("request_id")
+        return dict(body)
+
+    wrong_secret = refusal(type(tc)(tc.client, tc.terminal_id, "not-the-secret"))
+    assert refusal(type(tc)(tc.client, "TAB-9999", tc.secret)) == wrong_secret
     set_active(session, tc.terminal_id, False)
     session.commit()
-    problem(tc.verify(notice.code), 403, "UNAUTHORIZED_TERMINAL")
+    assert refusal(tc) == wrong_secret
 
 
 def test_a_terminal_cannot_list_notices_or_see_another_terminals_payment(
@@ -97,9 +108,13 @@ def test_a_terminal_cannot_list_notices_or_see_another_terminals_payment(
     notice = create_fine_notice(app)
     first = terminal_client(app, session, terminal_id="TAB-0001")
     second = terminal_client(app, session, terminal_id="TAB-0002")
-    for path in ("/notices", "/payments", f"/notices/{notice.code}"):
+    for path in ("/notices", f"/notices/{notice.code}"):
         assert first.call("GET", path).status_code in (404, 405)
     token = first.activate(notice).get_json()["payment_token"]
+    assert [p["payment_token"] for p in first.call("GET", "/payments").get_json()["items"]] == [
+        token
+    ]
+    assert second.call("GET", "/payments").get_json()["items"] == []
     problem(second.call("GET", f"/payments/{token}"), 404, "TOKEN_UNKNOWN")
     problem(second.close(token), 404, "TOKEN_UNKNOWN")
     assert first.call("GET", f"/payments/{token}").get_json()["status"] == "activated"

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 from printing_factories import (
     ENGLISH,
+    FINE_NOTICE_CODE,
     ITALIAN,
     create_certificate_data,
     create_draft_sheet,
@@ -328,3 +329,29 @@ def test_describe_claims_for_people(signer: SealSigner, verifier: SealVerifier) 
     assert described["Importo"] == "86,10\xa0€"
     assert described["Ricevuta n."] == "RIC-2026-000123"
     assert len(described["Impronta dei dati (SHA-256)"]) == 64
+
+
+def test_a_receipt_of_several_notices_lists_each_and_binds_them_in_its_hash(
+    signer: SealSigner,
+) -> None:
+    from printing import ReceiptLine, make_notice_code
+    from printing.errors import DocumentDataError
+
+    first, second = FINE_NOTICE_CODE, make_notice_code("01", "2026000009999")
+    lines = (
+        ReceiptLine(first, "Verbale V/2026/001234", 5_000),
+        ReceiptLine(second, "Diritti di segreteria", 3_610),
+    )
+    single = create_receipt_data(fee_cents=0, notice_code=first)
+    several = replace(single, lines=lines, payer_name="", payer_fiscal_code="")
+    assert b'"lines"' not in canonical_data(single)  # one notice: the hash as it always was
+    moved = (replace(lines[0], amount_cents=5_100), replace(lines[1], amount_cents=3_510))
+    assert canonical_data(several) != canonical_data(replace(several, lines=moved))
+    text = extract_text(render_receipt(several, signer, ITALIAN)[0])
+    for expected in ("Verbale V/2026/001234", "Diritti di segreteria", "50,00 €", "36,10 €"):
+        assert expected in text, expected
+    assert format_notice_code(second) in text
+    with pytest.raises(DocumentDataError):
+        replace(several, lines=lines[:1])  # they do not add up
+    with pytest.raises(DocumentDataError):
+        replace(several, lines=lines[::-1])  # the first line is not the notice
