@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from connectors import ConnectorSettings, FinesConnector, PaymentRecord, Unavailable
+from connectors.base import clients
 from connectors.simulators import RunningSimulators
 from connectors.simulators.clock import today_in_rome
 
@@ -105,15 +106,19 @@ def test_a_server_fault_other_than_unavailable_is_not_retried(sims: RunningSimul
 
 def test_the_deadline_stops_retries_early(sims: RunningSimulators) -> None:
     with StatusServer(503) as refusing:
-        # The first pause (1 s) would end past the deadline: no second attempt.
+        # The first pause (10 s) would end past the deadline (3 s): no second attempt. The
+        # deadline leaves the first attempt ample time on a busy machine, and the WSDL is
+        # loaded beforehand so that the deadline bounds only the call itself.
         fines = fines_at(
             sims,
             f"{refusing.url}/fines",
             retries=3,
-            backoff=1.0,
-            deadline=0.5,
+            backoff=10.0,
+            backoff_max=10.0,
+            deadline=3.0,
             breaker_threshold=10,
         )
+        clients.get(fines.settings)
         with pytest.raises(Unavailable) as caught:
             fines.list_by_plate("EK903ZP")
         assert refusing.requests == 1
