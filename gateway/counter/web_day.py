@@ -194,7 +194,8 @@ def transactions() -> str | Response:
     )
 
 
-@bp.get("/chiusura.<any(pdf, csv):kind>")
+@bp.get("/chiusura.pdf", defaults={"kind": "pdf"})
+@bp.get("/chiusura.csv", defaults={"kind": "csv"})
 def day_close(kind: str) -> Response:
     """Today's end-of-day report of this terminal (or ``?ambito=negozio``: of its shop)."""
     terminal = signed_in_terminal()
