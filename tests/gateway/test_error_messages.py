@@ -94,15 +94,12 @@ def test_every_error_page_reads_in_one_language_with_a_heading(app: Flask) -> No
             if own != other:
                 assert other.replace("'", "&#39;") not in page, (cls, lang)
             checked += 1
-    for status in _titles_statuses(app, _titles):
+    with app.test_request_context():
+        statuses = sorted(_titles())
+    for status in statuses:
         for lang in ("it", "en"):
             with app.test_request_context(headers={"Accept-Language": lang, "Accept": "text/html"}):
                 page = error_response(status, "ANY").get_data(as_text=True)
             assert f'<html lang="{lang}">' in page and "<h1" in page, (status, lang)
             assert ("Errore" in page) is (lang == "it") and ("Error " in page) is (lang == "en")
     assert checked == 2 * len(errors)
-
-
-def _titles_statuses(app: Flask, titles: object) -> list[int]:
-    with app.test_request_context():
-        return sorted(titles())  # type: ignore[operator]
