@@ -81,6 +81,28 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A service of the public catalogue: its card and its service page (scheda servizio).
+
+    The page follows the Designers Italia model for municipalities: who the service is for,
+    how to do it, what is needed, times and deadlines, what it costs, then "Access the
+    service" (``access``, whose page asks for a login where it needs one). Every text is a
+    lazy string; ``how`` and ``needs`` are lists shown as steps and bullets.
+    """
+
+    slug: str  # its page is /servizi/<slug>
+    label: Any
+    description: Any
+    access: Link
+    audience: Any
+    how: tuple[Any, ...]
+    needs: tuple[Any, ...]
+    times: Any
+    cost: Any
+    topic: Any = None  # the catalogue's grouping: "Education", "Health", ...
+
+
+@dataclass(frozen=True)
 class LegacyService:
     """A legacy system a feature reads: its connector class and, in plain words, its name."""
 
@@ -112,7 +134,7 @@ class Feature:
     notification_kinds: tuple[Kind, ...] = ()
     legacy_services: tuple[LegacyService, ...] = ()
     commands: tuple[click.Command, ...] = ()
-    services: tuple[Link, ...] = ()  # cards of the public service catalogue
+    services: tuple[Service, ...] = ()  # the public service catalogue
     area_links: tuple[Link, ...] = ()  # shortcuts in the citizen's personal area
 
 
@@ -136,8 +158,12 @@ class Registry:
     owner: Mapping[tuple[str, str], str]  # (registry, key) -> feature name
 
     @property
-    def services(self) -> tuple[Link, ...]:
-        return tuple(link for feature in self.features for link in feature.services)
+    def services(self) -> tuple[Service, ...]:
+        return tuple(service for feature in self.features for service in feature.services)
+
+    def service(self, slug: str) -> Service | None:
+        """The catalogue's service at /servizi/``slug``, or None."""
+        return next((s for s in self.services if s.slug == slug), None)
 
     @property
     def area_links(self) -> tuple[Link, ...]:
@@ -188,6 +214,13 @@ def build_registry(features: tuple[Feature, ...]) -> Registry:
             add("notification_kinds", kind.name, kind, feature)
         for service in feature.legacy_services:
             add("legacy_services", service.name, service, feature)
+        for catalogued in feature.services:  # one page per address
+            if ("services", catalogued.slug) in owner:
+                raise DuplicateEntry(
+                    f"service page {catalogued.slug!r} declared by both"
+                    f" {owner['services', catalogued.slug]} and {feature.name}"
+                )
+            owner["services", catalogued.slug] = feature.name
     return Registry(features=features, owner=owner, **merged)
 
 

@@ -97,7 +97,11 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = True
 
     def destroy(self) -> None:
+        """End the login: everything goes but the language, which is the browser's choice."""
+        lang = self.get("lang")
         self.clear()
+        if lang:
+            self["lang"] = lang
         self.rotate()
 
 

@@ -68,6 +68,11 @@ say "translations"
 if $want_test; then
   # Headless Chromium for the browser tests; xmlsec1 for the SPID conformance tool.
   apt_install chromium xmlsec1
+  # axe-core, which the browser tests run on every page they visit (read from node_modules).
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    say "axe-core from the npm registry (accessibility checks of the browser tests)"
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+  fi
   if [ ! -x .venv-spid/bin/spid_sp_test ]; then
     say "SPID conformance tool (own virtual environment: it pins old packages)"
     "$PY" -m venv .venv-spid

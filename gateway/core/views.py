@@ -1,4 +1,4 @@
-"""Public pages and probes: home, language switch, health and readiness."""
+"""Public pages and probes: home, service catalogue and pages, language switch, probes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Response
 from ..access import current_identity
 from ..db import db
 from ..ente import current_ente
+from ..features import Service, registry
 from ..migrate import migration_status
 from ..redirects import safe_target
 
@@ -55,6 +57,41 @@ def accessibility() -> str:
 @bp.get("/note-legali")
 def legal_notes() -> str:
     return render_template("core/legal_notes.html")
+
+
+SEARCH_MAX = 100  # characters of a catalogue search; longer is not a search
+
+
+@bp.get("/servizi/")
+def services() -> str:
+    """The service catalogue, by topic; ``q`` keeps the services whose words contain it."""
+    query = request.args.get("q", "")
+    if len(query) > SEARCH_MAX or not query.isprintable():
+        abort(400)
+    query = " ".join(query.split())
+    found = [s for s in registry().services if _matches(s, query)]
+    topics: dict[str, list[Service]] = {}
+    for service in found:
+        topics.setdefault(str(service.topic or ""), []).append(service)
+    return render_template(
+        "core/services.html", query=query, topics=sorted(topics.items()), found=found
+    )
+
+
+def _matches(service: Service, query: str) -> bool:
+    """Every word of ``query`` is in the service's texts, in the page's language."""
+    texts = [service.label, service.description, service.topic, service.audience, *service.how]
+    words = " ".join(str(text) for text in texts if text is not None).casefold()
+    return all(word in words for word in query.casefold().split())
+
+
+@bp.get("/servizi/<slug>")
+def service(slug: str) -> str:
+    """The service page (scheda servizio): who, how, what is needed, when, how much."""
+    found = registry().service(slug)
+    if found is None:
+        abort(404)
+    return render_template("core/service.html", service=found)
 
 
 @bp.get("/lingua/<locale:code>")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from connectors import HealthConnector
 
-from ..features import Feature, LegacyService, Link, Mount
+from ..features import Feature, LegacyService, Link, Mount, Service
 from ..notifications.kinds import Kind
 from .clinical import bp as clinical
 from .patient import bp as patient
@@ -35,10 +35,24 @@ FEATURE = Feature(
     ),
     legacy_services=(LegacyService("health", HealthConnector, _l("the regional health record")),),
     services=(
-        Link(
-            _l("Health records"),
-            "health.overview",
-            _l("See your health documents and decide who may consult them."),
+        Service(
+            slug="fascicolo_sanitario",
+            label=_l("Health records"),
+            description=_l("See your health documents and decide who may consult them."),
+            access=Link(_l("Health records"), "health.overview"),
+            topic=_l("Health"),
+            audience=_l("Whoever is assisted by the regional health service."),
+            how=(
+                _l("Log in with SPID or CIE at level 2."),
+                _l("Read your documents: reports, prescriptions, discharge letters."),
+                _l(
+                    "Give or withdraw your consent to the clinicians who treat you, and see"
+                    " every access to your record."
+                ),
+            ),
+            needs=(_l("SPID at level 2 or CIE."),),
+            times=_l("Documents appear as soon as the clinician who wrote them files them."),
+            cost=_l("Free of charge."),
         ),
     ),
     area_links=(Link(_l("Health records"), "health.overview", testid="link-health"),),

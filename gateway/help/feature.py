@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..features import Feature, Link, Mount
+from ..features import Feature, Link, Mount, Service
 from ..notifications.kinds import Kind
 from .views import citizen, clerks, public
 
@@ -30,10 +30,27 @@ FEATURE = Feature(
         Kind("appointment_reminder", "reminders"),
     ),
     services=(
-        Link(
-            _l("Help"),
-            "help.home",
-            _l("Book an appointment at the desk or ask to be called back."),
+        Service(
+            slug="assistenza",
+            label=_l("Help"),
+            description=_l("Book an appointment at the desk or ask to be called back."),
+            access=Link(_l("Need help?"), "help.home"),
+            topic=_l("Help and appointments"),
+            audience=_l("Anyone: no login is needed to ask to be called back."),
+            how=(
+                _l("Open the help page."),
+                _l(
+                    "Ask to be called back, book an appointment at a municipal office, or share"
+                    " your screen with a clerk while you fill in a request."
+                ),
+                _l("You find the appointment and its reminders in your area and your messages."),
+            ),
+            needs=(
+                _l("A phone number to be called back."),
+                _l("SPID or CIE to book an appointment or share a request."),
+            ),
+            times=_l("A clerk calls you back from the help queue; appointments are on weekdays."),
+            cost=_l("Free of charge."),
         ),
     ),
 )

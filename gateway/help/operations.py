@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -414,7 +415,9 @@ def close(
         raise NotOpen(detail=f"{request.code} is {request.status}, taken by {request.taken_by}")
     if outcome == "rescheduled":
         if new_time is None:
-            raise InvalidSlot("Choose the new date and time", detail="rescheduled without a time")
+            raise InvalidSlot(
+                _l("Choose the new day and time"), detail="rescheduled without a time"
+            )
         request.status = "waiting"
         request.taken_by, request.taken_by_name, request.taken_at = None, "", None
         if request.kind == "appointment":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -39,7 +40,7 @@ def get_message(session: Session, citizen_cf: str, message_id: int) -> InboxMess
     """The citizen's message; another citizen's is reported exactly as a missing one."""
     message = session.get(InboxMessage, message_id)
     if message is None or message.citizen_cf != citizen_cf:
-        raise NotFound("Messaggio non trovato", detail=f"inbox message {message_id}")
+        raise NotFound(_l("Message not found."), detail=f"inbox message {message_id}")
     return message
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from connectors import SchoolConnector
 
-from ..features import ChoiceProvider, Feature, LegacyService, Link, Mount
+from ..features import ChoiceProvider, Feature, LegacyService, Link, Mount, Service
 from .certificates import SERVICE, TOPIC, certificate_delivery
 from .choices import children
 from .handlers import certificate_request, stamp_duty_paid
@@ -26,11 +26,40 @@ FEATURE = Feature(
     },
     legacy_services=(LegacyService("school", SchoolConnector, _l("the regional school registry")),),
     services=(
-        Link(
-            _l("School certificates"),
-            "forms_web.new",
-            _l("Request an enrolment or attendance certificate for your children."),
-            values={"service": "certificato_scolastico"},
+        Service(
+            slug="certificato_scolastico",
+            label=_l("School certificates"),
+            description=_l("Request an enrolment or attendance certificate for your children."),
+            access=Link(
+                _l("Request a certificate"),
+                "forms_web.new",
+                values={"service": "certificato_scolastico"},
+            ),
+            topic=_l("Education"),
+            audience=_l(
+                "Parents and guardians of pupils enrolled in a school of the region, for"
+                " themselves or through a delegation."
+            ),
+            how=(
+                _l("Log in with SPID or CIE and start the request."),
+                _l("Choose your child, the kind of certificate and what it is for."),
+                _l("Pay the stamp duty online, or declare the exemption that applies."),
+                _l(
+                    "Download the sealed certificate from your area; its QR code lets anyone"
+                    " check it."
+                ),
+            ),
+            needs=(
+                _l("SPID or CIE."),
+                _l("Your child's fiscal code, known to the school registry."),
+                _l("For an exemption, the law or the use that grants it."),
+            ),
+            times=_l(
+                "The certificate is issued as soon as the stamp duty is paid, usually within"
+                " minutes; when the school registry does not answer it follows within a"
+                " working day."
+            ),
+            cost=_l("€16.00 of stamp duty, unless the use of the certificate is exempt."),
         ),
     ),
     area_links=(Link(_l("School"), "school.records"),),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
@@ -164,7 +165,7 @@ def get_by_reference(
     ref = normalize_reference(reference)
     tx = session.scalar(select(Transaction).where(Transaction.reference == ref)) if ref else None
     if tx is None or (subject_cf is not None and tx.subject_cf != subject_cf):
-        raise NotFound("Pratica non trovata", detail=f"reference {reference!r}")
+        raise NotFound(_l("Transaction not found."), detail=f"reference {reference!r}")
     return tx
 
 

@@ -17,6 +17,7 @@ from gateway import create_app
 from gateway.db import db
 
 from ..conftest import make_config
+from .accessibility import Recorder, check
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -83,8 +84,24 @@ def live_server(live_app: Flask, live_port: int) -> Iterator[LiveServer]:
         yield server
 
 
+class RecordingBrowser:
+    """The browser, whose every new context records the pages it loads for axe-core."""
+
+    def __init__(self, browser: Any) -> None:
+        self.real = browser
+        self.recorder = Recorder()
+
+    def new_context(self, **options: Any) -> Any:
+        context = self.real.new_context(**options)
+        self.recorder.attach(context)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` to install it")
     from playwright.sync_api import sync_playwright
@@ -93,6 +110,18 @@ def browser() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[RecordingBrowser]:
+    """Chromium for one test; when it ends, axe-core checks every page the test loaded."""
+    recording = RecordingBrowser(chromium)
+    yield recording
+    problems = check(chromium, recording.recorder.pages)
+    if problems:
+        pytest.fail(
+            f"axe-core: {len(problems)} serious or critical violations\n" + "\n".join(problems)
+        )
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -31,6 +30,7 @@ from printing.verify import verify_pdf
 
 from .conftest import free_port
 from .login import spid_login, step_up
+from .waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -70,16 +70,19 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
+
+        def ready() -> bool:
+            if proc.poll() is not None:
+                pytest.fail("the demo stopped:\n" + (tmp_path / "demo.log").read_text())
             try:
-                if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
+                return requests.get(f"{url}/readyz", timeout=2).status_code == 200
             except requests.RequestException:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the demo did not start:\n" + (tmp_path / "demo.log").read_text())
-            time.sleep(0.3)
+                return False
+
+        try:
+            wait_until(ready, 60, "the demo to be ready")
+        except AssertionError:
+            pytest.fail("the demo did not start:\n" + (tmp_path / "demo.log").read_text())
         yield Demo(url, tmp_path / "mail")
     finally:
         proc.send_signal(signal.SIGINT)
@@ -92,14 +95,18 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
 
 def wait_for_mail(demo: Demo, subject_start: str, timeout: float = 30) -> EmailMessage:
     """The outbox worker delivers within seconds; wait for the message like a person would."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in demo.mail() if str(m["Subject"]).startswith(subject_start)]
-        if found:
-            assert len(found) == 1, [str(m["Subject"]) for m in found]
-            return found[0]
-        time.sleep(0.3)
-    raise AssertionError(f"no mail {subject_start!r}: {[str(m['Subject']) for m in demo.mail()]}")
+
+    def matching() -> list[EmailMessage]:
+        return [m for m in demo.mail() if str(m["Subject"]).startswith(subject_start)]
+
+    try:
+        found = wait_until(matching, timeout, f"a mail {subject_start!r}")
+    except AssertionError:
+        raise AssertionError(
+            f"no mail {subject_start!r}: {[str(m['Subject']) for m in demo.mail()]}"
+        ) from None
+    assert len(found) == 1, [str(m["Subject"]) for m in found]
+    return found[0]
 
 
 def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_receipt(

@@ -12,6 +12,7 @@ from gateway.sessions import COOKIE_NAME
 
 from ..factories import create_login_session
 from .conftest import LiveServer
+from .login import open_dropdown
 
 pytestmark = pytest.mark.browser
 
@@ -35,15 +36,13 @@ def test_home_switch_language_and_timeline(live_server: LiveServer, context: Any
     )
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
 
-    page.locator("#lang-menu").click()
+    open_dropdown(page, "#lang-menu")
     page.get_by_role("link", name="English").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_selector("html[lang=en]")
     assert page.locator(".it-brand-title").first.inner_text() == "Municipality of Villanova"
-    page.locator("#lang-menu").click()
+    open_dropdown(page, "#lang-menu")
     page.get_by_role("link", name="Italiano").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "it"
+    page.wait_for_selector("html[lang=it]")
 
     sid = create_login_session(
         app, {"fiscal_code": "RSSMRA80A01H501U", "name": "Mario", "family_name": "Rossi"}

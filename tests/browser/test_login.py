@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveServer
-from .login import spid_login
+from .login import open_dropdown, spid_login
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,10 @@ def test_citizen_logs_in_with_spid_and_out(live_server: LiveServer, context: Any
 def test_cancelling_at_the_idp_shows_a_clear_message(live_server: LiveServer, context: Any) -> None:
     page = context.new_page()
     page.goto(live_server.url + "/accedi")
-    page.locator("#spid-button").click()
+    open_dropdown(page, "#spid-button")
     page.get_by_role("link", name="Sportello Test IdP").click()
     page.wait_for_url("**/test-idp/**")
     page.get_by_role("button", name="Annulla").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/test-idp/" not in url)
     message = page.locator("[data-testid=login-refused]").inner_text()
     assert "annullato" in message.lower() or "non hai" in message.lower()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .conftest import LiveServer
-from .login import spid_login
+from .login import open_dropdown, spid_login
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_a_login_started_in_one_browser_cannot_be_finished_in_another(
     try:
         page = mine.new_page()
         page.goto(live_server.url + "/accedi")
-        page.locator("#spid-button").click()
+        open_dropdown(page, "#spid-button")
         page.get_by_role("link", name="Sportello Test IdP").click()
         page.wait_for_url("**/test-idp/**")
         # The IdP's page (and the pending request in it) is opened in another browser.

@@ -61,7 +61,7 @@ def test_certificate_fully_online(school_server: LiveServer, context: Any) -> No
 
     page.locator("[data-testid=pay-online]").click()
     page.locator("[data-testid=confirm-payment]").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/area-personale/pratiche/*")
     timeline = page.locator("[data-testid=timeline]").inner_text()
     assert "Pagato online" in timeline and "Certificato rilasciato" in timeline
     assert page.locator("[data-testid=state]").inner_text() == "Conclusa"
@@ -115,8 +115,7 @@ def test_certificate_fully_at_the_desk_then_the_citizen_revokes(
         citizen = citizen_context.new_page()
         spid_login(citizen, base, MARIO, "/area-personale/deleghe/")
         citizen.locator("[data-testid^=revoke-]").first.click()
-        citizen.wait_for_load_state()
-        assert "Revocata" in citizen.locator("[data-testid=delegations]").inner_text()
+        citizen.locator("[data-testid=delegations]", has_text="Revocata").wait_for()
         response = clerk.goto(session_url)
         assert response is not None and response.status == 403
     finally:

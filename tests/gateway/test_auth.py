@@ -152,6 +152,17 @@ def test_logout_ends_the_session_and_starts_single_logout(app: Flask, client: Fl
     assert client.get("/area-personale/").status_code == 302
 
 
+def test_the_language_chosen_survives_logout(app: Flask, client: FlaskClient) -> None:
+    client.get("/lingua/en")
+    request = start_login(client, app)
+    finish_login(client, app, request)
+    assert '<html lang="en">' in client.get("/area-personale/").get_data(as_text=True)
+    client.post("/esci", data={"csrf_token": csrf_token(client)})
+    page = client.get("/uscita").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert client.get("/area-personale/").status_code == 302  # the login itself is gone
+
+
 def test_idle_sessions_expire(app: Flask, client: FlaskClient, session: Session) -> None:
     from datetime import timedelta
 

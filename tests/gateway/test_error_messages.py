@@ -47,3 +47,59 @@ def test_a_code_alone_finds_its_message(app: Flask) -> None:
         assert refusal_message("UNKNOWN_NOTICE") == "No payment notice has this code."
         assert refusal_message("NO_SUCH_CODE") == "The payment could not be completed."
         assert refusal_message(DisabledTerminal()) == refusal_message(UnauthorizedTerminal())
+
+
+def _all_errors() -> list[type[SportelloError]]:
+    from gateway.features import load_features
+
+    load_features()  # every slice's errors module is imported by its manifest's imports
+    found: list[type[SportelloError]] = []
+    pending: list[type[SportelloError]] = [SportelloError]
+    while pending:
+        cls = pending.pop(0)
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_error_page_reads_in_one_language_with_a_heading(app: Flask) -> None:
+    """Each error class, and each status the error pages know, rendered in Italian and in
+    English: a page has an <h1>, and neither language's words show on the other's page."""
+    from flask_babel import force_locale
+
+    from gateway.errors import _titles, error_response
+
+    errors = _all_errors()
+    assert len(errors) > 20
+    errors = list(errors)
+    checked = 0
+    for cls in list(errors):
+        try:
+            cls()
+        except TypeError:  # needs its facts (StepUpRequired: the levels); a page of its own
+            errors.remove(cls)
+            continue
+        with app.test_request_context():
+            with force_locale("it"):
+                italian_words = str(cls.title)
+            with force_locale("en"):
+                english_words = str(cls.title)
+        for lang, own, other in (
+            ("it", italian_words, english_words),
+            ("en", english_words, italian_words),
+        ):
+            page = shown(app, cls(), lang)
+            assert f'<html lang="{lang}">' in page and "<h1" in page, (cls, lang)
+            assert own.replace("'", "&#39;") in page, (cls, lang)
+            if own != other:
+                assert other.replace("'", "&#39;") not in page, (cls, lang)
+            checked += 1
+    with app.test_request_context():
+        statuses = sorted(_titles())
+    for status in statuses:
+        for lang in ("it", "en"):
+            with app.test_request_context(headers={"Accept-Language": lang, "Accept": "text/html"}):
+                page = error_response(status, "ANY").get_data(as_text=True)
+            assert f'<html lang="{lang}">' in page and "<h1" in page, (status, lang)
+            assert ("Errore" in page) is (lang == "it") and ("Error " in page) is (lang == "en")
+    assert checked == 2 * len(errors)
