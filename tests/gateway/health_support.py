@@ -62,7 +62,8 @@ def obscure(app: Flask, person: dict[str, str], document_id: str) -> None:
 
 
 def open_break_glass(app: Flask, patient_cf: str, reason: str = REASON) -> int:
-    with db.fresh_session(app) as s:
+    # In the app's context, as a request or job is: the notification names the body.
+    with app.app_context(), db.fresh_session(app) as s:
         clinician = ops.clinician_profile(s, PAOLO_CF)
         grant = ops.open_break_glass(s, clinician, patient_cf, reason)
         s.commit()
