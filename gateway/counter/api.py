@@ -16,7 +16,7 @@ from ..db import db
 from ..errors import PROBLEM_BASE
 from ..exceptions import SportelloError
 from ..models import Notice, Payment, Terminal
-from ..payments.errors import PaymentError
+from ..payments.errors import PaymentError, RefundRequired
 from ..payments.notices import detail_lines, mask_name, notice_for_counter
 from ..payments.receipts import receipt_for
 from ..payments.settle import activate_payment, close_payment, payment_by_token, terminal_actor
@@ -119,6 +119,8 @@ def payment_json(payment: Payment) -> dict[str, Any]:
         "amount_cents": payment.amount_cents,
         "expires_at": payment.expires_at.isoformat(),
     }
+    if payment.closed_at is not None:
+        body["token_expired"] = payment.late
     if payment.status == "paid":
         assert payment.closed_at is not None
         body.update(
@@ -194,6 +196,8 @@ def close(token: str) -> Response:
             payment_method=method,
             external_ref=ref,
         )
+        if payment.status in ("refund_due", "refunded"):
+            return Answer(409, {**_problem_body(RefundRequired()), "payment_token": token})
         return Answer(200, payment_json(payment))
 
     return _idempotent(terminal, operation)

@@ -25,6 +25,26 @@ The same key with the same request returns the stored answer (header `Idempotent
 true`); the same key with a different request is refused with 422 `IDEMPOTENCY_KEY_REUSED`.
 Answers with status 5xx are not stored: retry them with the same key."""
 
+STATES = """A payment's `status`, as pagoPA's Nodo handles a payment token:
+
+    activate ──> activated ──close OK──> paid            (receipt issued)
+                     │      ──close KO──> aborted         (the notice is payable again)
+                     │
+                     └─ expires_at passes: the notice is free for another activation, but
+                        the token still answers its close (a *late* outcome):
+                        close KO ──> aborted, `token_expired: true`
+                        close OK ──> paid, `token_expired: true`, receipt issued
+                                     when the notice is still payable and no other
+                                     payment holds or has paid it (pagoPA: PPT_TOKEN_SCADUTO,
+                                     position paid)
+                                 ──> refund_due, 409 `REFUND_REQUIRED` otherwise: give the
+                                     money back; a clerk marks it `refunded`
+
+A late OK and a new activation of the same notice are serialised: whichever comes first wins,
+the other gets 409 `NOTICE_ALREADY_PAID` (the activation) or `REFUND_REQUIRED` (the late OK).
+A close repeated with the same outcome and reference gets the same answer; with another, 409
+`OUTCOME_CONFLICT`."""
+
 ERRORS = {
     "INVALID_QRCODE": (400, "The scanned QR payload or typed notice code is malformed."),
     "INVALID_REQUEST": (400, "The JSON body is missing or malformed."),
@@ -35,7 +55,11 @@ ERRORS = {
     "NOT_FOUND": (404, "No such address: the token in the path is not of its documented form."),
     "NOTICE_ALREADY_PAID": (409, "The notice is paid."),
     "PAYMENT_ALREADY_IN_PROGRESS": (409, "Another activation holds the notice."),
-    "TOKEN_EXPIRED": (409, "The activation expired before the close."),
+    "REFUND_REQUIRED": (
+        409,
+        "A late OK (after `expires_at`) while another payment held or had paid the notice: "
+        "give the money back; the payment is `refund_due` and a clerk reconciles it.",
+    ),
     "OUTCOME_CONFLICT": (409, "The payment was closed with another outcome or reference."),
     "RECEIPT_NOT_AVAILABLE": (409, "The payment is not paid."),
     "EXPIRED_NOTICE": (422, "The amount due changed: the citizen needs a new notice."),
@@ -96,7 +120,11 @@ IDEMPOTENCY_HEADER = {
 def openapi_document() -> dict[str, Any]:
     payment_props: dict[str, Any] = {
         "payment_token": {"type": "string"},
-        "status": {"enum": ["activated", "paid", "aborted", "expired"]},
+        "status": {"enum": ["activated", "paid", "aborted", "refund_due", "refunded"]},
+        "token_expired": {
+            "type": "boolean",
+            "description": "The outcome arrived after `expires_at` (see the states above).",
+        },
         "notice_code": {"type": "string", "pattern": "^3[0-9]{17}$"},
         "amount_cents": {"type": "integer"},
         "expires_at": {"type": "string", "format": "date-time"},
@@ -116,7 +144,9 @@ def openapi_document() -> dict[str, Any]:
             "counters: verify -> activate -> close -> receipt.\n\n"
             + SIGNING
             + "\n\n"
-            + IDEMPOTENCY,
+            + IDEMPOTENCY
+            + "\n\n"
+            + STATES,
         },
         "servers": [{"url": "/counter/api/v1"}],
         "security": [{"terminalSignature": []}],
@@ -177,6 +207,7 @@ def openapi_document() -> dict[str, Any]:
             "/payments/{token}/close": {
                 "post": {
                     "summary": "Close the payment: OK (paid, receipt issued) or KO (abort)",
+                    "description": STATES,
                     "parameters": [TOKEN, IDEMPOTENCY_HEADER],
                     "requestBody": {
                         "required": True,
@@ -191,7 +222,7 @@ def openapi_document() -> dict[str, Any]:
                         "400": _error("INVALID_REQUEST", "IDEMPOTENCY_KEY_MISSING"),
                         **AUTH_ERRORS,
                         "404": _error("TOKEN_UNKNOWN", "NOT_FOUND"),
-                        "409": _error("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
+                        "409": _error("REFUND_REQUIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
                         "422": _error("IDEMPOTENCY_KEY_REUSED"),
                     },
                 }

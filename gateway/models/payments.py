@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,7 +91,10 @@ class Payment(Base):
     """One attempt to pay a notice, from activation (a token) to its outcome.
 
     ``status``: activated (the notice is reserved for this attempt until ``expires_at``), paid,
-    aborted (KO from the counter) or expired. ``terminal_id`` is None for online payments.
+    aborted (KO from the counter), refund_due (an OK that came after the token expired, when
+    another payment held or had paid the notice: the counter must give the money back, and a
+    clerk reconciles it) or refunded (a clerk recorded the refund). ``late`` marks an outcome
+    that arrived after ``expires_at``. ``terminal_id`` is None for online payments.
     """
 
     __tablename__ = "payment"
@@ -110,6 +114,10 @@ class Payment(Base):
     external_ref: Mapped[str | None] = mapped_column(String(64))
     receipt_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     receipt_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reconciled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconciled_by: Mapped[str | None] = mapped_column(String(200))
+    reconciliation_note: Mapped[str | None] = mapped_column(String(500))
 
     notice: Mapped[Notice] = relationship(foreign_keys=[notice_id])
     terminal: Mapped[Terminal | None] = relationship()
@@ -145,3 +153,4 @@ class IdempotencyRecord(Base):
 
 
 Index("ix_notice_status_valid", Notice.status, Notice.valid_until)
+Index("ix_payment_status", Payment.status)

@@ -57,10 +57,19 @@ class PaymentInProgress(PaymentError):
     title = _l("Someone is paying this notice right now. Try again in a few minutes.")
 
 
-class TokenExpired(PaymentError):
-    code = "TOKEN_EXPIRED"
+class RefundRequired(PaymentError):
+    """A late OK the gateway cannot accept: another payment held or paid the notice meanwhile.
+
+    The payment is recorded as ``refund_due`` and listed for a clerk; the terminal must give
+    the money back to the payer (pagoPA answers PPT_TOKEN_SCADUTO and the PSP refunds).
+    """
+
+    code = "REFUND_REQUIRED"
     status = 409
-    title = _l("The time to complete the payment ran out: start again.")
+    title = _l(
+        "The time to complete the payment ran out and the notice was paid or taken by "
+        "another payment meanwhile: give the money back to the payer."
+    )
 
 
 class OutcomeConflict(PaymentError):
