@@ -17,7 +17,8 @@ from ..errors import PROBLEM_BASE
 from ..exceptions import SportelloError
 from ..models import Notice, Payment, Terminal
 from ..payments.errors import PaymentError, RefundRequired
-from ..payments.notices import detail_lines, mask_name, notice_for_counter
+from ..payments.hooks import AmountDue
+from ..payments.notices import detail_lines, mask_name, notice_for_counter, verified_notice
 from ..payments.receipts import receipt_for
 from ..payments.settle import activate_payment, close_payment, payment_by_token, terminal_actor
 from ..ratelimit import check_limit
@@ -95,12 +96,14 @@ def _idempotent(terminal: Terminal, operation: Any) -> Response:
     return _respond(answer)
 
 
-def notice_json(notice: Notice) -> dict[str, Any]:
+def notice_json(notice: Notice, due: AmountDue) -> dict[str, Any]:
     return {
         "notice_code": notice.code,
         "creditor_fiscal_code": notice.creditor_fiscal_code,
         "creditor_name": notice.creditor_name,
-        "amount_cents": notice.amount_cents,
+        "amount_cents": due.amount_cents,
+        "amount_window": due.window,
+        "amount_valid_until": due.valid_until.isoformat() if due.valid_until else None,
         "currency": "EUR",
         "description": notice.description,
         "payer": mask_name(notice.payer_name),
@@ -147,8 +150,8 @@ def verify() -> Response:
     scanned = body.get("qr_code") or body.get("notice_code")
     if not isinstance(scanned, str) or not scanned.strip():
         raise MalformedRequest(detail="qr_code or notice_code is required")
-    notice = notice_for_counter(db.session, scanned)
-    return jsonify(notice_json(notice))
+    notice, due = verified_notice(db.session, scanned)
+    return jsonify(notice_json(notice, due))
 
 
 @bp.post("/payments/activate")

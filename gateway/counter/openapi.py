@@ -62,7 +62,11 @@ ERRORS = {
     ),
     "OUTCOME_CONFLICT": (409, "The payment was closed with another outcome or reference."),
     "RECEIPT_NOT_AVAILABLE": (409, "The payment is not paid."),
-    "EXPIRED_NOTICE": (422, "The amount due changed: the citizen needs a new notice."),
+    "EXPIRED_NOTICE": (
+        422,
+        "The notice's last valid day has passed. A notice whose amount "
+        "changes with time (a fine's) does not expire: verify gives today's amount.",
+    ),
     "REVOKED_NOTICE": (422, "The notice was replaced or is no longer owed."),
     "AMOUNT_MISMATCH": (422, "The amount sent differs from the notice's."),
     "IDEMPOTENCY_KEY_REUSED": (422, "The key was used for a different request."),
@@ -294,7 +298,23 @@ def openapi_document() -> dict[str, Any]:
                         "notice_code": {"type": "string"},
                         "creditor_fiscal_code": {"type": "string"},
                         "creditor_name": {"type": "string"},
-                        "amount_cents": {"type": "integer"},
+                        "amount_cents": {
+                            "type": "integer",
+                            "description": "The amount due today, from the creditor's system: "
+                            "a notice keeps its code while the amount changes (a fine: reduced "
+                            "within 5 days of notification, full within 60, increased after). "
+                            "Activate with this amount.",
+                        },
+                        "amount_window": {
+                            "type": ["string", "null"],
+                            "description": "Which window applies today (reduced, base, "
+                            "increased), null when the amount does not change with time.",
+                        },
+                        "amount_valid_until": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "The last day of today's amount (null: no change).",
+                        },
                         "currency": {"const": "EUR"},
                         "description": {"type": "string"},
                         "payer": {"type": "string", "description": "masked name"},

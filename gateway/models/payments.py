@@ -42,8 +42,10 @@ class Notice(Base):
     """A payment notice (avviso di pagamento) for one transaction.
 
     ``status``: issued (payable), paid, revoked (replaced or no longer owed) or expired. The
-    notice can be paid up to and including ``valid_until`` (local date; None: no limit),
-    because after that day the amount owed changes.
+    notice can be paid up to and including ``valid_until`` (local date; None: no limit).
+    A notice whose amount changes with time (a fine: reduced, full, increased) stays valid:
+    ``amount_cents`` is the amount due when it was last verified, ``amount_until`` the last
+    day that amount holds, and ``details["amount_windows"]`` every window as printed.
     """
 
     __tablename__ = "notice"
@@ -60,6 +62,7 @@ class Notice(Base):
     payer_name: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    amount_until: Mapped[date | None] = mapped_column(Date)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="issued")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -81,7 +81,7 @@ class OutcomeConflict(PaymentError):
 class ExpiredNotice(PaymentError):
     code = "EXPIRED_NOTICE"
     status = 422
-    title = _l("This notice has expired because the amount due has changed: get a new notice.")
+    title = _l("This notice can no longer be paid after its last valid day: get a new notice.")
 
 
 class RevokedNotice(PaymentError):

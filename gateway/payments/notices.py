@@ -23,7 +23,7 @@ from printing import (
 
 from .. import clock
 from ..config import Config
-from ..i18n import default_locale, language, localized
+from ..i18n import Language, default_locale, language, localized
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
@@ -36,8 +36,12 @@ from .errors import (
     RevokedNotice,
     UnknownNotice,
 )
+from .hooks import AmountDue, run_payable_checks
 
 DESCRIPTIONS = "descriptions"  # key of a notice's details: its subject in every language
+# Key of a notice's details: the amount windows of a debt whose amount changes with time,
+# [{"rule", "amount_cents", "from", "until"}] (ISO days, "until" None for the last one).
+AMOUNT_WINDOWS = "amount_windows"
 
 # Due dates and validity are days in Villanova: Rome's clock.
 today_local = clock.today
@@ -107,6 +111,7 @@ def issue_notice(
     details: Mapping[str, Any],
     actor: Actor,
     valid_until: date | None = None,
+    amount_until: date | None = None,
 ) -> Notice:
     """Issue a notice for ``transaction`` (see the contract in ``payments.operations``)."""
     if amount_cents <= 0:
@@ -131,6 +136,7 @@ def issue_notice(
         payer_name=payer_name,
         due_date=due_date,
         valid_until=valid_until,
+        amount_until=amount_until,
         details=dict(details),
         status="issued",
         issued_at=now,
@@ -207,6 +213,48 @@ def notice_for_counter(session: Session, scanned: str) -> Notice:
     notice = find_notice(session, parse_scanned(scanned))
     check_payable(notice)
     return notice
+
+
+def window_on(notice: Notice, day: date) -> AmountDue | None:
+    """The stored amount window of ``day``, if the notice has windows (see AMOUNT_WINDOWS)."""
+    for window in (notice.details or {}).get(AMOUNT_WINDOWS) or ():
+        first = date.fromisoformat(window["from"])
+        last = date.fromisoformat(window["until"]) if window.get("until") else None
+        if first <= day and (last is None or day <= last):
+            rule = str(window["rule"])
+            return AmountDue(int(window["amount_cents"]), rule, last, window.get("label"))
+    return None
+
+
+def amount_table(notice: Notice, words: Language) -> list[tuple[str, str, str]]:
+    """How much and when (pagoPA's "Quanto e quando pagare?"): one (window, amount, period)
+    row per stored window, in ``words``' language; empty for a notice of one amount."""
+    _ = words.gettext
+    rows = []
+    for window in (notice.details or {}).get(AMOUNT_WINDOWS) or ():
+        label = window.get("label")
+        name = _(str(label)) if label else str(window["rule"])
+        if window.get("until"):
+            period = _("until %(day)s", day=words.date(date.fromisoformat(window["until"])))
+        else:
+            period = _("from %(day)s", day=words.date(date.fromisoformat(window["from"])))
+        rows.append((name, words.money(int(window["amount_cents"])), period))
+    return rows
+
+
+def amount_due_today(notice: Notice) -> AmountDue:
+    """What the notice costs today: the service's answer (its payable checks, which may ask
+    its own system), else the notice's own amount. Raises what the checks raise."""
+    due = run_payable_checks(notice)
+    if due is None:
+        return AmountDue(notice.amount_cents, None, notice.amount_until)
+    return due
+
+
+def verified_notice(session: Session, scanned: str) -> tuple[Notice, AmountDue]:
+    """A counter's verification: the notice, checked payable, and the amount due today."""
+    notice = notice_for_counter(session, scanned)
+    return notice, amount_due_today(notice)
 
 
 def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str], ...]:

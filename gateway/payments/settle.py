@@ -31,8 +31,8 @@ from .errors import (
     PaymentInProgress,
     TokenUnknown,
 )
-from .hooks import run_paid_handlers, run_payable_checks
-from .notices import active_payment, check_payable, end_of_day, find_notice
+from .hooks import run_paid_handlers
+from .notices import active_payment, amount_due_today, check_payable, end_of_day, find_notice
 from .receipts import (
     RenderedReceipt,
     receipt_data,
@@ -75,20 +75,27 @@ def activate_payment(
 ) -> Payment:
     """Reserve the notice for one payment attempt and return it with its token.
 
-    The reservation lasts ``lifetime`` (at most 30 minutes) and never past the notice's last
-    valid day. Raises UnknownNotice, NoticeAlreadyPaid, RevokedNotice, ExpiredNotice,
-    AmountMismatch, PaymentInProgress, or what the service's payable check raises (e.g.
-    CreditorUnavailable). Online payments pass ``terminal=None``.
+    ``amount_cents`` must be the amount due today (``notices.amount_due_today``, what verify
+    answered): a fine's notice stays valid while its amount changes, and the stored notice is
+    brought up to that amount. The reservation lasts ``lifetime`` (at most 30 minutes) and
+    never past the notice's last valid day. Raises UnknownNotice, NoticeAlreadyPaid,
+    RevokedNotice, ExpiredNotice, AmountMismatch, PaymentInProgress, or what the service's
+    payable check raises (e.g. CreditorUnavailable). Online payments pass ``terminal=None``.
     """
     notice = find_notice(session, notice_code)
     check_payable(notice)
-    if amount_cents != notice.amount_cents:
-        raise AmountMismatch(detail=f"{amount_cents} != {notice.amount_cents}")
-    run_payable_checks(notice)  # may ask a legacy system: before any lock is taken
+    # May ask a legacy system (before any lock is taken) what is due today.
+    due = amount_due_today(notice)
+    if amount_cents != due.amount_cents:
+        raise AmountMismatch(detail=f"{amount_cents} != {due.amount_cents}")
     notice = _locked_notice(session, notice.id)
     check_payable(notice)
     if active_payment(session, notice) is not None:
         raise PaymentInProgress()
+    if (notice.amount_cents, notice.amount_until) != (due.amount_cents, due.valid_until):
+        # The notice keeps its code; its amount is brought up to what is due today.
+        notice.amount_cents, notice.amount_until = due.amount_cents, due.valid_until
+        notice.transaction.amount_cents = due.amount_cents
     now = utcnow()
     expires = now + min(lifetime, MAX_TOKEN_LIFETIME)
     if notice.valid_until is not None:

@@ -117,7 +117,9 @@ def test_verify_activate_close_and_receipt(app: Flask, session: Session) -> None
     body = found.get_json()
     assert body["amount_cents"] == notice.amount_cents == 12110
     assert body["payer"] == "M**** R****"
-    assert body["valid_until"] == notice.valid_until.isoformat()
+    assert body["valid_until"] is None  # a fine's notice stays valid while the amount changes
+    assert body["amount_window"] == "reduced"
+    assert body["amount_valid_until"] == notice.amount_until.isoformat()
 
     activated = tc.activate(notice)
     assert activated.status_code == 201
