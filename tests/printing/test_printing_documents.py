@@ -179,7 +179,8 @@ def test_receipt_prints_what_where_and_how(signer: SealSigner) -> None:
     for expected in (
         "RICEVUTA DI PAGAMENTO",
         data.receipt_id,
-        "Tabaccheria Centrale, Via Roma 12, Villanova",
+        "Tabaccheria Centrale",
+        "Via Roma 12, Villanova",
         "TRM-0042",
         "Contanti",
         "TX-7F3A9C21",
