@@ -7,6 +7,7 @@ Three profiles: ``demo`` (the default: SQLite, test IdP, simulators, nothing to 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -75,6 +76,7 @@ class Config:
     creditor_name: str = "Comune di Villanova"
     creditor_fiscal_code: str = "80001234568"  # fictional, valid check digit
     notice_segregation_code: str = "01"
+    cbill_code: str = "VLN01"  # fictional; the creditor's 5-character CBILL code, "" for none
     oidc_issuer: str = ""
     oidc_client_id: str = "sportello"
     oidc_client_secret: str = ""
@@ -144,6 +146,10 @@ class Config:
                 parse_trusted(self.trusted_proxies)
             except ValueError as e:
                 raise ConfigurationError(f"SPORTELLO_TRUSTED_PROXIES: {e}") from e
+        if self.cbill_code and not re.fullmatch(r"[A-Z0-9]{5}", self.cbill_code):
+            raise ConfigurationError(
+                "SPORTELLO_CBILL_CODE is not a CBILL code: 5 capital letters or digits (or empty)"
+            )
         if self.profile != "production":
             return
         if not self.database_url:

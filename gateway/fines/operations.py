@@ -115,21 +115,6 @@ def notice_lines(fine: Fine, words: Language) -> list[list[str]]:
         [_("Place"), fine.place],
         [_("Offence"), f"{fine.article} — {fine.description}"],
     ]
-    for window in fine.windows:
-        label = _(WINDOW_LABELS[window.rule])
-        if window.valid_until is not None:
-            when = _(
-                "%(amount)s until %(day)s",
-                amount=words.money(window.amount),
-                day=words.date(window.valid_until),
-            )
-        else:
-            when = _(
-                "%(amount)s from %(day)s",
-                amount=words.money(window.amount),
-                day=words.date(window.valid_from),
-            )
-        lines.append([label, when])
     return lines
 
 

@@ -286,6 +286,8 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
         details=detail_lines(notice.details or {}, lang),
         creditor_unit=str((notice.details or {}).get("unit", "")),
         portal_url=config.base_url.rstrip("/"),
+        cbill_code=config.cbill_code or None,
+        amount_table=tuple(amount_table(notice, language(lang))),
     )
 
 

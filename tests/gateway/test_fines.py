@@ -99,10 +99,12 @@ def test_a_fine_notice_stays_valid_and_prints_every_amount_window(app: Flask) ->
     with app.test_request_context():
         from gateway.payments.notices import notice_data
 
-        lines = dict(notice_data(notice, "it").details)
-    assert lines["ridotto del 30% (pagamento entro 5 giorni dalla notifica)"].startswith("121,10")
-    assert lines["importo pieno (entro 60 giorni dalla notifica)"].startswith("173,00")
-    assert lines["maggiorato (oltre 60 giorni dalla notifica)"].startswith("346,00")
+        table = notice_data(notice, "it").amount_table
+    assert [(window.split(" ")[0], amount) for window, amount, _period in table] == [
+        ("ridotto", "121,10\xa0€"),
+        ("importo", "173,00\xa0€"),
+        ("maggiorato", "346,00\xa0€"),
+    ]
     # Asked again, the same notice: it does not die when the amount changes.
     assert create_fine_notice(app).code == notice.code
 
