@@ -14,7 +14,14 @@ from connectors.errors import (
     Rejected,
     Unavailable,
 )
-from connectors.fines import Fine, FinePayment, FinesConnector, PaymentAck, PaymentRecord
+from connectors.fines import (
+    AmountWindow,
+    Fine,
+    FinePayment,
+    FinesConnector,
+    PaymentAck,
+    PaymentRecord,
+)
 from connectors.health import (
     Allergy,
     CareRelationships,
@@ -44,6 +51,7 @@ from connectors.school import (
 __all__ = [
     "Absences",
     "Allergy",
+    "AmountWindow",
     "AuthenticationFailed",
     "CareRelationships",
     "CertificateRecord",

@@ -24,12 +24,24 @@ class FinePayment:
 
 
 @dataclass(frozen=True)
+class AmountWindow:
+    """One period of a fine's amount rule: ``amount`` from ``valid_from`` to ``valid_until``
+    (both days included; None: no end)."""
+
+    rule: AmountRule
+    amount: int  # cents
+    valid_from: date
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
 class Fine:
     """A traffic fine as the legacy system computes it today.
 
     amount_due follows the amount rule: "reduced" (-30%, within 5 days of notification), "base"
     (up to 60 days), "increased" (twice the base afterwards), "none" (paid or cancelled: 0),
     "suspended" (disputed: 0). The amount holds until amount_valid_until (None: no limit).
+    ``windows`` lists every period of the rule of an open fine (empty otherwise).
     """
 
     report_number: str
@@ -46,6 +58,7 @@ class Fine:
     amount_valid_until: date | None
     status: FineStatus
     payment: FinePayment | None
+    windows: tuple[AmountWindow, ...] = ()
 
     @property
     def payable(self) -> bool:
@@ -121,6 +134,13 @@ class FinesConnector(SoapConnector):
         )
 
 
+def _repeated(value: Any) -> list[Any]:
+    """A repeated child element: a list, one element, or None when absent."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _fine(item: dict[str, Any]) -> Fine:
     paid = item.get("payment")
     return Fine(
@@ -145,4 +165,13 @@ def _fine(item: dict[str, Any]) -> Fine:
         )
         if paid
         else None,
+        windows=tuple(
+            AmountWindow(
+                rule=window["rule"],
+                amount=int(window["amount"]),
+                valid_from=window["validFrom"],
+                valid_until=window.get("validUntil"),
+            )
+            for window in _repeated(item.get("amountWindow"))
+        ),
     )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .models import Notice, Payment, Transaction
     from .notifications.kinds import Kind
     from .outbox import Handler
+    from .payments.hooks import AmountDue
     from .transactions.operations import Actor
 
 # The slices of the gateway, in the order their blueprints are mounted.
@@ -54,7 +55,7 @@ FEATURES = (
 )
 
 PaidHandler = Callable[["Session", "Transaction", "Payment", "Actor"], None]
-PayableCheck = Callable[["Notice"], None]
+PayableCheck = Callable[["Notice"], "AmountDue | None"]
 SubmitHandler = Callable[..., None]
 OutboxFactory = Callable[["Flask"], "Handler"]
 

@@ -4,7 +4,11 @@ Claim names are short because every byte grows the QR code. Receipt seal (`typ` 
 
     rid  receipt id            nc   notice code (18 digits)   cf  creditor fiscal code
     amt  amount paid, cents    at   paid at (ISO 8601, UTC)   tid terminal id
-    shop shop name             h    sha256 of the receipt's canonical data (32 bytes)
+    shop shop name             pay  payer, masked (mask_payer) pm  payment method
+    ref  the terminal's transaction reference
+    h    sha256 of the receipt's canonical data (32 bytes)
+
+The full specification, with test vectors, is `docs/seal.md`.
 
 Certificate seal (`typ` = "certificate")::
 
@@ -40,12 +44,28 @@ LABELS = {
     "at": N_("Date and time"),
     "tid": N_("Terminal"),
     "shop": N_("Shop"),
+    "pay": N_("Payer (masked)"),
+    "pm": N_("Payment method"),
+    "ref": N_("Transaction reference"),
     "num": N_("Certificate no."),
     "kind": N_("Certificate kind"),
     "sub": N_("Subject fiscal code"),
     "sch": N_("School code"),
     "h": N_("Data fingerprint (SHA-256)"),
 }
+
+
+def mask_payer(name: str, fiscal_code: str) -> str:
+    """The payer as a seal binds them without printing them in clear to whoever scans it.
+
+    Each word of the name keeps its first letter ("Mario Rossi" -> "M**** R****"); a fiscal
+    code keeps its first 3 and last 3 characters ("RSSMRA80A01H501U" -> "RSS**********01U").
+    Name and code are joined by one space; either may be empty.
+    """
+    masked_name = " ".join(w[0] + "*" * (len(w) - 1) for w in name.split() if w)
+    code = fiscal_code.strip().upper()
+    masked_code = code[:3] + "*" * (len(code) - 6) + code[-3:] if len(code) > 6 else code
+    return " ".join(part for part in (masked_name, masked_code) if part)
 
 
 def utc_iso(value: datetime) -> str:

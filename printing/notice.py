@@ -1,4 +1,12 @@
-"""The pagoPA-style payment notice (avviso di pagamento), e.g. for a traffic fine."""
+"""The pagoPA payment notice (avviso di pagamento), with the traffic-fine variant.
+
+The parts follow pagoPA's notice guidelines ("Avviso di pagamento pagoPA"): creditor and
+addressee, what is paid, "Quanto e quando pagare?" (the amount windows of a fine: reduced,
+full, increased), "Dove pagare?" with the standard texts (the IO app, in person), and the
+payment data slip "Banche e altri canali" with "Rata unica entro il", the subject, the
+creditor's CBILL code and the QR code. The public body's data (name, fiscal code, CBILL,
+contacts) are parameters: they belong to the creditor, not to this module.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +47,10 @@ class NoticeData:
     creditor_unit: str = ""
     cbill_code: str | None = None
     portal_url: str = ""
+    # "Quanto e quando pagare?": (window, amount, period) rows in the notice's language.
+    amount_table: tuple[tuple[str, str, str], ...] = ()
+    creditor_contacts: str = ""  # e.g. "polizia.locale@comune.villanova.it — 0123 456789"
+    payer_address: str = ""
 
     def __post_init__(self) -> None:
         try:
@@ -70,7 +82,7 @@ def _parties(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
     for index, (title, name, extra, code) in enumerate(
         (
             (_("CREDITOR"), data.creditor_name, data.creditor_unit, data.creditor_fiscal_code),
-            (_("ADDRESSEE"), data.payer_name, "", data.payer_fiscal_code),
+            (_("ADDRESSEE"), data.payer_name, data.payer_address, data.payer_fiscal_code),
         )
     ):
         x = MARGIN + index * column
@@ -80,6 +92,8 @@ def _parties(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
         if extra:
             sheet.line(extra, size=9.5, x=x)
         sheet.line(_("Fiscal code %(code)s", code=code), size=9.5, x=x, colour=GREY)
+        if index == 0 and data.creditor_contacts:
+            sheet.paragraph(data.creditor_contacts, size=8.5, x=x, width=column - 6 * mm)
         bottoms.append(sheet.y)
     sheet.y = min(bottoms)
 
@@ -87,6 +101,21 @@ def _parties(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
 def _amounts(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
     _ = lang.gettext
     sheet.space(2 * mm)
+    if data.amount_table:
+        sheet.heading(_("HOW MUCH AND WHEN TO PAY?"))
+        sheet.rows(
+            [(f"{amount}", f"{window}, {period}") for window, amount, period in data.amount_table],
+            size=10,
+        )
+        sheet.paragraph(
+            _(
+                "The amount due is updated automatically when you pay: you always pay what is "
+                "due on that day."
+            ),
+            size=8.5,
+            colour=GREY,
+        )
+        return
     sheet.line(
         _(
             "Amount %(amount)s by %(day)s",
@@ -119,14 +148,14 @@ def _amounts(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
 
 def _where_to_pay(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> None:
     _ = lang.gettext
-    sheet.heading(_("WHERE TO PAY?"))
-    portal = f" ({data.portal_url})" if data.portal_url else ""
-    sheet.line(_("PAY ONLINE"), size=9.5, bold=True)
+    # pagoPA's standard texts (notice guidelines, "Dove pagare?"), translated verbatim.
+    sheet.heading(_("Where to pay?"))
+    sheet.line(_("PAY WITH THE IO APP"), size=9.5, bold=True)
     sheet.paragraph(
         _(
-            "on the municipality's service portal%(portal)s, with your bank's app or home "
-            "banking, or through the other pagoPA channels.",
-            portal=portal,
+            "or on the website of %(creditor)s, through your Home Banking, with your payment "
+            "app or through the other enabled channels.",
+            creditor=data.creditor_name,
         ),
         size=9,
     )
@@ -134,9 +163,8 @@ def _where_to_pay(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> Non
     sheet.line(_("PAY IN PERSON"), size=9.5, bold=True)
     sheet.paragraph(
         _(
-            "at tobacconists, lottery outlets and partner shops, post offices, bank counters "
-            "and ATMs that accept pagoPA. Scan the QR code or give the notice code and the "
-            "creditor's fiscal code."
+            "at Banks and ATMs, in Post Offices and Postal Points, in Bars, Newsagents, "
+            "Lottery outlets, Supermarkets, Tobacconists and other Enabled Operators."
         ),
         size=9,
     )
@@ -147,23 +175,27 @@ def _payment_slip(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> Non
     _ = lang.gettext
     code = parse_notice_code(data.notice_code)
     rows = [
-        (_("Notice code"), code.formatted),
-        (_("Creditor fiscal code"), data.creditor_fiscal_code),
+        (
+            _("Single instalment by %(day)s", day=lang.date(data.due_date)),
+            lang.money(data.amount_cents),
+        ),
+        (_("Addressee"), data.payer_name),
+        (_("Creditor"), data.creditor_name),
+        (_("Subject of the payment"), data.subject),
     ]
     if data.cbill_code:
         rows.append((_("CBILL code"), data.cbill_code))
     rows += [
-        (_("IUV code"), code.iuv),
-        (_("Amount"), lang.money(data.amount_cents)),
-        (_("By"), lang.date(data.due_date)),
-        (_("ADDRESSEE").capitalize(), data.payer_name),
-        (_("CREDITOR").capitalize(), data.creditor_name),
+        (_("Notice code"), code.formatted),
+        (_("Creditor fiscal code"), data.creditor_fiscal_code),
     ]
     height = max(NOTICE_QR_SIZE + 16 * mm, (len(rows) * 13 + 30))
     sheet.ensure(height + 10 * mm)
     sheet.space(4 * mm)
+    sheet.line(_("PAYMENT DATA"), size=9.5, bold=True, colour=ACCENT)
+    sheet.line(_("Banks and other channels"), size=9, bold=True)
     sheet.paragraph(
-        _("Use the part of the notice for the payment channel you prefer."),
+        _("Scan the QR code with your payment app or use the data beside it."),
         size=8.5,
         colour=GREY,
     )
@@ -181,7 +213,7 @@ def _payment_slip(sheet: Sheet, data: NoticeData, lang: DocumentLanguage) -> Non
     sheet.y = top - 5 * mm
     right = MARGIN + NOTICE_QR_SIZE + 18 * mm
     sheet.rows(
-        rows, size=9.5, x=right, width=PAGE_WIDTH - MARGIN - right - 4 * mm, label_width=48 * mm
+        rows, size=9.5, x=right, width=PAGE_WIDTH - MARGIN - right - 4 * mm, label_width=58 * mm
     )
     sheet.y = top - height
 

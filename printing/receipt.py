@@ -13,7 +13,7 @@ from printing.codes import parse_creditor_fiscal_code, parse_notice_code
 from printing.errors import CodeError, DocumentDataError
 from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, Sheet
 from printing.seal import SealSigner
-from printing.texts import N_, SOURCE, DocumentLanguage, check_language
+from printing.texts import N_, ROME, SOURCE, DocumentLanguage, check_language
 
 RECEIPT_SEAL_SIZE = 40 * mm  # a version 10-11 code stays readable by phone cameras at this size
 
@@ -95,6 +95,9 @@ def receipt_claims(data: ReceiptData) -> dict[str, Any]:
         c.AT: c.utc_iso(data.paid_at),
         "tid": data.terminal_id,
         "shop": data.shop_name,
+        "pay": c.mask_payer(data.payer_name, data.payer_fiscal_code),
+        "pm": data.payment_method.value,
+        "ref": data.transaction_ref,
         c.HASH: c.data_digest(data),
     }
 
@@ -111,6 +114,14 @@ METHOD_LABELS = {
     PaymentMethod.BANK_TRANSFER: N_("Bank transfer"),
     PaymentMethod.OTHER: N_("Other"),
 }
+
+
+def paid_at_as_printed(paid_at: datetime, lang: DocumentLanguage) -> str:
+    """The moment of payment on Rome's clock, to the second and with its offset, e.g.
+    "23/11/2026 10:15:42 (UTC+01:00)": exactly the `paid_at` the data hash covers."""
+    local = paid_at.astimezone(ROME)
+    offset = local.strftime("%z")
+    return f"{lang.date(local.date())} {local:%H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def render_receipt(
@@ -167,8 +178,9 @@ def render_receipt(
     sheet.heading(_("Place of payment"))
     sheet.rows(
         [
-            (_("Date and time"), lang.datetime(data.paid_at)),
-            (_("Place of payment"), f"{data.shop_name}, {data.shop_address}"),
+            (_("Date and time"), paid_at_as_printed(data.paid_at, lang)),
+            (_("Shop"), data.shop_name),
+            (_("Address"), data.shop_address),
             (_("Terminal"), data.terminal_id),
             (_("Payment method"), _(METHOD_LABELS[data.payment_method])),
             (_("Transaction reference"), data.transaction_ref),

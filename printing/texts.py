@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from printing.errors import DocumentDataError
+
+ROME = ZoneInfo("Europe/Rome")  # the creditor's clock: documents print its local time
 
 
 def N_(message: str) -> str:
@@ -75,7 +78,8 @@ class SourceLanguage:
         return value.strftime("%H:%M")
 
     def datetime(self, value: datetime) -> str:
-        return value.isoformat(sep=" ", timespec="minutes")
+        """On Rome's clock with its offset, e.g. `2026-11-23 10:15+01:00`."""
+        return value.astimezone(ROME).isoformat(sep=" ", timespec="minutes")
 
 
 SOURCE = SourceLanguage()

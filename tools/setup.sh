@@ -78,4 +78,12 @@ if $want_test; then
     "$PY" -m venv .venv-spid
     .venv-spid/bin/python -m pip install -q 'spid-sp-test==1.2.18' 2>&1 | grep -v "is ignored" || true
   fi
+  if [ ! -x .venv-cose/bin/python ] || ! .venv-cose/bin/python -c 'import cwt, base45' 2>/dev/null; then
+    # A third-party COSE verifier of our seals (docs/seal.md); python-cwt 3.3 cannot decode
+    # with cbor2 6, which our own code needs, hence an environment of its own.
+    say "third-party seal verifier (python-cwt, own virtual environment)"
+    "$PY" -m venv .venv-cose
+    .venv-cose/bin/python -m pip install -q 'cwt==3.3.0' 'cbor2>=5.6,<6' 'base45==0.4.4' 2>&1 \
+      | grep -v "is ignored" || true
+  fi
 fi

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     for service in SERVICES:
         print(f"  {service:<7} WSDL http://{host!s}:{port}/{service}?wsdl")
     print(f"  control POST http://{host!s}:{port}/_control/<service>, GET .../_control/state")
+    print(f'  clock   POST http://{host!s}:{port}/_control/clock {{"days_ahead": N}}')
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -34,6 +34,22 @@ def amount_due(base_amount: int, notified: date, on: date) -> tuple[int, str, da
     return base_amount * 2, "increased", None
 
 
+def amount_windows(base_amount: int, notified: date) -> list[tuple[str, int, date, date | None]]:
+    """Every (rule, amount, first day, last day or None) of the amount rule of a fine."""
+    reduced_end = notified + timedelta(days=REDUCED_DAYS)
+    base_end = notified + timedelta(days=BASE_DAYS)
+    return [
+        ("reduced", amount_due(base_amount, notified, notified)[0], notified, reduced_end),
+        ("base", base_amount, reduced_end + timedelta(days=1), base_end),
+        (
+            "increased",
+            amount_due(base_amount, notified, base_end + timedelta(days=1))[0],
+            base_end + timedelta(days=1),
+            None,
+        ),
+    ]
+
+
 @dataclass
 class Payment:
     notice_code: str
@@ -218,6 +234,14 @@ class FinesService:
         E.add(node, "amountRule", rule)
         if valid_until is not None:
             E.add(node, "amountValidUntil", valid_until)
+        if fine.status == "open":
+            for rule, amount, first, last in amount_windows(fine.base_amount, fine.notified_on):
+                window = E.add(node, "amountWindow")
+                E.add(window, "rule", rule)
+                E.add(window, "amount", amount)
+                E.add(window, "validFrom", first)
+                if last is not None:
+                    E.add(window, "validUntil", last)
         E.add(node, "status", fine.status)
         if fine.payment is not None:
             payment = E.add(node, "payment")

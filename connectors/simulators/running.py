@@ -170,6 +170,10 @@ class RunningSimulators:
     def reset(self) -> dict[str, Any]:
         return self._post("/_control/reset", {})
 
+    def move_clock(self, days_ahead: int) -> dict[str, Any]:
+        """Every simulated office's today becomes ``days_ahead`` days after the real date."""
+        return self._post("/_control/clock", {"days_ahead": days_ahead})
+
     def state(self) -> dict[str, Any]:
         url = f"{self.base_url}/_control/state"
         with urllib.request.urlopen(  # noqa: S310 - our own http(s) address

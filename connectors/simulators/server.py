@@ -15,7 +15,7 @@ from lxml import etree
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from connectors.simulators.clock import today_in_rome
+from connectors.simulators.clock import SimulatedClock, today_in_rome
 from connectors.simulators.control import KnobError, ServiceControl
 from connectors.simulators.fines_service import FinesService
 from connectors.simulators.health_service import HealthService
@@ -80,10 +80,11 @@ class SimulatorApp:
         *,
         signers: Mapping[str, Iterable[bytes | str]] | None = None,
     ):
+        self.clock = SimulatedClock(today)
         self.services: dict[str, SimulatedService] = {
-            "fines": FinesService(today),
-            "school": SchoolService(today),
-            "health": HealthService(today),
+            "fines": FinesService(self.clock.today),
+            "school": SchoolService(self.clock.today),
+            "health": HealthService(self.clock.today),
         }
         self.contracts: dict[str, Contract] = {name: load_contract(name) for name in SERVICES}
         self.controls = {name: ServiceControl(name) for name in SERVICES}
@@ -197,6 +198,8 @@ class SimulatorApp:
         if target == "reset":
             self.reset()
             return 200, self.state()
+        if target == "clock":
+            return self._move_clock(request)
         if target not in self.controls:
             return 404, {"error": f"unknown service {target!r}"}
         try:
@@ -211,16 +214,33 @@ class SimulatorApp:
             return 400, {"error": str(e)}
         return 200, self.state()["services"][target]
 
+    def _move_clock(self, request: Request) -> tuple[int, Any]:
+        """``POST /_control/clock {"days_ahead": N}``: every office's today is N days later."""
+        try:
+            changes = json.loads(request.get_data() or b"{}")
+            if not isinstance(changes, dict) or set(changes) != {"days_ahead"}:
+                raise KnobError('expected {"days_ahead": N}')
+            self.clock.move(changes["days_ahead"])
+        except RequestEntityTooLarge:
+            discard_body(request)
+            return 413, {"error": f"larger than {MAX_CONTROL_BYTES} bytes"}
+        except (ValueError, KnobError) as e:
+            return 400, {"error": str(e)}
+        return 200, self.clock.snapshot()
+
     def state(self) -> dict[str, Any]:
         return {
+            "clock": self.clock.snapshot(),
             "services": {
                 name: {**self.controls[name].snapshot(), **self.services[name].counters()}
                 for name in SERVICES
-            }
+            },
         }
 
     def reset(self) -> None:
-        """Knobs to defaults, counters to zero, data reloaded from the seed files."""
+        """Knobs to defaults, counters to zero, the clock back to today, data reloaded from
+        the seed files."""
+        self.clock.move(0)
         for name in SERVICES:
             self.controls[name].reset()
             self.services[name].reset()

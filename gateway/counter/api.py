@@ -20,8 +20,9 @@ from ..ente import current_ente
 from ..errors import problem_body, safe_extra
 from ..models import Notice, Payment, Terminal
 from ..payments.carts import PaymentInCart
-from ..payments.errors import PaymentError
-from ..payments.notices import detail_lines, mask_name, notice_for_counter
+from ..payments.errors import PaymentError, RefundRequired
+from ..payments.hooks import AmountDue
+from ..payments.notices import detail_lines, mask_name, notice_for_counter, verified_notice
 from ..payments.receipts import receipt_for
 from ..payments.settle import (
     Outcome,
@@ -87,12 +88,14 @@ def idempotent(terminal: Terminal, operation: Any) -> Response:
     return _respond(answer)
 
 
-def notice_json(notice: Notice) -> dict[str, Any]:
+def notice_json(notice: Notice, due: AmountDue) -> dict[str, Any]:
     return {
         "notice_code": notice.code,
         "creditor_fiscal_code": notice.creditor_fiscal_code,
         "creditor_name": notice.creditor_name,
-        "amount_cents": notice.amount_cents,
+        "amount_cents": due.amount_cents,
+        "amount_window": due.window,
+        "amount_valid_until": due.valid_until.isoformat() if due.valid_until else None,
         "currency": "EUR",
         "description": notice.description,
         "payer": mask_name(notice.payer_name),
@@ -119,6 +122,8 @@ def payment_json(payment: Payment, *, listed: bool = False) -> dict[str, Any]:
         )
         if payment.cart is not None:
             body["cart_token"] = payment.cart.token
+    if payment.closed_at is not None:
+        body["token_expired"] = payment.late
     if payment.status == "paid":
         assert payment.closed_at is not None
         body.update(
@@ -142,8 +147,8 @@ def verify() -> Response:
     """Look a notice up by the scanned QR payload or the typed code (read-only)."""
     signed_terminal()
     body = json_body(request, "VerifyRequest")
-    notice = notice_for_counter(db.session, body.get("qr_code") or body["notice_code"])
-    return jsonify(notice_json(notice))
+    notice, due = verified_notice(db.session, body.get("qr_code") or body["notice_code"])
+    return jsonify(notice_json(notice, due))
 
 
 @bp.post("/payments/activate")
@@ -185,6 +190,10 @@ def close(token: str) -> Response:
             payment_method=method,
             external_ref=ref,
         )
+        if payment.status in ("refund_due", "refunded"):
+            refund = RefundRequired()
+            problem = problem_body(refund.status, refund.code, refund.user_message)
+            return Answer(409, {**problem, "payment_token": token})
         return Answer(200, payment_json(payment))
 
     return idempotent(terminal, operation)

@@ -54,7 +54,7 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = (), **more: 
     }
 
 
-PAYMENT_STATUSES = ["activated", "paid", "aborted", "expired"]
+PAYMENT_STATUSES = ["activated", "paid", "aborted", "expired", "refund_due", "refunded"]
 
 # Requests: validated by the views, described by the document.
 REQUESTS: dict[str, dict[str, Any]] = {
@@ -158,6 +158,11 @@ PROBLEM: dict[str, Any] = {
         "request_id": {"type": ["string", "null"]},
         "retry_after": {"type": "integer"},
         "notice_code": {**NOTICE_CODE, "description": "The notice of a cart that was refused."},
+        "payment_token": {
+            "type": "string",
+            "pattern": TOKEN_PATTERN,
+            "description": "The payment a REFUND_REQUIRED answer is about.",
+        },
     },
 }
 
@@ -170,7 +175,22 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "notice_code": NOTICE_CODE,
             "creditor_fiscal_code": {"type": "string"},
             "creditor_name": {"type": "string"},
-            "amount_cents": AMOUNT,
+            "amount_cents": {
+                **AMOUNT,
+                "description": "The amount due today, from the creditor's system: a notice keeps "
+                "its code while the amount changes (a fine: reduced within 5 days of "
+                "notification, full within 60, increased after). Activate with this amount.",
+            },
+            "amount_window": {
+                "type": ["string", "null"],
+                "description": "Which window applies today (reduced, base, increased); null "
+                "when the amount does not change with time.",
+            },
+            "amount_valid_until": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The last day of today's amount (null: no change).",
+            },
             "currency": {"const": "EUR"},
             "description": {"type": "string"},
             "payer": {"type": "string", "description": "masked name"},
@@ -201,6 +221,10 @@ RESPONSES: dict[str, dict[str, Any]] = {
             "description": {"type": "string"},
             "activated_at": DATE_TIME,
             "cart_token": {"type": "string", "pattern": TOKEN_PATTERN},
+            "token_expired": {
+                "type": "boolean",
+                "description": "The outcome arrived after `expires_at` (see the states).",
+            },
         },
     },
     "Cart": {

@@ -12,7 +12,8 @@ from .. import clock
 from ..db import db
 from ..identifiers import valid_fiscal_code
 from ..payments.daybook import day_report, open_notices, recent_payments, report_csv, report_pdf
-from ..payments.errors import InvalidFiscalCode
+from ..payments.errors import InvalidFiscalCode, PaymentError
+from ..payments.notices import amount_due_today
 from ..ratelimit import check_limit
 from ..security import csrf
 from .api import notice_json, payment_json, signed_terminal
@@ -66,7 +67,11 @@ def debts() -> Response:
         raise InvalidFiscalCode(detail="check character")
     notices = open_notices(db.session, terminal, fiscal_code, body["read_from"])
     db.session.commit()  # the audit entry
-    return jsonify(
-        fiscal_code=fiscal_code,
-        notices=[{**notice_json(n), "service": n.service} for n in notices],
-    )
+    payable = []
+    for notice in notices:
+        try:
+            due = amount_due_today(notice)  # a fine's amount of today, as verify gives it
+        except PaymentError:
+            continue  # not payable today (the creditor's system says so)
+        payable.append({**notice_json(notice, due), "service": notice.service})
+    return jsonify(fiscal_code=fiscal_code, notices=payable)

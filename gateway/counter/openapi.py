@@ -46,6 +46,26 @@ PROBLEMS = """Every refusal is `application/problem+json` (RFC 9457) of one shap
 the language of `Accept-Language`, Italian by default), `instance` (the path) and
 `request_id` (quote it to the operator's help desk)."""
 
+STATES = """A payment's `status`, as pagoPA's Nodo handles a payment token:
+
+    activate ──> activated ──close OK──> paid            (receipt issued)
+                     │      ──close KO──> aborted         (the notice is payable again)
+                     │
+                     └─ expires_at passes: the notice is free for another activation, but
+                        the token still answers its close (a *late* outcome):
+                        close KO ──> aborted, `token_expired: true`
+                        close OK ──> paid, `token_expired: true`, receipt issued
+                                     when the notice is still payable and no other
+                                     payment holds or has paid it (pagoPA: PPT_TOKEN_SCADUTO,
+                                     position paid)
+                                 ──> refund_due, 409 `REFUND_REQUIRED` otherwise: give the
+                                     money back; a clerk marks it `refunded`
+
+A late OK and a new activation of the same notice are serialised: whichever comes first wins,
+the other gets 409 `NOTICE_ALREADY_PAID` (the activation) or `REFUND_REQUIRED` (the late OK).
+A close repeated with the same outcome and reference gets the same answer; with another, 409
+`OUTCOME_CONFLICT`."""
+
 ERRORS = {
     "INVALID_QRCODE": (400, "The scanned QR payload or typed notice code is malformed."),
     "INVALID_REQUEST": (
@@ -71,10 +91,23 @@ ERRORS = {
     "TOKEN_UNKNOWN": (404, "No payment of this terminal has this token."),
     "NOTICE_ALREADY_PAID": (409, "The notice is paid."),
     "PAYMENT_ALREADY_IN_PROGRESS": (409, "Another activation holds the notice."),
-    "TOKEN_EXPIRED": (409, "The activation expired before the close."),
+    "TOKEN_EXPIRED": (
+        409,
+        "A cart closed OK after its `expires_at`: none of its notices is paid (a cart is all or "
+        "nothing); activate a new cart. Single payments take late outcomes (see the states).",
+    ),
+    "REFUND_REQUIRED": (
+        409,
+        "A late OK (after `expires_at`) while another payment held or had paid the notice: "
+        "give the money back; the payment is `refund_due` and a clerk reconciles it.",
+    ),
     "OUTCOME_CONFLICT": (409, "The payment was closed with another outcome or reference."),
     "RECEIPT_NOT_AVAILABLE": (409, "The payment is not paid."),
-    "EXPIRED_NOTICE": (422, "The amount due changed: the citizen needs a new notice."),
+    "EXPIRED_NOTICE": (
+        422,
+        "The notice's last valid day has passed. A notice whose amount "
+        "changes with time (a fine's) does not expire: verify gives today's amount.",
+    ),
     "REVOKED_NOTICE": (422, "The notice was replaced or is no longer owed."),
     "AMOUNT_MISMATCH": (422, "The amount sent differs from the notice's."),
     "IDEMPOTENCY_KEY_REUSED": (422, "The key was used for a different request."),
@@ -153,10 +186,11 @@ OPERATIONS: list[Operation] = [
         "/payments/{token}/close",
         "Close the payment: OK (paid, receipt issued) or KO (abort)",
         ("200", "Payment", "Closed; when paid, the receipt is ready."),
-        BODY + KEYED + BY_TOKEN + ("TOKEN_EXPIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
+        BODY + KEYED + BY_TOKEN + ("REFUND_REQUIRED", "OUTCOME_CONFLICT", "NOTICE_ALREADY_PAID"),
         request="CloseRequest",
         token=True,
         idempotent=True,
+        description=STATES,
     ),
     Operation(
         "get",
@@ -332,7 +366,7 @@ def openapi_document(ente: Ente) -> dict[str, Any]:
             "version": "1.1.0",
             "description": f"Pay pagoPA-style notices of the {ente.name} (creditor fiscal code "
             f"{ente.creditor_fiscal_code}) at partner counters: verify -> activate -> close -> "
-            "receipt.\n\n" + "\n\n".join((SIGNING, IDEMPOTENCY, PROBLEMS)),
+            "receipt.\n\n" + "\n\n".join((SIGNING, IDEMPOTENCY, PROBLEMS, STATES)),
             "contact": {
                 "name": ente.organization.name,
                 "url": ente.contacts.website,

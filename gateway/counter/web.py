@@ -31,7 +31,7 @@ from ..identifiers import valid_notice_code
 from ..models import Terminal
 from ..payments.errors import DisabledTerminal, PaymentError, UnauthorizedTerminal
 from ..payments.messages import refusal_message
-from ..payments.notices import mask_name, notice_for_counter
+from ..payments.notices import mask_name, verified_notice
 from ..payments.receipts import receipt_for
 from ..payments.settle import pay_now, payment_by_token, terminal_actor
 from ..ratelimit import check_limit
@@ -115,7 +115,7 @@ def verify() -> str | Response:
         return _login_redirect()
     code = (request.form.get("code") or "").strip()
     try:
-        notice = notice_for_counter(db.session, code)
+        notice, due = verified_notice(db.session, code)
     except PaymentError as e:
         return render_template(
             "counter/scan.html", terminal=terminal, error=refusal_message(e), code=code
@@ -124,6 +124,8 @@ def verify() -> str | Response:
         "counter/confirm.html",
         terminal=terminal,
         notice=notice,
+        due=due,
+        window=_(due.label) if due.label else None,
         payer=mask_name(notice.payer_name),
         idempotency_key=secrets.token_urlsafe(16),
         methods=METHODS,

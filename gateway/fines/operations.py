@@ -1,9 +1,11 @@
 """Traffic fines: the citizen's fines from the legacy system, their notices and payments.
 
 A fine is paid through a transaction of service "pagamento_multa" (one per fine and citizen,
-reused while it awaits payment) and a notice for the amount due on the day it is issued; the
-notice expires when that amount changes (end of the 5-day reduction, of the 60 days). When
-the notice is paid, the payment is queued for the fines system through the outbox.
+reused while it awaits payment) and one notice that stays valid while the amount changes (30%
+off within 5 days of notification, the full amount within 60, more after): as pagoPA does,
+the notice code names the debt, the notice prints every amount window, and a counter's
+verification and activation get the amount due that day from the fines system. When the
+notice is paid, the payment is queued for the fines system through the outbox.
 """
 
 from __future__ import annotations
@@ -25,11 +27,18 @@ from ..models import Notice, Payment, Transaction
 from ..outbox import enqueue
 from ..payments.errors import (
     CreditorUnavailable,
-    ExpiredNotice,
     NoticeAlreadyPaid,
     RevokedNotice,
 )
-from ..payments.notices import DESCRIPTIONS, effective_status, issue_notice, today_local
+from ..payments.hooks import AmountDue
+from ..payments.notices import (
+    AMOUNT_WINDOWS,
+    DESCRIPTIONS,
+    effective_status,
+    issue_notice,
+    today_local,
+    window_on,
+)
 from ..transactions.operations import Actor, open_transaction
 from ..transactions.states import State
 from .errors import FineNotPayable, UnknownFine
@@ -40,6 +49,13 @@ TOPIC = "fines.register_payment"
 UNIT = "Polizia Locale"
 # A fine whose amount never changes again (the increased amount) still gets a due date.
 OPEN_ENDED_DUE = timedelta(days=30)
+# The fines system's amount windows as the notice names them: message ids, extracted where
+# the fines page shows them too (views.AMOUNT_RULES).
+WINDOW_LABELS = {
+    "reduced": "reduced by 30% (paid within 5 days of notification)",
+    "base": "full amount (within 60 days of notification)",
+    "increased": "increased (more than 60 days after notification)",
+}
 
 
 def fines_system(app: Flask | None = None) -> FinesConnector:
@@ -99,13 +115,6 @@ def notice_lines(fine: Fine, words: Language) -> list[list[str]]:
         [_("Place"), fine.place],
         [_("Offence"), f"{fine.article} — {fine.description}"],
     ]
-    if fine.amount_rule == "reduced" and fine.amount_valid_until is not None:
-        condition = _(
-            "valid if you pay by %(day)s; then %(amount)s",
-            day=words.date(fine.amount_valid_until),
-            amount=words.money(fine.base_amount),
-        )
-        lines.append([_("Amount reduced by 30%"), condition])
     return lines
 
 
@@ -123,8 +132,8 @@ def request_fine_notice(
     tx = open_transaction_for(session, fiscal_code, report_number)
     if tx is not None:
         notice = current_notice(session, tx)
-        if notice is not None and notice.amount_cents == fine.amount_due:
-            return notice
+        if notice is not None and (notice.details or {}).get(AMOUNT_WINDOWS):
+            return notice  # it stays valid: the counter gets today's amount
     else:
         title, titles = written(
             lambda words: words.gettext(
@@ -142,7 +151,6 @@ def request_fine_notice(
             data={"report_number": fine.report_number, "plate": fine.plate, TITLES: titles},
         )
         session.flush()
-    valid_until = fine.amount_valid_until
     description, descriptions = written(
         lambda words: words.gettext(
             "Traffic Code fine — report no. %(number)s", number=fine.report_number
@@ -155,10 +163,20 @@ def request_fine_notice(
         description=description,
         payer_cf=fiscal_code,
         payer_name=payer_name,
-        due_date=valid_until or today_local() + OPEN_ENDED_DUE,
-        valid_until=valid_until,
+        due_date=due_date(fine),
+        amount_until=fine.amount_valid_until,
         details={
             "lines": in_every_language(partial(notice_lines, fine)),
+            AMOUNT_WINDOWS: [
+                {
+                    "rule": w.rule,
+                    "amount_cents": w.amount,
+                    "from": w.valid_from.isoformat(),
+                    "until": w.valid_until.isoformat() if w.valid_until else None,
+                    "label": WINDOW_LABELS.get(w.rule),
+                }
+                for w in fine.windows
+            ],
             DESCRIPTIONS: descriptions,
             "unit": UNIT,
             "report_number": fine.report_number,
@@ -168,13 +186,23 @@ def request_fine_notice(
     )
 
 
-def check_fine_still_owed(notice: Notice) -> None:
-    """Before a counter reserves a fine's notice: ask the fines system that it is still owed.
+def due_date(fine: Fine) -> date:
+    """The notice's "single instalment by" day: the end of the full-amount window."""
+    ends = [w.valid_until for w in fine.windows if w.rule == "base" and w.valid_until]
+    today = today_local()
+    if ends and ends[0] >= today:
+        return ends[0]
+    return fine.amount_valid_until or today + OPEN_ENDED_DUE
 
-    When the fines system does not answer, the notice itself is enough: it was issued from
-    the fines system's own amount and expires when that amount changes, and the payment
-    reaches the fines system later through the outbox. So an outage does not stop counters.
-    An answer that makes no sense (a refused call, a contract error) is CREDITOR_UNAVAILABLE.
+
+def check_fine_still_owed(notice: Notice) -> AmountDue | None:
+    """When a counter verifies or reserves a fine's notice: ask the fines system that it is
+    still owed, and what is due today.
+
+    When the fines system does not answer, the notice itself is enough: it holds the fines
+    system's own amount windows, and the payment reaches the fines system later through the
+    outbox. So an outage does not stop counters. An answer that makes no sense (a refused
+    call, a contract error) is CREDITOR_UNAVAILABLE.
     """
     report_number = str((notice.details or {}).get("report_number", ""))
     try:
@@ -183,15 +211,19 @@ def check_fine_still_owed(notice: Notice) -> None:
         raise RevokedNotice(detail=f"fine {report_number} no longer exists") from e
     except Unavailable:
         log.warning("fines system unavailable: notice %s accepted on its own record", notice.code)
-        return
+        return window_on(notice, today_local())
     except Invalid as e:
         raise CreditorUnavailable(detail=f"fines system: {e.legacy_code or e.message}") from e
     if fine.status == "paid":
         raise NoticeAlreadyPaid(detail=f"fine {report_number} is paid in the fines system")
     if fine.status != "open":
         raise RevokedNotice(detail=f"fine {report_number} is {fine.status}")
-    if fine.amount_due != notice.amount_cents:
-        raise ExpiredNotice(detail=f"amount due is now {fine.amount_due}")
+    return AmountDue(
+        fine.amount_due,
+        fine.amount_rule,
+        fine.amount_valid_until,
+        WINDOW_LABELS.get(fine.amount_rule),
+    )
 
 
 def queue_for_fines_system(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,8 +42,10 @@ class Notice(Base):
     """A payment notice (avviso di pagamento) for one transaction.
 
     ``status``: issued (payable), paid, revoked (replaced or no longer owed) or expired. The
-    notice can be paid up to and including ``valid_until`` (local date; None: no limit),
-    because after that day the amount owed changes.
+    notice can be paid up to and including ``valid_until`` (local date; None: no limit).
+    A notice whose amount changes with time (a fine: reduced, full, increased) stays valid:
+    ``amount_cents`` is the amount due when it was last verified, ``amount_until`` the last
+    day that amount holds, and ``details["amount_windows"]`` every window as printed.
     """
 
     __tablename__ = "notice"
@@ -59,6 +62,7 @@ class Notice(Base):
     payer_name: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    amount_until: Mapped[date | None] = mapped_column(Date)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="issued")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -90,7 +94,10 @@ class Payment(Base):
     """One attempt to pay a notice, from activation (a token) to its outcome.
 
     ``status``: activated (the notice is reserved for this attempt until ``expires_at``), paid,
-    aborted (KO from the counter) or expired. ``terminal_id`` is None for online payments.
+    aborted (KO from the counter), refund_due (an OK that came after the token expired, when
+    another payment held or had paid the notice: the counter must give the money back, and a
+    clerk reconciles it) or refunded (a clerk recorded the refund). ``late`` marks an outcome
+    that arrived after ``expires_at``. ``terminal_id`` is None for online payments.
     """
 
     __tablename__ = "payment"
@@ -111,6 +118,10 @@ class Payment(Base):
     receipt_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     receipt_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("counter_cart.id"), index=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reconciled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconciled_by: Mapped[str | None] = mapped_column(String(200))
+    reconciliation_note: Mapped[str | None] = mapped_column(String(500))
 
     notice: Mapped[Notice] = relationship(foreign_keys=[notice_id])
     terminal: Mapped[Terminal | None] = relationship()
@@ -174,3 +185,4 @@ class IdempotencyRecord(Base):
 
 
 Index("ix_notice_status_valid", Notice.status, Notice.valid_until)
+Index("ix_payment_status", Payment.status)

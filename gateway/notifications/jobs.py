@@ -6,8 +6,9 @@ never sends a reminder twice (the loser of a race hits the unique key and skips)
 is written in its own short transaction.
 
 - Payment notices still payable whose last day (``valid_until``) is within ``NOTICE_DAYS``:
-  ``reduced_amount_ending`` for fines (their ``valid_until`` is the end of the reduced
-  amount), ``notice_expiring`` otherwise.
+  ``notice_expiring``; notices that stay valid while their amount changes (fines) whose
+  current amount ends (``amount_until``, moved on along the stored windows) within
+  ``NOTICE_DAYS``: ``reduced_amount_ending``.
 - Appointments starting within ``APPOINTMENT_HOURS``: ``appointment_reminder`` (a moved
   appointment is reminded again for its new time).
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,7 @@ from printing.codes import format_notice_code
 
 from .. import clock
 from ..models import HelpRequest, Notice, Office, Transaction, utcnow
+from ..payments.notices import window_on
 from .service import notify
 
 NOTICE_DAYS = 3
@@ -61,9 +63,17 @@ def run_due(factory: sessionmaker[Session], *, now: datetime | None = None) -> D
             session.scalars(
                 select(Notice.id).where(
                     Notice.status == "issued",
-                    Notice.valid_until.is_not(None),
-                    Notice.valid_until >= today,
-                    Notice.valid_until <= today + timedelta(days=NOTICE_DAYS),
+                    or_(
+                        and_(
+                            Notice.valid_until.is_not(None),
+                            Notice.valid_until >= today,
+                            Notice.valid_until <= today + timedelta(days=NOTICE_DAYS),
+                        ),
+                        and_(
+                            Notice.amount_until.is_not(None),
+                            Notice.amount_until <= today + timedelta(days=NOTICE_DAYS),
+                        ),
+                    ),
                 )
             )
         )
@@ -79,7 +89,8 @@ def run_due(factory: sessionmaker[Session], *, now: datetime | None = None) -> D
             )
         )
     for notice_id in notice_ids:
-        if _once(factory, lambda s, i=notice_id: _remind_notice(s, i)):  # type: ignore[misc]
+        remind = lambda s, i=notice_id: _remind_notice(s, i, today)  # noqa: E731
+        if _once(factory, remind):
             stats.notices += 1
         else:
             stats.skipped += 1
@@ -91,16 +102,35 @@ def run_due(factory: sessionmaker[Session], *, now: datetime | None = None) -> D
     return stats
 
 
-def _remind_notice(session: Session, notice_id: int) -> object | None:
-    notice = session.get(Notice, notice_id)
-    if notice is None or notice.valid_until is None:
+def _last_day(session: Session, notice: Notice, today: date) -> tuple[date, int] | None:
+    """The day the reminder is about and the amount due until then, or None."""
+    if notice.valid_until is not None:
+        return notice.valid_until, notice.amount_cents
+    if notice.amount_until is not None and notice.amount_until < today:
+        # The window the notice last knew has passed: move on to today's stored window.
+        window = window_on(notice, today)
+        notice.amount_until = window.valid_until if window else None
+        if window is not None:
+            notice.amount_cents = window.amount_cents
+    if notice.amount_until is None or notice.amount_until > today + timedelta(days=NOTICE_DAYS):
         return None
+    return notice.amount_until, notice.amount_cents
+
+
+def _remind_notice(session: Session, notice_id: int, today: date) -> object | None:
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        return None
+    found = _last_day(session, notice, today)
+    if found is None:
+        return None
+    last_day, amount = found
     tx = session.get(Transaction, notice.transaction_id)
     is_fine = notice.service == FINES_SERVICE
     context = {
         "description": notice.description,
-        "amount_cents": notice.amount_cents,
-        "valid_until": notice.valid_until.isoformat(),
+        "amount_cents": amount,
+        "valid_until": last_day.isoformat(),
         "notice_code": format_notice_code(notice.code),
         "report_number": str((notice.details or {}).get("report_number", "")),
     }
@@ -111,7 +141,7 @@ def _remind_notice(session: Session, notice_id: int) -> object | None:
         context=context,
         link=f"/area-personale/pratiche/{tx.reference}" if tx else None,
         mandatory=False,
-        dedupe_key=f"notice:{notice.id}:{notice.valid_until.isoformat()}",
+        dedupe_key=f"notice:{notice.id}:{last_day.isoformat()}",
         transaction_id=notice.transaction_id,
     )
 

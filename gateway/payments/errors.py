@@ -66,9 +66,27 @@ class PaymentInProgress(PaymentError):
 
 
 class TokenExpired(PaymentError):
+    """A cart closed OK after its reservation expired: a cart is all or nothing, so it is not
+    paid in part; the terminal activates a new cart (single payments take late outcomes)."""
+
     code = "TOKEN_EXPIRED"
     status = 409
     title = _l("The time to complete the payment ran out: start again.")
+
+
+class RefundRequired(PaymentError):
+    """A late OK the gateway cannot accept: another payment held or paid the notice meanwhile.
+
+    The payment is recorded as ``refund_due`` and listed for a clerk; the terminal must give
+    the money back to the payer (pagoPA answers PPT_TOKEN_SCADUTO and the PSP refunds).
+    """
+
+    code = "REFUND_REQUIRED"
+    status = 409
+    title = _l(
+        "The time to complete the payment ran out and the notice was paid or taken by "
+        "another payment meanwhile: give the money back to the payer."
+    )
 
 
 class OutcomeConflict(PaymentError):
@@ -80,7 +98,7 @@ class OutcomeConflict(PaymentError):
 class ExpiredNotice(PaymentError):
     code = "EXPIRED_NOTICE"
     status = 422
-    title = _l("This notice has expired because the amount due has changed: get a new notice.")
+    title = _l("This notice can no longer be paid after its last valid day: get a new notice.")
 
 
 class RevokedNotice(PaymentError):

@@ -9,14 +9,18 @@ transaction that records the payment, after the transaction moved to "paid": wha
 writes (outbox messages, events, state changes) is stored with the payment or not at all. It
 must not call legacy systems or block; raising aborts the payment.
 
-A payable check ``check(notice)`` runs before a notice is reserved for payment. It may ask the
-service's own system whether the debt is still owed and raise a PaymentError (RevokedNotice,
-NoticeAlreadyPaid, ExpiredNotice, CreditorUnavailable). It runs before any row is locked: it
-may be slow.
+A payable check ``check(notice)`` runs when a counter verifies a notice and before it is
+reserved for payment. It may ask the service's own system whether the debt is still owed and
+raise a PaymentError (RevokedNotice, NoticeAlreadyPaid, CreditorUnavailable), and it returns
+the ``AmountDue`` today when the amount can change after the notice was printed (pagoPA: "the
+amount is brought up to what is actually due" at verification), or None to keep the notice's
+own amount. It runs before any row is locked: it may be slow.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -35,6 +39,21 @@ def run_paid_handlers(
         handler(session, transaction, payment, actor)
 
 
-def run_payable_checks(notice: Notice) -> None:
+@dataclass(frozen=True)
+class AmountDue:
+    """What a notice costs today: the amount, its window (e.g. "reduced"), the window's last
+    day, and how a reader is told which window applies (a message id, translated where shown).
+    """
+
+    amount_cents: int
+    window: str | None = None
+    valid_until: date | None = None
+    label: str | None = None
+
+
+def run_payable_checks(notice: Notice) -> AmountDue | None:
+    """Run the service's checks; the amount due today that the last of them returned, if any."""
+    due: AmountDue | None = None
     for check in registry().payable_checks.get(notice.service, ()):
-        check(notice)
+        due = check(notice) or due
+    return due

@@ -23,8 +23,8 @@ from printing import (
 
 from .. import clock
 from ..config import Config
-from ..ente import current_ente
-from ..i18n import default_locale, language, localized
+from ..ente import Ente, current_ente
+from ..i18n import Language, default_locale, language, localized
 from ..models import Notice, NoticeCounter, Payment, Transaction, utcnow
 from ..transactions.documents import store_pdf
 from ..transactions.operations import Actor, change_state, record_event
@@ -37,8 +37,12 @@ from .errors import (
     RevokedNotice,
     UnknownNotice,
 )
+from .hooks import AmountDue, run_payable_checks
 
 DESCRIPTIONS = "descriptions"  # key of a notice's details: its subject in every language
+# Key of a notice's details: the amount windows of a debt whose amount changes with time,
+# [{"rule", "amount_cents", "from", "until"}] (ISO days, "until" None for the last one).
+AMOUNT_WINDOWS = "amount_windows"
 
 # Due dates and validity are days in Villanova: Rome's clock.
 today_local = clock.today
@@ -108,6 +112,7 @@ def issue_notice(
     details: Mapping[str, Any],
     actor: Actor,
     valid_until: date | None = None,
+    amount_until: date | None = None,
 ) -> Notice:
     """Issue a notice for ``transaction`` (see the contract in ``payments.operations``)."""
     if amount_cents <= 0:
@@ -133,6 +138,7 @@ def issue_notice(
         payer_name=payer_name,
         due_date=due_date,
         valid_until=valid_until,
+        amount_until=amount_until,
         details=dict(details),
         status="issued",
         issued_at=now,
@@ -211,6 +217,48 @@ def notice_for_counter(session: Session, scanned: str) -> Notice:
     return notice
 
 
+def window_on(notice: Notice, day: date) -> AmountDue | None:
+    """The stored amount window of ``day``, if the notice has windows (see AMOUNT_WINDOWS)."""
+    for window in (notice.details or {}).get(AMOUNT_WINDOWS) or ():
+        first = date.fromisoformat(window["from"])
+        last = date.fromisoformat(window["until"]) if window.get("until") else None
+        if first <= day and (last is None or day <= last):
+            rule = str(window["rule"])
+            return AmountDue(int(window["amount_cents"]), rule, last, window.get("label"))
+    return None
+
+
+def amount_table(notice: Notice, words: Language) -> list[tuple[str, str, str]]:
+    """How much and when (pagoPA's "Quanto e quando pagare?"): one (window, amount, period)
+    row per stored window, in ``words``' language; empty for a notice of one amount."""
+    _ = words.gettext
+    rows = []
+    for window in (notice.details or {}).get(AMOUNT_WINDOWS) or ():
+        label = window.get("label")
+        name = _(str(label)) if label else str(window["rule"])
+        if window.get("until"):
+            period = _("until %(day)s", day=words.date(date.fromisoformat(window["until"])))
+        else:
+            period = _("from %(day)s", day=words.date(date.fromisoformat(window["from"])))
+        rows.append((name, words.money(int(window["amount_cents"])), period))
+    return rows
+
+
+def amount_due_today(notice: Notice) -> AmountDue:
+    """What the notice costs today: the service's answer (its payable checks, which may ask
+    its own system), else the notice's own amount. Raises what the checks raise."""
+    due = run_payable_checks(notice)
+    if due is None:
+        return AmountDue(notice.amount_cents, None, notice.amount_until)
+    return due
+
+
+def verified_notice(session: Session, scanned: str) -> tuple[Notice, AmountDue]:
+    """A counter's verification: the notice, checked payable, and the amount due today."""
+    notice = notice_for_counter(session, scanned)
+    return notice, amount_due_today(notice)
+
+
 def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
     """The label/value lines a notice prints (see ``details`` in the operations contract)."""
     lines = details.get("lines")
@@ -241,8 +289,16 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
         details=detail_lines(notice.details or {}, lang),
         creditor_unit=str((notice.details or {}).get("unit", "")) or ente.unit,
         cbill_code=ente.cbill_code,
+        creditor_contacts=_creditor_contacts(ente),
         portal_url=config.base_url.rstrip("/"),
+        amount_table=tuple(amount_table(notice, language(lang))),
     )
+
+
+def _creditor_contacts(ente: Ente) -> str:
+    """The creditor's contacts printed on the notice: website, e-mail, certified e-mail, phone."""
+    parts = [ente.contacts.website, ente.contacts.email, ente.contacts.pec, ente.contacts.phone]
+    return " · ".join(part for part in parts if part)
 
 
 def shown_description(notice: Notice, lang: str | None = None) -> str:

@@ -10,15 +10,16 @@ as the payment: a crash either loses both or keeps both.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from printing import PaymentMethod, SealSigner
 
 from ..audit import append_audit
+from ..exceptions import NotFound
 from ..models import Notice, Payment, Terminal, utcnow
 from ..notifications import AttachmentRef, notify
 from ..transactions.operations import Actor, change_state, record_event
@@ -28,11 +29,10 @@ from .errors import (
     NoticeAlreadyPaid,
     OutcomeConflict,
     PaymentInProgress,
-    TokenExpired,
     TokenUnknown,
 )
-from .hooks import run_paid_handlers, run_payable_checks
-from .notices import active_payment, check_payable, end_of_day, find_notice
+from .hooks import run_paid_handlers
+from .notices import active_payment, amount_due_today, check_payable, end_of_day, find_notice
 from .receipts import (
     RenderedReceipt,
     receipt_data,
@@ -75,20 +75,27 @@ def activate_payment(
 ) -> Payment:
     """Reserve the notice for one payment attempt and return it with its token.
 
-    The reservation lasts ``lifetime`` (at most 30 minutes) and never past the notice's last
-    valid day. Raises UnknownNotice, NoticeAlreadyPaid, RevokedNotice, ExpiredNotice,
-    AmountMismatch, PaymentInProgress, or what the service's payable check raises (e.g.
-    CreditorUnavailable). Online payments pass ``terminal=None``.
+    ``amount_cents`` must be the amount due today (``notices.amount_due_today``, what verify
+    answered): a fine's notice stays valid while its amount changes, and the stored notice is
+    brought up to that amount. The reservation lasts ``lifetime`` (at most 30 minutes) and
+    never past the notice's last valid day. Raises UnknownNotice, NoticeAlreadyPaid,
+    RevokedNotice, ExpiredNotice, AmountMismatch, PaymentInProgress, or what the service's
+    payable check raises (e.g. CreditorUnavailable). Online payments pass ``terminal=None``.
     """
     notice = find_notice(session, notice_code)
     check_payable(notice)
-    if amount_cents != notice.amount_cents:
-        raise AmountMismatch(detail=f"{amount_cents} != {notice.amount_cents}")
-    run_payable_checks(notice)  # may ask a legacy system: before any lock is taken
+    # May ask a legacy system (before any lock is taken) what is due today.
+    due = amount_due_today(notice)
+    if amount_cents != due.amount_cents:
+        raise AmountMismatch(detail=f"{amount_cents} != {due.amount_cents}")
     notice = _locked_notice(session, notice.id)
     check_payable(notice)
     if active_payment(session, notice) is not None:
         raise PaymentInProgress()
+    if (notice.amount_cents, notice.amount_until) != (due.amount_cents, due.valid_until):
+        # The notice keeps its code; its amount is brought up to what is due today.
+        notice.amount_cents, notice.amount_until = due.amount_cents, due.valid_until
+        notice.transaction.amount_cents = due.amount_cents
     now = utcnow()
     expires = now + min(lifetime, MAX_TOKEN_LIFETIME)
     if notice.valid_until is not None:
@@ -118,13 +125,26 @@ def payment_by_token(session: Session, token: str, terminal: Terminal | None) ->
 
 def _repeat(payment: Payment, outcome: Outcome, external_ref: str | None) -> Payment:
     """A close for a payment already closed: the same answer, or a conflict."""
-    if payment.status == "paid" and outcome == "OK" and external_ref == payment.external_ref:
+    if payment.status in ("paid", "refund_due", "refunded") and outcome == "OK":
+        if external_ref == payment.external_ref:
+            return payment
+    elif payment.status == "aborted" and outcome == "KO":
         return payment
-    if payment.status == "aborted" and outcome == "KO":
-        return payment
-    if payment.status == "expired":
-        raise TokenExpired()
     raise OutcomeConflict(detail=f"payment is {payment.status}, close asked {outcome}")
+
+
+def _rival(session: Session, payment: Payment, notice: Notice, now: datetime) -> Payment | None:
+    """Another payment of the notice that paid it, or holds it now."""
+    return session.scalar(
+        select(Payment).where(
+            Payment.notice_id == notice.id,
+            Payment.id != payment.id,
+            or_(
+                Payment.status == "paid",
+                and_(Payment.status == "activated", Payment.expires_at > now),
+            ),
+        )
+    )
 
 
 def close_payment(
@@ -140,10 +160,17 @@ def close_payment(
 ) -> Payment:
     """Close an activated payment: OK records it and issues the sealed receipt; KO frees the notice.
 
+    An outcome that arrives after the token expired is *late* (``payment.late``), as pagoPA's
+    Nodo answers PPT_TOKEN_SCADUTO to it. A late KO is acknowledged like any KO. A late OK
+    still pays the notice when nothing happened to it meanwhile: the notice is payable and no
+    other payment holds it or paid it. Otherwise the cash taken must go back to the payer: the
+    payment becomes ``refund_due`` (a clerk's list of payments to reconcile) and is returned
+    so that the caller answers RefundRequired — raising would roll back that record.
+
     Closing again with the same outcome (and reference) returns the same payment: a retry
-    gets the same receipt. Raises TokenUnknown, TokenExpired, OutcomeConflict. On OK the
-    transaction moves to "paid" with its events, the audit entry is written and the service's
-    paid handlers run — all in the caller's database transaction.
+    gets the same receipt. Raises TokenUnknown, OutcomeConflict. On OK the transaction moves
+    to "paid" with its events, the audit entry is written and the service's paid handlers
+    run — all in the caller's database transaction.
     """
     payment = payment_by_token(session, token, terminal)
     if payment.status != "activated":
@@ -154,8 +181,6 @@ def close_payment(
     paid_at = now.replace(microsecond=0)  # receipts and seals state the second
     rendered: RenderedReceipt | None = None
     if outcome == "OK":
-        if payment.expires_at <= now:
-            raise TokenExpired()
         method = PaymentMethod(payment_method).value
         data = receipt_data(
             payment,
@@ -170,17 +195,86 @@ def close_payment(
     session.refresh(payment)
     if payment.status != "activated":
         return _repeat(payment, outcome, external_ref or None)
+    payment.late = payment.expires_at <= now
     if outcome == "KO":
         payment.status, payment.closed_at = "aborted", now
         payment.external_ref = external_ref or None
         return payment
     assert rendered is not None
-    if payment.expires_at <= now:
-        raise TokenExpired()
+    if payment.late and (notice.status != "issued" or _rival(session, payment, notice, now)):
+        _record_refund_due(session, payment, notice, now, payment_method, external_ref, actor)
+        return payment
     if notice.status == "paid":
         raise NoticeAlreadyPaid()
     _record_paid(session, payment, notice, rendered, payment_method, external_ref, actor)
     return payment
+
+
+def _record_refund_due(
+    session: Session,
+    payment: Payment,
+    notice: Notice,
+    now: datetime,
+    method: str,
+    external_ref: str,
+    actor: Actor,
+) -> None:
+    payment.status, payment.closed_at = "refund_due", now
+    payment.payment_method, payment.external_ref = method, external_ref
+    terminal = payment.terminal
+    append_audit(
+        session,
+        actor=actor.audit_name,
+        action="counter.late_payment_refund_due",
+        subject=notice.payer_cf,
+        channel=actor.channel,
+        data={
+            "notice_code": notice.code,
+            "amount_cents": payment.amount_cents,
+            "terminal_id": terminal.id if terminal else None,
+            "terminal_transaction_ref": external_ref,
+            "notice_status": notice.status,
+        },
+    )
+
+
+def reconcile_payment(session: Session, payment_id: int, *, clerk: Actor, note: str) -> Payment:
+    """A clerk records that the payer of a refund_due payment got the money back.
+
+    Raises NotFound for a payment that is not waiting for reconciliation (already done, or
+    never refused): the list the clerk saw may be stale.
+    """
+    payment = session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
+    if payment is None or payment.status != "refund_due":
+        raise NotFound(detail=f"payment {payment_id} is not waiting for reconciliation")
+    payment.status = "refunded"
+    payment.reconciled_at = utcnow()
+    payment.reconciled_by = clerk.name
+    payment.reconciliation_note = note
+    append_audit(
+        session,
+        actor=clerk.audit_name,
+        action="payment.reconciled",
+        subject=payment.notice.payer_cf,
+        channel=clerk.channel,
+        data={
+            "notice_code": payment.notice.code,
+            "amount_cents": payment.amount_cents,
+            "terminal_id": payment.terminal_id,
+            "terminal_transaction_ref": payment.external_ref,
+            "note": note,
+        },
+    )
+    return payment
+
+
+def payments_to_reconcile(session: Session) -> list[Payment]:
+    """Late payments refused and not yet reconciled, oldest first."""
+    return list(
+        session.scalars(
+            select(Payment).where(Payment.status == "refund_due").order_by(Payment.closed_at)
+        )
+    )
 
 
 def _record_paid(
@@ -210,6 +304,8 @@ def _record_paid(
         "shop": terminal.shop_name if terminal else None,
         "terminal_id": terminal.id if terminal else None,
     }
+    if payment.late:
+        where["late"] = True
     change_state(
         session,
         tx,

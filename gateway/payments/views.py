@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -13,18 +14,19 @@ from werkzeug.wrappers import Response
 
 from ..access import SessionIdentity, require_identity
 from ..db import db
-from ..exceptions import NotFound
-from ..i18n import default_locale, supported
+from ..exceptions import InvalidInput, NotFound
+from ..i18n import current_language, default_locale, supported
 from ..models import Document, Event, Notice
 from ..seals import seal_keys
 from ..transactions.operations import Actor, record_event
 from .errors import PaymentError
 from .messages import refusal_message
-from .notices import effective_status, render_notice_pdf
+from .notices import amount_due_today, amount_table, effective_status, render_notice_pdf
 from .operations import paid_payment
 from .settle import pay_now
 
 bp = Blueprint("payments", __name__, template_folder="templates")
+AMOUNT_CENTS = re.compile(r"[0-9]{1,10}")
 
 
 def citizen_actor(identity: SessionIdentity) -> Actor:
@@ -49,6 +51,7 @@ def notice(code: str) -> str:
     return render_template(
         "payments/notice.html",
         notice=item,
+        amounts=amount_table(item, current_language()),
         status=effective_status(item),
         payment=paid_payment(db.session, item),
     )
@@ -84,7 +87,15 @@ def notice_pdf(code: str) -> Response:
 def checkout(code: str) -> str:
     identity = require_identity()
     item = own_notice(identity, code)
-    return render_template("payments/checkout.html", notice=item, status=effective_status(item))
+    status = effective_status(item)
+    due = None
+    if status == "issued":
+        try:
+            due = amount_due_today(item)  # the amount is brought up to what is due today
+        except PaymentError as e:
+            flash(refusal_message(e), "error")
+            status = "unavailable"
+    return render_template("payments/checkout.html", notice=item, status=status, due=due)
 
 
 @bp.post("/avvisi/<notice_code:code>/paga-online")
@@ -95,11 +106,14 @@ def checkout_pay(code: str) -> Response:
     if request.form.get("action") != "pay":
         flash(_("Payment cancelled: nothing was charged."), "info")
         return redirect(url_for("payments.notice", code=item.code))
+    shown = request.form.get("amount_cents", "")
+    if not AMOUNT_CENTS.fullmatch(shown):
+        raise InvalidInput(detail="amount_cents: the amount the page showed, in cents")
     try:
         pay_now(
             db.session,
             notice_code=item.code,
-            amount_cents=item.amount_cents,
+            amount_cents=int(shown),  # what the citizen saw: a changed amount is refused
             terminal=None,
             actor=citizen_actor(identity),
             signer=seal_keys().signer,
@@ -134,7 +148,7 @@ NOTICE_STATUSES = {
     "issued": _l("To be paid"),
     "paid": _l("Already paid"),
     "revoked": _l("Replaced or withdrawn"),
-    "expired": _l("No longer valid (the amount due has changed)"),
+    "expired": _l("No longer valid (its last day has passed)"),
 }
 
 

@@ -199,3 +199,62 @@ def test_the_simulated_offices_keep_italian_dates() -> None:
     assert today_in_rome() == datetime.now(ZoneInfo("Europe/Rome")).date()
     for service in (FinesService(), SchoolService(), HealthService()):
         assert service._today is today_in_rome
+
+
+def test_an_open_fine_lists_every_amount_window(fines: FinesConnector) -> None:
+    """The windows join without gap or overlap, and today's is the one amount_due comes from."""
+    today = today_in_rome()
+    for fine in fines.list_by_fiscal_code(MARIO):
+        if fine.status != "open":
+            assert fine.windows == ()
+            continue
+        notified = fine.notification_date
+        assert [(w.rule, w.valid_from, w.valid_until) for w in fine.windows] == [
+            ("reduced", notified, notified + timedelta(days=5)),
+            ("base", notified + timedelta(days=6), notified + timedelta(days=60)),
+            ("increased", notified + timedelta(days=61), None),
+        ]
+        amounts = [w.amount for w in fine.windows]
+        assert amounts == [
+            expected_amount(fine, notified)[0],
+            fine.base_amount,
+            fine.base_amount * 2,
+        ]
+        current = [
+            w
+            for w in fine.windows
+            if w.valid_from <= today and (w.valid_until is None or today <= w.valid_until)
+        ]
+        assert [(w.rule, w.amount) for w in current] == [(fine.amount_rule, fine.amount_due)]
+
+
+def test_the_clock_moves_and_the_amount_due_follows(
+    fines: FinesConnector, sims: RunningSimulators
+) -> None:
+    fine = _open_fine(fines, "reduced")
+    assert sims.move_clock(7)["today"] == (today_in_rome() + timedelta(days=7)).isoformat()
+    later = fines.get_fine(fine.report_number)
+    assert later.notification_date == fine.notification_date  # time passed, seed not reloaded
+    assert (later.amount_rule, later.amount_due) == ("base", fine.base_amount)
+    assert later.amount_due == expected_amount(later, today_in_rome() + timedelta(days=7))[0]
+    assert sims.state()["clock"]["days_ahead"] == 7
+    sims.reset()
+    assert sims.state()["clock"] == {"days_ahead": 0, "today": today_in_rome().isoformat()}
+
+
+@pytest.mark.parametrize(
+    "body", [{"days_ahead": -1}, {"days_ahead": "7"}, {"days_ahead": True}, {"days": 7}, [7]]
+)
+def test_a_bad_clock_move_is_refused(sims: RunningSimulators, body: object) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{sims.base_url}/_control/clock", data=json.dumps(body).encode(), method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    refused.value.close()
+    assert refused.value.code == 400
+    assert sims.state()["clock"]["days_ahead"] == 0

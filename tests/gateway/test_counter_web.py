@@ -59,6 +59,8 @@ def test_scan_confirm_and_print_once_even_if_sent_twice(
     confirm = client.post(f"{WEB}/verifica", data={"csrf_token": csrf(home), "code": scanned})
     page = confirm.get_data(as_text=True)
     assert "121,10" in page and "M**** R****" in page and "Mario Rossi" not in page
+    window = page.split('data-testid="amount-window">', 1)[1].split("</p>", 1)[0]
+    assert "ridotto del 30%" in window, window
     form = {
         "csrf_token": csrf(page),
         "notice_code": notice.code,

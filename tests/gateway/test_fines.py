@@ -88,17 +88,25 @@ def test_pay_at_a_counter_issues_a_notice_once_and_records_printing(
     assert kinds == ["created", "notice_issued", "notice_printed"]
 
 
-def test_a_reduced_fine_notice_expires_with_the_reduction_and_says_so(app: Flask) -> None:
+def test_a_fine_notice_stays_valid_and_prints_every_amount_window(app: Flask) -> None:
     notice = create_fine_notice(app)
     fine = fines_system(app).get_fine(notice.details["report_number"])
     assert fine.amount_rule == "reduced"
     assert notice.amount_cents == fine.amount_due == 12110
-    assert notice.valid_until == notice.due_date == fine.amount_valid_until
+    assert notice.valid_until is None and notice.amount_until == fine.amount_valid_until
+    full_until = fine.notification_date + timedelta(days=60)
+    assert notice.due_date == full_until
     with app.test_request_context():
         from gateway.payments.notices import notice_data
 
-        lines = dict(notice_data(notice, "it").details)
-    assert "173,00" in lines["Importo ridotto del 30%"]
+        table = notice_data(notice, "it").amount_table
+    assert [(window.split(" ")[0], amount) for window, amount, _period in table] == [
+        ("ridotto", "121,10\xa0€"),
+        ("importo", "173,00\xa0€"),
+        ("maggiorato", "346,00\xa0€"),
+    ]
+    # Asked again, the same notice: it does not die when the amount changes.
+    assert create_fine_notice(app).code == notice.code
 
 
 def test_others_fines_and_unpayable_fines_are_refused(

@@ -132,7 +132,12 @@ def test_online_checkout_pays_seals_and_runs_the_service_hook(
     assert 'data-testid="simulated"' in text and "non viene addebitato nulla" in text
     done = client.post(
         f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online",
-        data={"csrf_token": token_in(text), "action": "pay"},
+        data={"csrf_token": token_in(text), "action": "pay", "amount_cents": "1600x"},
+    )
+    assert done.status_code == 422  # only the amount the page showed, in cents
+    done = client.post(
+        f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online",
+        data={"csrf_token": token_in(text), "action": "pay", "amount_cents": "1600"},
     )
     assert done.status_code == 302 and notice.transaction.reference in done.headers["Location"]
 

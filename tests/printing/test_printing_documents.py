@@ -95,15 +95,15 @@ def test_notice_prints_codes_amounts_and_where_to_pay() -> None:
         "V/2026/001234",
         "AB123CD",
         format_notice_code(data.notice_code),  # 3012 0260 0001 2345 71
-        data.notice_code[1:],  # the IUV
         "A1B2C",
         "123,00 €",
         "31/12/2026",
         "86,10 €",
         "28/11/2026",
-        "tabaccherie",
-        "uffici postali",
+        "Tabaccherie",
+        "Uffici Postali",
         "ATM",
+        "PAGA CON L'APP IO",
     ):
         assert expected in text, expected
 
@@ -112,7 +112,7 @@ def test_notice_in_english() -> None:
     pdf = render_notice(create_notice_data(), ENGLISH)
     text = extract_text(pdf)
     assert "PAYMENT NOTICE" in text
-    assert "WHERE TO PAY?" in text
+    assert "Where to pay?" in text and "PAY WITH THE IO APP" in text
     assert "€123.00" in text and "31/12/2026" in text
     assert "AVVISO" not in text
     assert parse_payment_payload(read_codes(pdf)[0]).amount_cents == 12_300
@@ -180,7 +180,8 @@ def test_receipt_prints_what_where_and_how(signer: SealSigner) -> None:
     for expected in (
         "RICEVUTA DI PAGAMENTO",
         data.receipt_id,
-        "Tabaccheria Centrale, Via Roma 12, Villanova",
+        "Tabaccheria Centrale",
+        "Via Roma 12, Villanova",
         "TRM-0042",
         "Contanti",
         "TX-7F3A9C21",

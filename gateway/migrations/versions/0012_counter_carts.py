@@ -1,7 +1,7 @@
 """counter carts
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02
 
 Several notices paid in one counter transaction: the cart, and each payment's cart.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
