@@ -230,3 +230,46 @@ def test_the_readme_lists_every_legacy_setting_and_only_those() -> None:
     section = readme.split("### Legacy services, one by one", 1)[1].split("\n#", 1)[0]
     listed = re.findall(r"^\| `([A-Z_]+)` \|", section, flags=re.MULTILINE)
     assert sorted(listed) == sorted(option.name for option in LEGACY_OPTIONS)
+
+
+@pytest.mark.usefixtures("production_sp_certificate")
+def test_production_with_another_body_and_its_own_legacy_systems(
+    tmp_path: Path,
+    fines_server: RunningSimulators,
+    regional_server: RunningSimulators,
+    ca: TestCA,
+    client_pair: Pair,
+) -> None:
+    """The production profile as a real body would start it: its record (the example file of
+    another municipality), fines on one server with its own credentials, school and health
+    over https with their own CA and a client certificate."""
+    from gateway.audit.keys import default_origin
+    from gateway.ente import current_ente
+    from printing.keys import generate_key, private_key_to_pem
+    from tlog.note import Signer
+
+    seal = tmp_path / "seal-key.pem"
+    seal.write_bytes(private_key_to_pem(generate_key()))
+    log_key = tmp_path / "audit-log-key.txt"
+    log_key.write_text(
+        Signer.generate(default_origin(GOOD_PRODUCTION["SPORTELLO_BASE_URL"])).encoded()
+    )
+    env = {
+        **GOOD_PRODUCTION,
+        **legacy_environment(fines_server, regional_server, ca, client_pair),
+        "SPORTELLO_SEAL_KEY_FILE": str(seal),
+        "SPORTELLO_AUDIT_LOG_KEY_FILE": str(log_key),
+        "SPORTELLO_AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.jsonl"),
+        "SPORTELLO_DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite'}",
+    }
+    config = Config.from_env(env)
+    assert config.profile == "production"
+    app = create_app(config)
+    with app.app_context():
+        assert current_ente().name == "Comune di Roccalta"
+    assert connector("fines", FinesConnector, app).list_by_fiscal_code(MARIO)
+    assert connector("school", SchoolConnector, app).list_students(MARIO)
+    assert connector("health", HealthConnector, app).list_documents(GIULIA)
+    # The shared default would have gone nowhere: each service used its own settings.
+    assert fines_server.state()["services"]["fines"]["calls"]
+    assert regional_server.state()["services"]["health"]["calls"]
