@@ -85,7 +85,7 @@ def _matches(service: Service, query: str) -> bool:
     return all(word in words for word in query.casefold().split())
 
 
-@bp.get("/servizi/<slug>")
+@bp.get("/servizi/<service:slug>")
 def service(slug: str) -> str:
     """The service page (scheda servizio): who, how, what is needed, when, how much."""
     found = registry().service(slug)

@@ -130,7 +130,11 @@ def close_cart(
             return cart
         raise OutcomeConflict(detail=f"cart is {cart.status}, close asked {outcome}")
     now = utcnow()
-    if outcome == "OK" and cart.expires_at <= now:
+    # A cart is all or nothing: one reservation past its time and none is paid (a single
+    # payment takes a late outcome as pagoPA does; a cart cannot be paid in part).
+    if outcome == "OK" and (
+        cart.expires_at <= now or any(p.expires_at <= now for p in cart.payments)
+    ):
         raise TokenExpired()
     for payment in cart.payments:
         close_payment(

@@ -34,7 +34,7 @@ def to_reconcile() -> Any:
     )
 
 
-@bp.post("/<int:payment_id>")
+@bp.post("/<id:payment_id>")
 def reconcile(payment_id: int) -> Any:
     identity = require_identity()
     note = request.form.get("note", "").strip()

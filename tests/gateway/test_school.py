@@ -97,8 +97,14 @@ def test_online_journey_stamp_duty_paid_online_then_sealed_certificate(
     checkout = doc.xpath("//a[@data-testid='pay-online']/@href")[0]
     assert doc.xpath("//a[@data-testid='notice-pdf']")
 
-    # The simulated checkout of the payments feature; the certificate follows at once.
-    response = client.post(checkout, data={"csrf_token": csrf_token(client), "action": "pay"})
+    # The simulated checkout of the payments feature; the certificate follows at once. It
+    # posts back the amount its page showed.
+    page = lxml_html.fromstring(client.get(checkout).get_data(as_text=True))
+    shown = page.xpath("//input[@name='amount_cents']/@value")
+    assert shown == ["1600"]
+    response = client.post(
+        checkout, data={"csrf_token": csrf_token(client), "action": "pay", "amount_cents": shown[0]}
+    )
     assert response.status_code == 302
     tx = transaction(session, reference)
     assert tx.state == "completed", kinds(tx)
