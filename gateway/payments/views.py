@@ -152,6 +152,20 @@ NOTICE_STATUSES = {
 }
 
 
+# A counter payment's state, as a terminal operator reads it (the transaction list).
+PAYMENT_STATUSES = {
+    "activated": _l("In progress"),
+    "paid": _l("Paid"),
+    "aborted": _l("Cancelled"),
+    "expired": _l("Timed out"),
+    "refund_due": _l("To be refunded"),
+    "refunded": _l("Refunded"),
+}
+
+
 @bp.app_context_processor
 def _notice_labels() -> dict[str, Any]:
-    return {"notice_status_label": lambda status: str(NOTICE_STATUSES.get(status, status))}
+    return {
+        "notice_status_label": lambda status: str(NOTICE_STATUSES.get(status, status)),
+        "payment_status_label": lambda status: str(PAYMENT_STATUSES.get(status, status)),
+    }

@@ -103,6 +103,8 @@ def test_a_tobacconist_pays_three_notices_found_by_fiscal_code_and_closes_the_da
     assert 'data-testid="transactions"' in day
     for notice in notices:
         assert notice.code in day
+    # The states in the operator's language (a transaction: "pagata"), not the stored words.
+    assert day.count("<td>Pagata</td>") == len(notices) and "<td>paid</td>" not in day
     pdf = client.get(f"{WEB}/chiusura.pdf")
     assert pdf.mimetype == "application/pdf"
     assert "TAB-0001" in PdfDocument(pdf.data)[0].get_textpage().get_text_range()
