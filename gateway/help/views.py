@@ -105,14 +105,24 @@ def my_requests() -> str:
     )
 
 
-citizen.add_url_rule("/appuntamento", "book_page", booking.choose_office)
-citizen.add_url_rule("/appuntamento/giorno", "book_day", booking.choose_day)
-citizen.add_url_rule(
-    "/appuntamento/orario", "book_time", booking.choose_time, methods=["GET", "POST"]
-)
-citizen.add_url_rule(
-    "/appuntamento/conferma", "book_confirm", booking.confirm_booking, methods=["GET", "POST"]
-)
+@citizen.get("/appuntamento")
+def book_page() -> Any:
+    return booking.choose_office()
+
+
+@citizen.get("/appuntamento/giorno")
+def book_day() -> Any:
+    return booking.choose_day()
+
+
+@citizen.route("/appuntamento/orario", methods=["GET", "POST"])
+def book_time() -> Any:
+    return booking.choose_time()
+
+
+@citizen.route("/appuntamento/conferma", methods=["GET", "POST"])
+def book_confirm() -> Any:
+    return booking.confirm_booking()
 
 
 @citizen.get("/<session_code:code>")
