@@ -71,7 +71,7 @@ def seed(app: Flask) -> str:
             s,
             citizen_cf=MARIO,
             kind="prepared_for_confirmation",
-            context={"title": "Richiesta di prova", "reference": tx.reference, "clerk_name": "Anna"},
+            context={"title": "Richiesta", "reference": tx.reference, "clerk_name": "Anna"},
             link="/area-personale/",
             dedupe_key="area-browser",
         )

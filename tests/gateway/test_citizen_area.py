@@ -11,10 +11,16 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 from sqlalchemy.orm import Session
 
-from gateway.citizen.tabs import TAB_SLUGS
-from gateway.models import Notice
+from gateway.citizen.status import STATUSES
+from gateway.citizen.tabs import TAB_SLUGS, gather
+from gateway.db import db
+from gateway.features import AreaSection, Feature, installed
+from gateway.help import operations as help_ops
+from gateway.help.slots import available_slots
+from gateway.models import Notice, utcnow
 from gateway.notifications import notify
 from gateway.payments.operations import issue_notice
+from gateway.transactions.documents import store_pdf
 from gateway.transactions.states import State
 
 from ..factories import CHIARA, MARIO, create_transaction, login
@@ -25,6 +31,7 @@ from .forms_support import (
     post_form,
     reference_from,
 )
+from .help_support import create_office
 from .pages import token_in
 from .payments_factories import MARIO_ACTOR
 
@@ -279,3 +286,84 @@ def test_the_area_speaks_english_when_asked(
     assert "Da pagare" not in words and "Pratiche" not in words
     doc = page(client, f"{AREA}/appuntamenti")
     assert "You have no appointment booked." in text(doc) and "Book an appointment" in text(doc)
+
+
+def book_next_free_slot(app: Flask, topic: str = "Cambio di residenza") -> str:
+    """Mario books the first free slot of the URP office from now on; the booking code."""
+    with app.test_request_context(), db.fresh_session(app) as s:
+        office = create_office(s)
+        slot = available_slots(s, office, now=utcnow())[0]
+        booked = help_ops.book_appointment(
+            s, office_slug="urp", starts_at=slot.starts_at, citizen=MARIO_ACTOR, topic=topic
+        )
+        s.commit()
+        return booked.code
+
+
+def test_appointments_show_the_next_booking_with_its_files_and_then_the_cancelled(
+    app: Flask, client: FlaskClient
+) -> None:
+    code = book_next_free_slot(app)
+    login(client, app)
+    doc = page(client, f"{AREA}/appuntamenti")
+    [booked] = by_testid(doc, "appointments")[0].xpath('.//*[@data-testid="area-item"]')
+    assert "Prenotato" in text(booked) and "Cambio di residenza" in text(booked)
+    assert "Ufficio URP" in text(booked) and ", ore " in text(booked)
+    links = [a.get("href") for a in booked.xpath('.//*[@data-testid="area-download"]')]
+    assert [client.get(href).mimetype for href in links] == ["application/pdf", "text/calendar"]
+    assert by_testid(doc, "past_appointments") == []  # none: no empty section
+
+    detail = booked.xpath(".//h3/a")[0].get("href")
+    token = token_in(client.get(detail).get_data(as_text=True))
+    assert client.post(f"{detail}/annulla", data={"csrf_token": token}).status_code == 302
+    doc = page(client, f"{AREA}/appuntamenti")
+    assert by_testid(doc, "appointments-empty")
+    [cancelled] = by_testid(doc, "past_appointments")[0].xpath('.//*[@data-testid="area-item"]')
+    assert cancelled.get("data-code") == help_ops.display_code(code)
+    assert "Annullato" in text(cancelled) and not cancelled.xpath(
+        './/*[@data-testid="area-download"]'
+    )
+
+
+def test_documents_lists_the_certificates_issued(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    tx = create_transaction(session, state=State.SUBMITTED)
+    store_pdf(
+        session,
+        b"%PDF-1.4 certificate",
+        kind="school_certificate",
+        filename="certificato-7.pdf",
+        subject_cf=tx.subject_cf,
+        transaction=tx,
+    )
+    session.commit()
+    login(client, app)
+    doc = page(client, f"{AREA}/documenti")
+    [item] = by_testid(doc, "certificates")[0].xpath('.//*[@data-testid="area-item"]')
+    assert "Certificato di frequenza" in text(item) and tx.reference in text(item)
+    [link] = item.xpath('.//*[@data-testid="area-download"]')
+    assert client.get(link.get("href")).data == b"%PDF-1.4 certificate"
+    login(client, app, CHIARA)
+    assert client.get(link.get("href")).status_code == 404  # only for its subject
+
+
+def test_the_timeline_shows_its_state_with_the_same_badge(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    tx = create_transaction(session, state=State.SUBMITTED)
+    session.commit()
+    login(client, app)
+    doc = page(client, f"{AREA}/pratiche/{tx.reference}")
+    [badge] = by_testid(doc, "state")
+    assert text(badge) == "Inviata" and badge.get("data-status") == "transaction.submitted"
+    assert STATUSES["transaction.submitted"].css in badge.get("class").split()
+
+
+def test_a_section_for_a_tab_that_does_not_exist_is_refused(app: Flask) -> None:
+    stray = AreaSection(
+        tab="archivio", name="stray", heading="x", empty="x", items=lambda s, cf: []
+    )
+    probe = Feature(name="probe", area_sections=(stray,))
+    with installed(probe), app.test_request_context(), pytest.raises(ValueError, match="archivio"):
+        gather(db.session, MARIO["fiscal_code"])
