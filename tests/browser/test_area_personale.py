@@ -3,19 +3,21 @@ personal area's tabs by touch and by keyboard; Back and the main menu land on th
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from gateway.citizen.status import TONES
 from gateway.db import db
 from gateway.help import operations as help_ops
 from gateway.help.slots import available_slots
 from gateway.models import Office, utcnow
 from gateway.notifications import notify
 from gateway.payments.operations import issue_notice
-from gateway.transactions.operations import Actor, open_transaction
+from gateway.transactions.operations import Actor, change_state, open_transaction
 from gateway.transactions.states import State
 
 from ..gateway.help_support import create_office
@@ -34,6 +36,21 @@ TABS = [
     ("appuntamenti", "Appuntamenti"),
     ("posta", "Messaggi"),
 ]
+
+
+COLOURS = "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]"
+
+
+def _luminance(css: str) -> float:
+    """WCAG 2 relative luminance of an opaque ``rgb(r, g, b)`` colour."""
+    channels = [float(c) / 255 for c in re.findall(r"[\d.]+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def seed(app: Flask) -> str:
@@ -59,6 +76,18 @@ def seed(app: Flask) -> str:
             details={},
             actor=MARIO_ACTOR,
         )
+        # One transaction per colour of badge, for axe-core to check each one's contrast.
+        for target in (None, State.CANCELLED, State.COMPLETED, State.FAILED):
+            other = open_transaction(
+                s,
+                service="area_probe",
+                title=f"Pratica {target or 'in bozza'}",
+                subject_cf=MARIO,
+                actor=MARIO_ACTOR,
+                state=State.SUBMITTED if target in (State.COMPLETED, State.FAILED) else State.DRAFT,
+            )
+            if target is not None:
+                change_state(s, other, target, MARIO_ACTOR)
         slot = available_slots(s, office, now=utcnow())[0]
         help_ops.book_appointment(
             s,
@@ -107,6 +136,15 @@ def test_on_a_phone_the_citizen_walks_the_area_tab_by_tab(
             page.wait_for_url(f"**/area-personale/{slug}")
             assert page.locator("h1").inner_text() == heading
             assert page.locator(f"[data-testid=tab-{slug}]").get_attribute("aria-current") == "page"
+            if slug == "pratiche":
+                tones = page.locator("[data-testid=transactions] [data-testid=status]")
+                shown = {tones.nth(i).get_attribute("class") for i in range(tones.count())}
+                assert shown == {f"badge {css}" for css in TONES.values()}  # every colour
+                # axe-core cannot tell the background of a badge in a table cell (it reports
+                # it "incomplete"), so each colour's contrast is measured here.
+                for i in range(tones.count()):
+                    colours = tones.nth(i).evaluate(COLOURS)
+                    assert contrast(*colours) >= 4.5, (tones.nth(i).inner_text(), colours)
         assert "Cambio di residenza" not in page.content()  # the messages tab, not the booking
         assert page.locator("[data-testid=inbox] [data-testid=area-item]").count() == 2
 
