@@ -274,18 +274,22 @@ def test_another_citizen_sees_none_of_it(app: Flask, client: FlaskClient, sessio
         assert due.code not in text(doc)
 
 
-def test_the_area_speaks_english_when_asked(
+def test_every_page_of_the_area_speaks_one_language(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
+    prepare_at_the_desk(app)
     issue(app, session, "Canone mensa scolastica")
+    book_next_free_slot(app)
     login(client, app)
-    client.get("/lingua/en")
-    doc = page(client, f"{AREA}/")
-    words = text(doc.xpath("//main")[0])
-    assert "Waiting for you" in words and "To pay" in words and "Pay" in words
-    assert "Da pagare" not in words and "Pratiche" not in words
-    doc = page(client, f"{AREA}/appuntamenti")
-    assert "You have no appointment booked." in text(doc) and "Book an appointment" in text(doc)
+    paths = ["/", *(f"/{slug}" for slug in TAB_SLUGS)]
+    italian = ("Da fare", "Panoramica", "Pratiche", "Da pagare", "Non hai", "Prenotato", "Scarica")
+    english = ("Waiting for you", "Overview", "Transactions", "To pay", "You have", "Booked")
+    english += ("Download", "Due date", "Received", "Prepared by", "Your ", " at ")
+    for lang, own, other in (("it", italian, english), ("en", english, italian)):
+        client.get(f"/lingua/{lang}")
+        shown = " ".join(text(page(client, f"{AREA}{path}").xpath("//main")[0]) for path in paths)
+        assert [w for w in other if w in shown] == [], lang
+        assert [w for w in own if w not in shown] == [], lang
 
 
 def book_next_free_slot(app: Flask, topic: str = "Cambio di residenza") -> str:
