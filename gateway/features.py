@@ -3,9 +3,10 @@
 Each ``gateway/<feature>/feature.py`` defines ``FEATURE = Feature(...)``: its blueprints (with
 their access rule, URL prefix and SPID level area), outbox topics, payment hooks, form choice
 providers and submit handlers, timeline and notification kinds, the legacy services it reads,
-and its CLI commands. ``FEATURES`` below names the slices; ``create_app`` mounts them and every
-registry of the gateway (``registry()``) is built from them, so nothing depends on which
-modules a process happened to import. Adding a service is one folder and one line here.
+its CLI commands, its services and what it shows in the citizen's personal area. ``FEATURES``
+below names the slices; ``create_app`` mounts them and every registry of the gateway
+(``registry()``) is built from them, so nothing depends on which modules a process happened
+to import. Adding a service is one folder and one line here.
 
 The manifest lives in ``feature.py`` rather than the package's ``__init__``: importing an
 operations module of a slice must not import its views (and, through them, half the gateway).

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from gateway.citizen.status import STATUSES
 from gateway.citizen.tabs import TAB_SLUGS, gather
 from gateway.db import db
-from gateway.features import AreaSection, Feature, installed
+from gateway.features import AreaSection, Feature, installed, registry
 from gateway.help import operations as help_ops
 from gateway.help.slots import available_slots
 from gateway.models import Notice, utcnow
@@ -283,8 +283,17 @@ def test_every_page_of_the_area_speaks_one_language(
     login(client, app)
     paths = ["/", *(f"/{slug}" for slug in TAB_SLUGS)]
     italian = ("Da fare", "Panoramica", "Pratiche", "Da pagare", "Non hai", "Prenotato", "Scarica")
-    english = ("Waiting for you", "Overview", "Transactions", "To pay", "You have", "Booked")
-    english += ("Download", "Due date", "Received", "Prepared by", "Your ", " at ")
+    english: tuple[str, ...] = ("Waiting for you", "Overview", "Transactions", "To pay")
+    english += (
+        "You have",
+        "Booked",
+        "Download",
+        "Due date",
+        "Received",
+        "Prepared by",
+        "Your ",
+        " at ",
+    )
     for lang, own, other in (("it", italian, english), ("en", english, italian)):
         client.get(f"/lingua/{lang}")
         shown = " ".join(text(page(client, f"{AREA}{path}").xpath("//main")[0]) for path in paths)
@@ -371,3 +380,9 @@ def test_a_section_for_a_tab_that_does_not_exist_is_refused(app: Flask) -> None:
     probe = Feature(name="probe", area_sections=(stray,))
     with installed(probe), app.test_request_context(), pytest.raises(ValueError, match="archivio"):
         gather(db.session, MARIO["fiscal_code"])
+
+
+def test_every_section_has_its_own_name_in_a_tab_of_the_area() -> None:
+    sections = registry().area_sections
+    assert len({s.name for s in sections}) == len(sections)  # ids and test ids on one page
+    assert {s.tab for s in sections} == set(TAB_SLUGS)  # every tab has something in it
