@@ -27,11 +27,12 @@ from ..forms_web.rendering import form_view, posted_answers
 from ..forms_web.views import definition_of, shown_code, typed_code
 from ..i18n import current_language
 from ..models import Delegation, Document, Draft, Transaction
-from ..timeline import describe, state_label
 from ..transactions.operations import get_by_reference
 from . import operations as ops
+from .voice import clerk_describe, clerk_state_label, install
 
 bp = Blueprint("desk", __name__, template_folder="templates")
+install(bp)
 
 
 def _delegation(delegation_id: int) -> Delegation:
@@ -223,9 +224,9 @@ def transaction(delegation_id: int, reference: str) -> Any:
         "desk/transaction.html",
         d=d,
         tx=tx,
-        state=state_label(tx.state),
+        state=clerk_state_label(tx.state),
         lines=lines,
-        entries=[describe(e) for e in tx.events],
+        entries=[clerk_describe(e) for e in tx.events],
         documents=list(tx.documents),
     )
 
