@@ -163,6 +163,8 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         assert page.locator("[data-testid=state]").inner_text() == "In attesa di pagamento"
         page.locator("[data-testid=pay-online]").click()
         page.locator("[data-testid=confirm-payment]").click()
+        page.wait_for_url("**/ricevuta")
+        page.locator("[data-testid=to-timeline]").click()
         page.wait_for_url(f"**/area-personale/pratiche/{reference}")
         timeline = page.locator("[data-testid=timeline]").inner_text()
         assert "Il cittadino ha accettato la proposta dell'operatore" in timeline
