@@ -90,7 +90,8 @@ def pay_online(client: FlaskClient, notice: Notice) -> None:
             "amount_cents": str(notice.amount_cents),
         },
     )
-    assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    assert done.status_code == 303, done.get_data(as_text=True)[:2000]
+    assert done.headers["Location"].endswith(f"/avvisi/{notice.code}/ricevuta")
 
 
 def prepare_at_the_desk(app: Flask) -> str:
@@ -107,7 +108,7 @@ def prepare_at_the_desk(app: Flask) -> str:
         certificate_answers(),
         "prepare",
     )
-    assert saved.status_code == 200
+    assert saved.status_code == 303
     return reference_from(saved)
 
 
