@@ -51,6 +51,7 @@ FEATURES = (
     "notifications",
     "help",
     "cobrowse",
+    "feedback",
     "demo",
 )
 
