@@ -31,7 +31,7 @@ PAGES: Mapping[str, Any] = {
     "core.services": _l("Services"),
     "core.service": None,  # the service's own name
     "help.home": _l("Need help?"),
-    "verify.verify_page": _l("Check a document"),
+    "verify.verify_page": _l("Verify a document"),
     "core.privacy": _l("Privacy policy"),
     "core.accessibility": _l("Accessibility statement"),
     "core.legal_notes": _l("Legal notes"),
