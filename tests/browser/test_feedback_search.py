@@ -4,9 +4,11 @@ the header's search on a phone."""
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from gateway.db import db
@@ -89,10 +91,8 @@ def test_on_a_phone_the_header_search_finds_a_service(
         while not field.is_visible():  # a click before Bootstrap Italia's script is lost
             assert time.monotonic() < deadline, "the search dialog did not open"
             search.click()
-            try:
+            with suppress(PlaywrightTimeout):  # not open yet: click again
                 field.wait_for(state="visible", timeout=1000)
-            except Exception:  # playwright's TimeoutError: not open yet, click again
-                continue
         field.fill("certificato iscrizione")
         field.press("Enter")
         page.wait_for_url("**/cerca?q=certificato+iscrizione")
