@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import g, request
 
 from .pages import REASON_IDS, REASONS, Reason, is_positive, page_path
 
@@ -62,6 +62,8 @@ def current_box() -> Box | None:
     A query value that is not exactly one of the expected ones starts the box again from the
     stars: the box never fails a page.
     """
+    if g.get("database_unavailable"):  # the 503 page: no answer could be stored now
+        return None
     page = page_path(request.endpoint, request.view_args)
     if page is None:
         return None
