@@ -78,6 +78,7 @@ def production_stack(
     pg_admin: str | None = None,
     simulators: list[str] | None = None,
     streams: bool = False,
+    outbox_first_retry: float | None = None,
 ) -> Iterator[Stack]:
     """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database.
 
@@ -86,7 +87,8 @@ def production_stack(
 
     ``pg_admin`` names another PostgreSQL server (a throwaway one, in the fault tests);
     ``simulators`` replaces ``-m connectors.simulators`` in the simulators' command line (it
-    gets ``--port`` appended).
+    gets ``--port`` appended). ``outbox_first_retry`` shortens the outbox worker's first
+    backoff (the fault tests, which take a system down for seconds, not minutes).
     """
     pg_admin = pg_admin or PG_ADMIN
     name = f"sportello_bench_{secrets.token_hex(3)}"
@@ -143,8 +145,9 @@ def production_stack(
             cwd=ROOT,
             **quiet,
         )
+        backoff = [] if outbox_first_retry is None else ["--first-retry", str(outbox_first_retry)]
         stack.processes["outbox"] = subprocess.Popen(
-            [*flask, "outbox", "work", "--interval", "0.2"], env=env, cwd=ROOT, **quiet
+            [*flask, "outbox", "work", "--interval", "0.2", *backoff], env=env, cwd=ROOT, **quiet
         )
         if streams:
             stream_port = free_port()

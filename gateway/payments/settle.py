@@ -32,7 +32,15 @@ from .errors import (
     TokenUnknown,
 )
 from .hooks import run_paid_handlers
-from .notices import active_payment, amount_due_today, check_payable, end_of_day, find_notice
+from .notices import (
+    active_payment,
+    amount_due_today,
+    check_payable,
+    debt_id,
+    debt_notices,
+    end_of_day,
+    find_notice,
+)
 from .receipts import (
     RenderedReceipt,
     receipt_data,
@@ -57,11 +65,13 @@ def terminal_actor(terminal: Terminal) -> Actor:
 
 
 def _locked_notice(session: Session, notice_id: int) -> Notice:
+    """The notice, read again once its debt is locked: the row of the debt's primary notice,
+    so that two codes of one debt (a fine's alternative code) are paid one at a time."""
+    notice = session.get(Notice, notice_id)
+    assert notice is not None
+    session.scalars(select(Notice.id).where(Notice.id == debt_id(notice)).with_for_update()).one()
     return session.scalars(
-        select(Notice)
-        .where(Notice.id == notice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(Notice).where(Notice.id == notice_id).execution_options(populate_existing=True)
     ).one()
 
 
@@ -134,10 +144,11 @@ def _repeat(payment: Payment, outcome: Outcome, external_ref: str | None) -> Pay
 
 
 def _rival(session: Session, payment: Payment, notice: Notice, now: datetime) -> Payment | None:
-    """Another payment of the notice that paid it, or holds it now."""
+    """Another payment of the notice's debt (any of its codes) that paid it, or holds it now."""
+    codes = [n.id for n in debt_notices(session, notice)]
     return session.scalar(
         select(Payment).where(
-            Payment.notice_id == notice.id,
+            Payment.notice_id.in_(codes),
             Payment.id != payment.id,
             or_(
                 Payment.status == "paid",
@@ -288,11 +299,15 @@ def _record_paid(
 ) -> None:
     now = rendered.paid_at
     payment.status, payment.closed_at = "paid", now
-    payment.paid_notice_id = notice.id
+    # The debt's primary notice, whichever of its codes was paid: the unique paid_notice_id
+    # is the database's own guard against a second success for one debt.
+    payment.paid_notice_id = debt_id(notice)
     payment.payment_method, payment.external_ref = method, external_ref
     payment.receipt_id = rendered.receipt_id
-    notice.status, notice.paid_at = "paid", now
-    session.flush()  # the unique paid_notice_id is the database's own guard
+    for code in debt_notices(session, notice):
+        if code.status == "issued" or code.id == notice.id:
+            code.status, code.paid_at = "paid", now
+    session.flush()
     document = store_receipt(session, payment, rendered)
     payment.receipt_document_id = document.id
     tx = notice.transaction

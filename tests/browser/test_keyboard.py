@@ -97,7 +97,10 @@ def test_a_citizen_logs_in_and_pays_a_fine_online_with_the_keyboard_alone(
         amount = page.locator("[data-testid=checkout-amount]").inner_text()
         tab_to(page, "[data-testid=confirm-payment]")
         press_and_wait(page, "Space")
-        page.wait_for_url("**/area-personale/pratiche/**")
+        page.wait_for_url("**/ricevuta")  # the receipt, reached by the keyboard too
+        assert page.locator("[data-testid=paid-amount]").inner_text() == amount
+        tab_to(page, "[data-testid=to-timeline]")
+        press_and_wait(page, "Enter")
         timeline = page.locator("[data-testid=timeline]").inner_text()
         assert "Pagato online" in timeline and "Ricevuta emessa" in timeline
 

@@ -1,7 +1,7 @@
 """page feedback
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-03
 
 The answers of the "how clear is the information on this page?" box: per page path, the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
