@@ -103,6 +103,7 @@ def test_on_a_phone_the_menu_reaches_every_part_of_the_tour(
     try:
         header = mario.page.locator("header .it-access-top-wrapper")
         header.get_by_role("link", name="Accedi", exact=True).click()
+        mario.page.wait_for_url("**/accedi?**")  # loaded: the list opens on the page as it is
         open_dropdown(mario.page, "#spid-button")
         assert "Entra con SPID" in mario.page.locator("#spid-button").inner_text()
         mario.page.get_by_role("link", name="Sportello Test IdP").click()
