@@ -53,6 +53,7 @@ FEATURES = (
     "notifications",
     "help",
     "cobrowse",
+    "feedback",
     "demo",
 )
 

@@ -60,6 +60,8 @@ LIMITS = {
     "callback_request": Limit("callback_request", 5, 3600),
     # Per clerk: codes of shared live sessions (7 characters, valid for minutes).
     "session_code": Limit("session_code", 10, 600),
+    # Per address: answers to "how clear is this page?"; a family or an office shares one.
+    "feedback": Limit("feedback", 30, 3600),
 }
 
 

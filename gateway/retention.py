@@ -24,6 +24,7 @@ from .models import (
     IdempotencyRecord,
     KeptAnswers,
     OutboxMessage,
+    PageFeedback,
     RateLimitBucket,
     ResumeGuess,
     SamlAssertionSeen,
@@ -65,6 +66,11 @@ PERIODS: dict[str, Period] = {
         "a pending login is answered within minutes; a day of them helps diagnose failed logins",
     ),
     "resume_guesses": Period(1, "throttling guessed resume codes looks back a day at most"),
+    "feedback": Period(
+        365,
+        "anonymous answers about how clear a page is (a short comment may still name someone): "
+        "a year compares a page before and after it was rewritten, across the seasons",
+    ),
 }
 
 
@@ -124,6 +130,9 @@ def purge(
         ),
         "live_help_proposals": lambda: delete(SharedProposal).where(
             SharedProposal.session_id.in_(old_sessions)
+        ),
+        "page_feedback": lambda: delete(PageFeedback).where(
+            PageFeedback.at < now - timedelta(days=days["feedback"])
         ),
     }
     counts: dict[str, int] = {}

@@ -23,8 +23,15 @@ from ..ente import current_ente
 from ..features import Service, registry
 from ..migrate import migration_status
 from ..redirects import safe_target
+from .search import MAX_QUERY, Query, parse_query, search
 
-bp = Blueprint("core", __name__, template_folder="templates")
+bp = Blueprint(
+    "core",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/core/static",
+)
 
 
 @bp.get("/")
@@ -59,30 +66,32 @@ def legal_notes() -> str:
     return render_template("core/legal_notes.html")
 
 
-SEARCH_MAX = 100  # characters of a catalogue search; longer is not a search
-
-
 @bp.get("/servizi/")
 def services() -> str:
     """The service catalogue, by topic; ``q`` keeps the services whose words contain it."""
-    query = request.args.get("q", "")
-    if len(query) > SEARCH_MAX or not query.isprintable():
+    query = parse_query(request.args.get("q"))
+    if query.problem in ("too_long", "not_text"):
         abort(400)
-    query = " ".join(query.split())
-    found = [s for s in registry().services if _matches(s, query)]
+    found = search(registry().services, query) if query.words else list(registry().services)
     topics: dict[str, list[Service]] = {}
     for service in found:
         topics.setdefault(str(service.topic or ""), []).append(service)
     return render_template(
-        "core/services.html", query=query, topics=sorted(topics.items()), found=found
+        "core/services.html", query=query.text, topics=sorted(topics.items()), found=found
     )
 
 
-def _matches(service: Service, query: str) -> bool:
-    """Every word of ``query`` is in the service's texts, in the page's language."""
-    texts = [service.label, service.description, service.topic, service.audience, *service.how]
-    words = " ".join(str(text) for text in texts if text is not None).casefold()
-    return all(word in words for word in query.casefold().split())
+@bp.get("/cerca")
+def site_search() -> tuple[str, int]:
+    """The site search (the header's): the services whose texts hold every word of ``q``."""
+    query = parse_query(request.args.get("q"))
+    if "q" not in request.args:  # the search page itself, before any search
+        query = Query("")
+    found = search(registry().services, query)
+    status = 400 if query.problem in ("too_long", "not_text") else 200
+    return render_template(
+        "core/search.html", query=query, found=found, max_query=MAX_QUERY
+    ), status
 
 
 @bp.get("/servizi/<service:slug>")

@@ -3,6 +3,7 @@
 from .audit import AuditCheckpoint, AuditEntry, AuditHead, AuditNode
 from .base import Base, UTCDateTime, utcnow
 from .cobrowse import SharedMessage, SharedProposal, SharedSession
+from .feedback import PageFeedback
 from .forms import Delegation, Draft, KeptAnswers, ResumeGuess
 from .health import BreakGlass, ClinicalAccess, HealthConsent, NamedClinician, ObscuredDocument
 from .help import Desk, HelpRequest, Office, OpeningHours
@@ -49,6 +50,7 @@ __all__ = [
     "Office",
     "OpeningHours",
     "OutboxMessage",
+    "PageFeedback",
     "Payment",
     "RateLimitBucket",
     "ResumeGuess",

@@ -19,6 +19,7 @@ from gateway.models import (
     IdempotencyRecord,
     KeptAnswers,
     OutboxMessage,
+    PageFeedback,
     RateLimitBucket,
     ResumeGuess,
     SamlAssertionSeen,
@@ -72,6 +73,8 @@ def seed(session: Session, now: datetime) -> None:
         )
     for at in [now - 2 * day, now - timedelta(hours=1)]:
         session.add(ResumeGuess(client="10.0.0.1", at=at))
+    for at in [now - 366 * day, now - 364 * day]:
+        session.add(PageFeedback(page="/", rating=4, reason="clear", locale="it", at=at))
     for n, (status, delivered) in enumerate(
         [("delivered", now - 31 * day), ("delivered", now - 29 * day), ("failed", None)]
     ):
@@ -120,13 +123,14 @@ def test_purge_deletes_each_expired_kind_and_keeps_the_rest(app: Flask, session:
         "outbox_delivered": 1,
         "live_help_messages": 1,
         "live_help_proposals": 1,
+        "page_feedback": 1,
     }
     session.expire_all()
     for model, left in [
         (WebSession, 1), (KeptAnswers, 1), (SamlRequest, 1), (SamlAssertionSeen, 1),
         (TerminalNonce, 1),
         (RateLimitBucket, 1), (IdempotencyRecord, 1), (ResumeGuess, 1), (OutboxMessage, 2),
-        (SharedMessage, 2), (SharedProposal, 2), (SharedSession, 3),
+        (SharedMessage, 2), (SharedProposal, 2), (SharedSession, 3), (PageFeedback, 1),
     ]:  # fmt: skip
         assert count(session, model) == left, model.__name__
     assert purge(db.session_factory(app), app.config["SPORTELLO"], now=now) == dict.fromkeys(

@@ -40,7 +40,7 @@ def test_the_school_certificate_page_leads_to_its_form(client: FlaskClient) -> N
 
 def test_the_catalogue_groups_services_and_searches_them(client: FlaskClient) -> None:
     page = client.get("/servizi/").get_data(as_text=True)
-    assert page.count('data-testid="catalogue-card"') == 4
+    assert page.count('data-testid="catalogue-card"') == 5
     found = client.get("/servizi/", query_string={"q": "  BOLLO  "}).get_data(as_text=True)
     assert found.count('data-testid="catalogue-card"') == 1
     assert "/servizi/certificato_scolastico" in found and "“BOLLO”: 1" in found
