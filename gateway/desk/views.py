@@ -29,10 +29,16 @@ from ..i18n import current_language
 from ..models import Delegation, Document, Draft, Transaction
 from ..transactions.operations import get_by_reference
 from . import operations as ops
-from .voice import clerk_describe, clerk_state_label, install
+from .voice import clerk_describe, clerk_state_label, clerk_words
 
 bp = Blueprint("desk", __name__, template_folder="templates")
-install(bp)
+
+
+@bp.context_processor
+def _clerk_words() -> dict[str, object]:
+    return clerk_words()
+
+
 SAVED_KEY = "desk_saved"  # the request just saved and its new resume code, for one page
 
 

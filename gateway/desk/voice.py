@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from ..models import Event
@@ -37,9 +36,7 @@ def clerk_describe(event: Event) -> TimelineEntry:
     return replace(entry, what=str(label)) if label is not None else entry
 
 
-def install(bp: Blueprint) -> None:
-    """The clerk's labels in every template the blueprint's views render."""
-
-    @bp.context_processor
-    def clerk_words() -> dict[str, object]:
-        return {"state_label": clerk_state_label}
+def clerk_words() -> dict[str, object]:
+    """The clerk's labels, for a blueprint's context processor: every template its views
+    render then says states as the clerk reads them."""
+    return {"state_label": clerk_state_label}
