@@ -97,6 +97,11 @@ def format_money(cents: int, lang: str | Locale | None = None) -> str:
     return babel_numbers.format_currency(amount, CURRENCY, locale=locale_for(lang))
 
 
+def format_average(value: float, lang: str | Locale | None = None) -> str:
+    """A mean with one decimal: "4,3" in Italian, "4.3" in English."""
+    return babel_numbers.format_decimal(value, format="0.0", locale=locale_for(lang))
+
+
 def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)

@@ -25,13 +25,7 @@ from ..migrate import migration_status
 from ..redirects import safe_target
 from .search import MAX_QUERY, Query, parse_query, search
 
-bp = Blueprint(
-    "core",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/core/static",
-)
+bp = Blueprint("core", __name__, template_folder="templates")
 
 
 @bp.get("/")

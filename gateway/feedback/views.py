@@ -5,23 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from ..db import db
+from ..formatting import format_average
 from ..ratelimit import rate_limited
 from .box import DETAIL, RATING, REASON, SENT, current_box, parse_rating, parse_reason
 from .operations import latest_comments, record_feedback, scores
 from .pages import MAX_COMMENT, known_page, page_title, reason_label
 
-public = Blueprint(
-    "feedback",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/valutazione/static",
-)
+public = Blueprint("feedback", __name__, template_folder="templates")
 staff = Blueprint("feedback_staff", __name__, template_folder="templates")
 
 
@@ -64,5 +59,5 @@ def summary() -> str:
         comments=latest_comments(db.session),
         page_title=page_title,
         reason_label=reason_label,
-        average=lambda mean: format_decimal(mean, format="0.0"),
+        average=format_average,
     )
