@@ -3,12 +3,10 @@
 The symbol is encoded by zxing-cpp (C++): about 1 ms for a seal-sized code, where a
 pure-Python encoder spent 20–80 ms choosing the mask. Modules are drawn in a scaled
 coordinate system so every rectangle has small integer coordinates; the runs of dark modules
-are found with a regular expression and their ``re`` operators written as those integers,
-the same text reportlab would write, without its per-number formatting (a seal-sized code
-has over a thousand runs).
+are the pieces of each row split on light modules, and their ``re`` operators are written as
+those integers, the same text reportlab would write, without its per-number formatting (a
+seal-sized code has over a thousand runs).
 """
-
-import re
 
 import zxingcpp
 from reportlab.pdfgen.canvas import Canvas
@@ -18,7 +16,8 @@ from printing.errors import DocumentDataError
 
 QUIET_ZONE_MODULES = 4
 _DARK = 0
-_DARK_RUN = re.compile(bytes([_DARK]) + b"+")
+_LIGHT = b"\xff"
+_TWO_VALUES = bytes([_DARK] + [255] * 255)  # every value but 0 is light (zxing-cpp writes 255)
 
 
 def qr_modules(data: str, *, error: str = "m", version: int | None = None) -> list[bytes]:
@@ -34,6 +33,22 @@ def qr_modules(data: str, *, error: str = "m", version: int | None = None) -> li
     size = len(image)
     raw = image.tobytes()
     return [raw[i * size : (i + 1) * size] for i in range(size)]
+
+
+def qr_runs(data: str, *, error: str = "m", version: int | None = None) -> tuple[int, list[str]]:
+    """The symbol's size in modules and its dark runs as PDF ``re`` operators, in modules
+    (origin at the symbol's bottom-left corner)."""
+    rows = qr_modules(data, error=error, version=version)
+    count = len(rows)
+    runs = []
+    for row_index, row in enumerate(rows):
+        bottom = f" {count - row_index - 1} "
+        start = 0
+        for run in row.translate(_TWO_VALUES).split(_LIGHT):  # non-empty pieces: dark runs
+            if run:
+                runs.append(f"{start}{bottom}{len(run)} 1 re")
+            start += len(run) + 1
+    return count, runs
 
 
 def draw_qr(
@@ -52,8 +67,7 @@ def draw_qr(
     The dark modules are one path of horizontal runs, which keeps the page small and quick.
     Returns the QR version used.
     """
-    rows = qr_modules(data, error=error, version=version)
-    count = len(rows)
+    count, runs = qr_runs(data, error=error, version=version)
     module = size / count
     canvas.saveState()
     canvas.translate(x, y)
@@ -62,11 +76,6 @@ def draw_qr(
     quiet = QUIET_ZONE_MODULES
     canvas.rect(-quiet, -quiet, count + 2 * quiet, count + 2 * quiet, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    runs = [
-        f"{run.start()} {count - row_index - 1} {run.end() - run.start()} 1 re"
-        for row_index, row in enumerate(rows)
-        for run in _DARK_RUN.finditer(row)
-    ]
     # "n" starts the path as PDFPathObject does before its first operator.
     canvas.drawPath(PDFPathObject(code=["n", *runs]), stroke=0, fill=1)
     canvas.restoreState()
