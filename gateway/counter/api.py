@@ -22,8 +22,8 @@ from ..models import Notice, Payment, Terminal
 from ..payments.carts import PaymentInCart
 from ..payments.errors import PaymentError, RefundRequired, UnauthorizedTerminal
 from ..payments.hooks import AmountDue
-from ..payments.notices import detail_lines, mask_name, notice_for_counter, verified_notice
-from ..payments.receipts import receipt_for
+from ..payments.notices import detail_lines, mask_name, parse_scanned, verified_notice
+from ..payments.receipts import payment_and_receipt
 from ..payments.settle import (
     Outcome,
     activate_payment,
@@ -171,12 +171,12 @@ def activate() -> Response:
     code, amount = body["notice_code"], body["amount_cents"]
 
     def operation() -> Answer:
-        notice = notice_for_counter(db.session, code)
+        # activate_payment reads the notice and checks it is payable (one read, not two).
         payment = activate_payment(
-            db.session, notice_code=notice.code, amount_cents=amount, terminal=terminal
+            db.session, notice_code=parse_scanned(code), amount_cents=amount, terminal=terminal
         )
         answer = payment_json(payment)
-        answer["description"] = notice.description
+        answer["description"] = payment.notice.description
         return Answer(201, answer)
 
     return idempotent(terminal, operation)
@@ -223,8 +223,7 @@ def status(token: str) -> Response:
 @bp.get("/payments/<payment_token:token>/receipt")
 def receipt(token: str) -> Response:
     terminal = signed_terminal()
-    payment = payment_by_token(db.session, token, terminal)
-    document = receipt_for(db.session, payment)
+    payment, document = payment_and_receipt(db.session, token, terminal)
     if document is None:
         raise NoReceipt(detail=payment.status)
     response = Response(document.content, mimetype="application/pdf")

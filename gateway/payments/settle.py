@@ -83,9 +83,9 @@ def _lock_for_close(session: Session, payment: Payment) -> None:
 
     One statement: on PostgreSQL, FOR UPDATE OF both rows re-reads the latest committed
     version of each once the locks are granted, so a close that waited for a rival sees what
-    the rival wrote; on SQLite the write lock is taken before the read. Only close locks
-    payment rows, always with their notice in this one statement, so locks are never taken
-    in two orders.
+    the rival wrote; on SQLite the write lock is taken before the read. A payment row is
+    locked only here, with its notice in this one statement, and by a clerk's reconciliation
+    (that row alone), so no two transactions take these locks in opposite orders.
     """
     session.execute(
         select(Payment)
@@ -223,6 +223,8 @@ def close_payment(
     """
     if payment is None or payment.token != token:
         payment = payment_by_token(session, token, terminal)
+    elif payment.terminal_id != (terminal.id if terminal else None):
+        raise TokenUnknown()
     if payment.status != "activated":
         return _repeat(payment, outcome, external_ref or None)
     if outcome == "OK" and not external_ref:
