@@ -48,13 +48,8 @@ def _batch(args: tuple[str, list[Any], int]) -> tuple[list[float], float, int]:
     from gateway.db import db
     from gateway.models import Terminal
     from gateway.payments.notices import verified_notice
-    from gateway.payments.receipts import receipt_for
-    from gateway.payments.settle import (
-        activate_payment,
-        close_payment,
-        payment_by_token,
-        terminal_actor,
-    )
+    from gateway.payments.receipts import payment_and_receipt
+    from gateway.payments.settle import activate_payment, close_payment, terminal_actor
     from gateway.seals import seal_keys
 
     app = _APP
@@ -76,7 +71,7 @@ def _batch(args: tuple[str, list[Any], int]) -> tuple[list[float], float, int]:
             with db.fresh_session(app) as s:
                 terminal = s.get(Terminal, terminal_id)
                 assert terminal is not None
-                payment = close_payment(
+                close_payment(
                     s,
                     token=token,
                     terminal=terminal,
@@ -89,8 +84,7 @@ def _batch(args: tuple[str, list[Any], int]) -> tuple[list[float], float, int]:
                 s.commit()
             with db.fresh_session(app) as s:
                 terminal = s.get(Terminal, terminal_id)
-                payment = payment_by_token(s, token, terminal)
-                document = receipt_for(s, payment)
+                _, document = payment_and_receipt(s, token, terminal)
                 assert document is not None and document.content.startswith(b"%PDF")
         return (time.perf_counter() - t0) * 1000
 
