@@ -25,7 +25,7 @@ lint: ## ruff check, ruff format --check, mypy on the libraries, translation che
 	$(VENV)/python tools/i18n.py check
 
 pytest: ## the test suite alone, on every core (SQLite and PostgreSQL)
-	$(VENV)/python -m pytest -q -p no:cacheprovider -n auto
+	$(VENV)/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup
 
 bench: setup ## run every benchmark (production shape; needs PostgreSQL and Redis) and write the table
 	$(VENV)/python -m benchmarks

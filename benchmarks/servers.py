@@ -90,6 +90,7 @@ def production_stack(
     streams: bool = False,
     instances: int = 1,
     gunicorn_config: Path | None = None,
+    outbox_first_retry: float | None = None,
 ) -> Iterator[Stack]:
     """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database.
 
@@ -101,7 +102,9 @@ def production_stack(
     gets ``--port`` appended). ``instances`` gateway instances (gunicorn masters with
     ``workers`` workers each, as ``SPORTELLO_INSTANCES`` in tools/run-production.sh) listen
     on ports of their own (``base_urls``) and share the database and Redis;
-    ``gunicorn_config`` replaces deploy/gunicorn.conf.py.
+    ``gunicorn_config`` replaces deploy/gunicorn.conf.py. ``outbox_first_retry`` shortens the
+    outbox worker's first backoff (the fault tests, which take a system down for seconds,
+    not minutes).
     """
     pg_admin = pg_admin or PG_ADMIN
     name = f"sportello_bench_{secrets.token_hex(3)}"
@@ -163,8 +166,9 @@ def production_stack(
                 cwd=ROOT,
                 **quiet,
             )
+        backoff = [] if outbox_first_retry is None else ["--first-retry", str(outbox_first_retry)]
         stack.processes["outbox"] = subprocess.Popen(
-            [*flask, "outbox", "work", "--interval", "0.2"], env=env, cwd=ROOT, **quiet
+            [*flask, "outbox", "work", "--interval", "0.2", *backoff], env=env, cwd=ROOT, **quiet
         )
         if streams:
             stream_port = free_port()

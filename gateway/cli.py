@@ -67,7 +67,14 @@ def outbox_group() -> None:
 @outbox_group.command("work", help="Deliver due messages, forever or once.")
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
-def outbox_work(once: bool, interval: float) -> None:
+@click.option(
+    "--first-retry",
+    type=click.FloatRange(min=0.05, max=3600),
+    default=2.0,
+    show_default=True,
+    help="Seconds before a failed delivery is tried again; each next wait doubles (to 15 min).",
+)
+def outbox_work(once: bool, interval: float, first_retry: float) -> None:
     from .audit.keys import audit_settings
     from .audit.sequencer import sequence
     from .outbox import deliver_due
@@ -78,7 +85,7 @@ def outbox_work(once: bool, interval: float) -> None:
     audit = audit_settings(current_app)
     while True:
         try:
-            stats = deliver_due(factory, handlers)
+            stats = deliver_due(factory, handlers, first_retry=first_retry)
             # The worker is also an audit sequencer (several may run: one at a time works).
             sequence(factory, audit)
         except OperationalError as e:

@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 
 from printing.codes import parse_creditor_fiscal_code
-from printing.errors import CodeError
+from printing.errors import CodeError, DocumentDataError
+from printing.logos import load_logo
 
 DEMO_FILE = Path(__file__).parent / "demo" / "ente.yaml"
 DEMO_LOGO = Path(__file__).parent / "static" / "img" / "ente-demo.svg"
@@ -344,6 +345,10 @@ def _logo(value: str | None, base_dir: Path | None) -> str:
         raise EnteError(f"logo: no such file: {str(path)!r}")
     if path.stat().st_size > LOGO_MAX_BYTES:
         raise EnteError(f"logo: larger than {LOGO_MAX_BYTES // 1024} KiB: {str(path)!r}")
+    try:
+        load_logo(path)  # the notices print it: refuse at start-up what they could not draw
+    except DocumentDataError as e:
+        raise EnteError(f"logo: {e}") from e
     return str(path.resolve())
 
 

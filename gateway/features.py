@@ -3,9 +3,10 @@
 Each ``gateway/<feature>/feature.py`` defines ``FEATURE = Feature(...)``: its blueprints (with
 their access rule, URL prefix and SPID level area), outbox topics, payment hooks, form choice
 providers and submit handlers, timeline and notification kinds, the legacy services it reads,
-and its CLI commands. ``FEATURES`` below names the slices; ``create_app`` mounts them and every
-registry of the gateway (``registry()``) is built from them, so nothing depends on which
-modules a process happened to import. Adding a service is one folder and one line here.
+its CLI commands, its services and what it shows in the citizen's personal area. ``FEATURES``
+below names the slices; ``create_app`` mounts them and every registry of the gateway
+(``registry()``) is built from them, so nothing depends on which modules a process happened
+to import. Adding a service is one folder and one line here.
 
 The manifest lives in ``feature.py`` rather than the package's ``__init__``: importing an
 operations module of a slice must not import its views (and, through them, half the gateway).
@@ -14,9 +15,10 @@ operations module of a slice must not import its views (and, through them, half 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +106,57 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Action:
+    """A labelled address on a page: a call to action, a download."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AreaItem:
+    """One entry of a tab of the citizen's personal area, as the feature that owns it shows it.
+
+    Texts are already in the reader's language (the section runs in the request). ``status``
+    is a key of the area's status badges (``gateway/citizen/status.py``; None: no badge).
+    ``waiting`` marks what the citizen has to do (confirm, pay): it comes first, on the
+    overview and in its tab, with ``action`` as its one call to action. ``when`` orders the
+    entries that wait (soonest first); ``details`` are (label, value) pairs.
+    """
+
+    title: str
+    status: str | None = None
+    url: str | None = None
+    code: str | None = None  # what people quote: a reference, a notice or booking code
+    details: tuple[tuple[str, str], ...] = ()
+    action: Action | None = None
+    downloads: tuple[Action, ...] = ()
+    waiting: bool = False
+    when: datetime | date | None = None
+    kind: str = ""  # what the entry is, for the page's markup ("notice", "receipt", ...)
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """What a feature shows in one tab of the citizen's personal area.
+
+    ``tab`` is one of the area's tabs (``gateway/citizen/tabs.py``); ``items(session,
+    fiscal_code)`` lists the citizen's entries from the feature's own tables (never a legacy
+    system: the area must open when one is down). ``count``, if given, is the number the tab's
+    badge shows for this section (unread messages); otherwise the badge counts what waits.
+    """
+
+    tab: str
+    name: str  # names the section in the page's markup: "transactions", "notices", ...
+    heading: Any  # lazy strings
+    empty: Any
+    items: Callable[[Session, str], Sequence[AreaItem]]
+    count: Callable[[Session, str], int] | None = None
+    layout: str = "cards"  # or "table": code, title, status and each detail in columns
+    link: Link | None = None  # what to do next, under the entries: "Book an appointment"
+
+
+@dataclass(frozen=True)
 class LegacyService:
     """A legacy system a feature reads: its connector class and, in plain words, its name."""
 
@@ -137,6 +190,7 @@ class Feature:
     commands: tuple[click.Command, ...] = ()
     services: tuple[Service, ...] = ()  # the public service catalogue
     area_links: tuple[Link, ...] = ()  # shortcuts in the citizen's personal area
+    area_sections: tuple[AreaSection, ...] = ()  # what it shows in the personal area's tabs
 
 
 class DuplicateEntry(RuntimeError):
@@ -169,6 +223,10 @@ class Registry:
     @property
     def area_links(self) -> tuple[Link, ...]:
         return tuple(link for feature in self.features for link in feature.area_links)
+
+    @property
+    def area_sections(self) -> tuple[AreaSection, ...]:
+        return tuple(section for feature in self.features for section in feature.area_sections)
 
 
 def build_registry(features: tuple[Feature, ...]) -> Registry:

@@ -58,6 +58,12 @@ def _count(raw: str) -> int:
     return int(raw)
 
 
+def _failures(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise ValueError("a whole number from 1 to 100")
+    return int(raw)
+
+
 def _url(raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -100,6 +106,13 @@ LEGACY_OPTIONS: tuple[LegacyOption, ...] = (
     LegacyOption("READ_TIMEOUT", "read_timeout", _seconds, "seconds to wait for each read"),
     LegacyOption("RETRIES", "retries", _count, "extra attempts of a read that never left"),
     LegacyOption("DEADLINE", "deadline", _seconds, "seconds a whole call may take"),
+    LegacyOption(
+        "BREAKER_THRESHOLD",
+        "breaker_threshold",
+        _failures,
+        "failures in a row that open the circuit",
+    ),
+    LegacyOption("BREAKER_RESET", "breaker_reset", _seconds, "seconds the circuit stays open"),
 )
 # Longest names first, so that ..._WSSE_CERT is not read as ..._WSSE.
 _BY_SUFFIX = sorted(LEGACY_OPTIONS, key=lambda option: -len(option.name))

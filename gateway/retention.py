@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import Config, ConfigurationError
 from .models import (
     IdempotencyRecord,
+    KeptAnswers,
     OutboxMessage,
     RateLimitBucket,
     ResumeGuess,
@@ -103,6 +104,7 @@ def purge(
         "saml_assertions": lambda: delete(SamlAssertionSeen).where(
             SamlAssertionSeen.expires_at < now
         ),
+        "kept_answers": lambda: delete(KeptAnswers).where(KeptAnswers.expires_at < now),
         "terminal_nonces": lambda: delete(TerminalNonce).where(TerminalNonce.expires_at < now),
         "rate_limit_buckets": lambda: delete(RateLimitBucket).where(
             RateLimitBucket.expires_at < now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from cryptography import x509
@@ -148,12 +149,23 @@ class SPSettings:
             raise ConfigurationError("SPSettings.clock_skew_seconds must be within 0..300")
         if self.authn_comparison not in ("exact", "minimum", "better", "maximum"):
             raise ConfigurationError(f"bad authn_comparison {self.authn_comparison!r}")
-        try:
-            cert = x509.load_pem_x509_certificate(self.certificate_pem.encode())
-            key = load_pem_private_key(self.private_key_pem.encode(), password=None)
-        except ValueError as e:
-            raise ConfigurationError(f"SP certificate or key does not load: {e}") from e
-        if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
-            raise ConfigurationError("the SP key must be RSA of at least 2048 bits")
-        if cert.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
-            raise ConfigurationError("the SP certificate does not match the SP private key")
+        check_key_pair(self.certificate_pem, self.private_key_pem)
+
+
+@lru_cache(maxsize=16)
+def check_key_pair(certificate_pem: str, private_key_pem: str) -> None:
+    """Raise ConfigurationError unless the SP's certificate and key load and belong together.
+
+    Checked once per process for each pair: loading an RSA key checks it, which is costly,
+    and every app of the process (each test, each worker restart) starts with the same pair.
+    A refused pair is not cached: it raises again each time.
+    """
+    try:
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+        key = load_pem_private_key(private_key_pem.encode(), password=None)
+    except ValueError as e:
+        raise ConfigurationError(f"SP certificate or key does not load: {e}") from e
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise ConfigurationError("the SP key must be RSA of at least 2048 bits")
+    if cert.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
+        raise ConfigurationError("the SP certificate does not match the SP private key")

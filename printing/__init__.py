@@ -54,7 +54,7 @@ from printing.keys import (
     private_key_to_pem,
     public_key_to_pem,
 )
-from printing.notice import NoticeData, render_notice
+from printing.notice import AlternativeCode, NoticeData, NoticeWindow, render_notice
 from printing.receipt import (
     PaymentMethod,
     ReceiptData,
@@ -69,6 +69,7 @@ from printing.texts import N_, DocumentLanguage, check_language
 __all__ = [
     "N_",
     "SEAL_PREFIX",
+    "AlternativeCode",
     "CertificateData",
     "CertificateKind",
     "CodeError",
@@ -84,6 +85,7 @@ __all__ = [
     "MalformedSeal",
     "NoticeCode",
     "NoticeData",
+    "NoticeWindow",
     "PaymentMethod",
     "PaymentPayload",
     "PrintingError",

@@ -11,6 +11,7 @@ transposition is detected; two substitutions that add a multiple of 93 are not (
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from printing.errors import InvalidFiscalCode, InvalidNoticeCode, InvalidPaymentPayload
@@ -180,3 +181,122 @@ def parse_payment_payload(payload: str) -> PaymentPayload:
     if fiscal != parts[3]:
         raise InvalidPaymentPayload("the creditor fiscal code field must be 11 digits")
     return PaymentPayload(notice_code=code, creditor_fiscal_code=fiscal, amount_cents=int(amount))
+
+
+# --- The Poste slip (Bollettino Postale PA) ---------------------------------------------
+#
+# Its data matrix carries a fixed-width string of 256 characters, defined by Poste Italiane's
+# "Manuale della stampa in proprio" and read by pagoPA's own IO app (pagopa/io-app,
+# ``decodePosteDataMatrix``: notice code at [15:33], amount at [49:59], creditor fiscal code
+# at [66:77]):
+#
+#   codfase=NBPA;                    acceptance phase (13)
+#   18 <notice code>                 field length, then the 18 digits
+#   12 <postal account>              the account number, zero-padded to 12 digits
+#   10 <amount>                      the amount in cents, zero-padded to 10 digits
+#   3 896                            document type: 896, Bollettino Postale PA
+#   1 P1                             slip id 1, payment phase P1
+#   <creditor fiscal code>           11
+#   <payer fiscal code>              16, space-padded
+#   <payer name>                     40, space-padded
+#   <subject>                        110, space-padded
+#   <filler>                         12 spaces
+#   A                                end mark
+
+POSTE_PHASE = "codfase=NBPA;"
+POSTE_DOCUMENT_TYPE = "896"
+POSTE_DATAMATRIX_LENGTH = 256
+_POSTE_TEXT_FIELDS = (("payer fiscal code", 16), ("payer name", 40), ("subject", 110))
+_ACCOUNT_RE = re.compile(r"[0-9]{1,12}")
+
+
+@dataclass(frozen=True)
+class PosteDataMatrix:
+    """The content of the data matrix of a Bollettino Postale PA."""
+
+    notice_code: str
+    postal_account: str  # 12 digits, zero-padded
+    amount_cents: int
+    creditor_fiscal_code: str
+    payer_fiscal_code: str
+    payer_name: str
+    subject: str
+
+
+def poste_text(text: str, width: int) -> str:
+    """``text`` as the slip's fixed-width field carries it: letters folded to plain ASCII
+    (à -> a), anything else but printable ASCII as a space, cut and padded to ``width``."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = "".join(c if " " <= c <= "~" else " " for c in folded)
+    return " ".join(plain.split())[:width].ljust(width)
+
+
+def build_poste_datamatrix(
+    *,
+    notice_code: str,
+    postal_account: str,
+    amount_cents: int,
+    creditor_fiscal_code: str,
+    payer_fiscal_code: str,
+    payer_name: str,
+    subject: str,
+) -> str:
+    """The 256 characters of the Poste slip's data matrix (see the layout above)."""
+    code = parse_notice_code(notice_code).code
+    fiscal = parse_creditor_fiscal_code(creditor_fiscal_code)
+    if not _ACCOUNT_RE.fullmatch(postal_account):
+        raise InvalidPaymentPayload("a postal account has 1 to 12 digits")
+    if not 0 < amount_cents <= _MAX_AMOUNT_CENTS:
+        raise InvalidPaymentPayload("the amount must be between 1 cent and 10 digits of cents")
+    if not re.fullmatch(r"[A-Z0-9]{11}|[A-Z0-9]{16}", payer_fiscal_code):
+        raise InvalidPaymentPayload("the payer's fiscal code has 16 (or 11) letters and digits")
+    content = "".join(
+        (
+            POSTE_PHASE,
+            "18",
+            code,
+            "12",
+            postal_account.zfill(12),
+            "10",
+            f"{amount_cents:010d}",
+            "3",
+            POSTE_DOCUMENT_TYPE,
+            "1P1",
+            fiscal,
+            poste_text(payer_fiscal_code, 16),
+            poste_text(payer_name, 40),
+            poste_text(subject, 110),
+            " " * 12,
+            "A",
+        )
+    )
+    assert len(content) == POSTE_DATAMATRIX_LENGTH
+    return content
+
+
+def parse_poste_datamatrix(content: str) -> PosteDataMatrix:
+    """Read a scanned Poste data matrix strictly; raises `InvalidPaymentPayload`."""
+    match = re.fullmatch(
+        r"codfase=NBPA;18([0-9]{18})12([0-9]{12})10([0-9]{10})3896"
+        r"1P1([0-9]{11})([ -~]{16})([ -~]{40})([ -~]{110}) {12}A",
+        content,
+    )
+    if match is None:
+        raise InvalidPaymentPayload("not the 256 characters of a Bollettino Postale PA")
+    notice, account, amount, fiscal, payer_cf, name, subject = match.groups()
+    try:
+        code = parse_notice_code(notice).code
+        fiscal = parse_creditor_fiscal_code(fiscal)
+    except (InvalidNoticeCode, InvalidFiscalCode) as e:
+        raise InvalidPaymentPayload(str(e)) from e
+    if int(amount) == 0:
+        raise InvalidPaymentPayload("the amount must not be zero")
+    return PosteDataMatrix(
+        notice_code=code,
+        postal_account=account,
+        amount_cents=int(amount),
+        creditor_fiscal_code=fiscal,
+        payer_fiscal_code=payer_cf.rstrip(),
+        payer_name=name.rstrip(),
+        subject=subject.rstrip(),
+    )

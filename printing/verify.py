@@ -50,6 +50,7 @@ class ScannedCode:
     dpi: int
     ec_level: str = ""
     version: str = ""
+    format: str = "QRCode"  # zxing-cpp's name of the symbology: QRCode, DataMatrix, Code128...
 
     @property
     def width_mm(self) -> float:
@@ -64,8 +65,12 @@ def _qr_version(extra: object) -> str:
     return str(extra.get("Version", "")) if isinstance(extra, dict) else ""
 
 
-def scan_codes(pdf_bytes: bytes, dpi: int = SCAN_DPI) -> list[ScannedCode]:
-    """Render every page in grey at `dpi` and decode its QR codes, page by page, top to bottom.
+def scan_codes(
+    pdf_bytes: bytes, dpi: int = SCAN_DPI, *, every_format: bool = False
+) -> list[ScannedCode]:
+    """Render every page in grey at `dpi` and decode its QR codes (with ``every_format``, its
+    codes of any symbology zxing-cpp reads: data matrix, barcodes...), page by page, top to
+    bottom.
 
     Raises `UnreadableDocument` if the bytes are not a PDF pdfium can open.
     """
@@ -78,8 +83,11 @@ def scan_codes(pdf_bytes: bytes, dpi: int = SCAN_DPI) -> list[ScannedCode]:
         for page_index in range(len(document)):
             page = document[page_index]
             image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-            codes = zxingcpp.read_barcodes(
-                image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            codes = (
+                zxingcpp.read_barcodes(image)
+                if every_format
+                else zxingcpp.read_barcodes(image, formats=formats)
             )
             for code in sorted(codes, key=lambda c: (c.position.top_left.y, c.position.top_left.x)):
                 p = code.position
@@ -96,6 +104,7 @@ def scan_codes(pdf_bytes: bytes, dpi: int = SCAN_DPI) -> list[ScannedCode]:
                         dpi=dpi,
                         ec_level=code.ec_level,
                         version=_qr_version(code.extra),
+                        format=code.format.name,
                     )
                 )
     finally:

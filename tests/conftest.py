@@ -17,6 +17,22 @@ from gateway.db import db
 pytest_plugins = ["tests.db_fixtures"]
 
 
+# Tests that share a costly set-up run on one worker of `pytest -n` (with --dist loadgroup),
+# so that it is built once, not once per worker: the production stack of the fault tests (its
+# own PostgreSQL server, gunicorn, 2,000 fines), the deployment checks' cached command line
+# answers, the SPID conformance tool's gateways.
+SHARED_SETUP = {"stack": "production-stack", "cli": "deploy-cli", "tool_dir": "spid-sp-test"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        for fixture, group in SHARED_SETUP.items():
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 def make_config(url: str, **overrides: Any) -> Config:
     return Config.from_env({}, profile="test", database_url=url, **overrides)
 

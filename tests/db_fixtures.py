@@ -79,11 +79,24 @@ def postgres_url() -> Iterator[str]:
 
 
 def truncate_postgres(engine: Engine) -> None:
-    """Empty every table (TRUNCATE fires no row triggers) and reset the audit head."""
+    """Empty every table, restart every sequence and reset the audit head.
+
+    DELETE, not TRUNCATE: on tables this small TRUNCATE costs about a second (it replaces
+    each table's files), DELETE a few milliseconds. The session runs as a replica so that
+    no trigger fires: the append-only triggers of the timeline and the foreign keys are for
+    the application, not for emptying a test database.
+    """
     existing = set(inspect(engine).get_table_names())
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name in existing)
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in tables:
+            conn.execute(table.delete())
+        sequences = conn.execute(
+            text("SELECT schemaname, sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        ).all()
+        for schema, sequence in sequences:
+            conn.execute(text("SELECT setval(:s, 1, false)"), {"s": f'"{schema}"."{sequence}"'})
         conn.execute(
             text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :g)"), {"g": "0" * 64}
         )

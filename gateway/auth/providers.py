@@ -36,6 +36,7 @@ from ..config import Config, ConfigurationError
 from ..db import db
 from ..ente import Ente
 from ..redis_store import redis_client
+from .buttons import spid_logo, spid_name
 from .replay import DatabaseReplayCache, FallbackReplayCache
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class ProviderChoice:
     entity_id: str
     label: str
     method: str
+    logo: str | None = None  # static path of the kit's logo (buttons.py), if it has one
 
     def login_url(self, next_url: str) -> str:
         query = urlencode({"idp": self.entity_id, "next": next_url})
@@ -145,7 +147,12 @@ def init_identity(app: Flask) -> None:
     sp = ServiceProvider(settings, registry, replay_cache(app, config))
     app.extensions["sportello.saml_sp"] = sp
     app.extensions["sportello.identity_providers"] = [
-        ProviderChoice(idp.entity_id, idp.display_name or idp.entity_id, idp.method)
+        ProviderChoice(
+            idp.entity_id,
+            spid_name(idp.entity_id, idp.display_name),
+            idp.method,
+            spid_logo(idp.entity_id) if idp.method == "spid" else None,
+        )
         for idp in registry.all()
     ]
 

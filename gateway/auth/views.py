@@ -34,6 +34,15 @@ from ..redirects import safe_target
 from ..security import csrf
 from ..sessions import session_id_hash
 from . import binding
+from .buttons import (
+    CIE_INFO_URL,
+    CIE_KIT,
+    SPID_HELP_URL,
+    SPID_INFO_URL,
+    SPID_KIT,
+    SPID_REQUEST_URL,
+    in_random_order,
+)
 from .logout import end_local_session, single_logout_endpoint
 from .operations import (
     BrowserState,
@@ -81,12 +90,20 @@ def login_page() -> str:
     next_url = _next()
     return render_template(
         "auth/login.html",
-        spid_providers=[p for p in providers if p.method == "spid"],
+        spid_providers=in_random_order([p for p in providers if p.method == "spid"]),
         cie_providers=[p for p in providers if p.method == "cie"],
         oidc_label=current_app.extensions.get("sportello.oidc_label"),
         next=next_url,
         level=login_level(next_url),
         expired=bool(session.get("expired")),
+        spid_kit=SPID_KIT,
+        cie_kit=CIE_KIT,
+        spid_links=(
+            (SPID_INFO_URL, _("More information")),
+            (SPID_REQUEST_URL, _("Don't have SPID?")),
+            (SPID_HELP_URL, _("Need help?")),
+        ),
+        cie_info_url=CIE_INFO_URL,
     )
 
 

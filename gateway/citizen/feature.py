@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from ..features import Feature, Mount
+from .sections import TRANSACTIONS
 from .views import bp
 
-FEATURE = Feature(name="citizen", mounts=(Mount(bp, "citizen", "/area-personale"),))
+FEATURE = Feature(
+    name="citizen",
+    mounts=(Mount(bp, "citizen", "/area-personale"),),
+    area_sections=(TRANSACTIONS,),
+)

@@ -14,6 +14,7 @@ from ..access import require_identity
 from ..audit import append_audit
 from ..db import db
 from ..desk.operations import active_delegations
+from ..desk.voice import install
 from ..exceptions import InvalidInput, NotFound
 from ..forms_web import operations as drafts
 from ..forms_web.errors import FormNotValid
@@ -30,6 +31,7 @@ from .pages import LiveView, choices_for, done, live_view
 from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_clerk", __name__, template_folder="templates")
+install(bp)
 
 
 def _mine(session_id: int) -> SharedSession:

@@ -42,6 +42,8 @@ from .terminals import active_terminal, check_password
 bp = Blueprint("counter_web", __name__, template_folder="templates")
 
 SESSION_KEY = "counter_terminal"
+SCANNED_KEY = "counter_scanned"  # the code the confirmation page shows
+REFUSED_KEY = "counter_refused"  # the last refusal, shown once on the scan page
 METHODS = ("cash", "card")
 AMOUNT_CENTS = re.compile(r"[0-9]{1,10}")  # as in the pagoPA QR payload
 
@@ -63,7 +65,7 @@ def _login_redirect() -> Response:
 
 
 @bp.route("/accesso", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> tuple[str, int] | Response:
     error = None
     if request.method == "POST":
         check_limit("login")
@@ -90,7 +92,7 @@ def login() -> str | Response:
             )
             db.session.commit()
             return redirect(url_for("counter_web.home"))
-    return render_template("counter/login.html", error=error)
+    return render_template("counter/login.html", error=error), (401 if error else 200)
 
 
 @bp.post("/esci")
@@ -104,22 +106,51 @@ def home() -> str | Response:
     terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
-    return render_template("counter/scan.html", terminal=terminal, error=None, code="")
+    refused = session.pop(REFUSED_KEY, None) or {}
+    return render_template(
+        "counter/scan.html",
+        terminal=terminal,
+        error=refused.get("error"),
+        code=str(refused.get("code", "")),
+    )
+
+
+def _refused(error: str, code: str) -> Response:
+    """Back to the scan page with the refusal and the code typed (a POST never answers with
+    a page: Back and reload then never ask to send the form again)."""
+    session[REFUSED_KEY] = {"error": error, "code": code[:500]}
+    return redirect(url_for("counter_web.home"), code=303)
 
 
 @bp.post("/verifica")
-def verify() -> str | Response:
-    """Show what the scanned or typed code pays, and ask the operator to confirm."""
+def verify() -> Response:
+    """The scanned or typed code: keep it, and show what it pays on the confirmation page."""
     terminal = signed_in_terminal()
     if terminal is None:
         return _login_redirect()
     code = (request.form.get("code") or "").strip()
     try:
+        verified_notice(db.session, code)
+    except PaymentError as e:
+        return _refused(refusal_message(e), code)
+    session[SCANNED_KEY] = code
+    return redirect(url_for("counter_web.confirm"), code=303)
+
+
+@bp.get("/conferma")
+def confirm() -> str | Response:
+    """What the code scanned last pays (checked again now), and the operator's confirmation."""
+    terminal = signed_in_terminal()
+    if terminal is None:
+        return _login_redirect()
+    code = session.get(SCANNED_KEY)
+    if not isinstance(code, str):
+        return redirect(url_for("counter_web.home"), code=303)
+    try:
         notice, due = verified_notice(db.session, code)
     except PaymentError as e:
-        return render_template(
-            "counter/scan.html", terminal=terminal, error=refusal_message(e), code=code
-        )
+        session.pop(SCANNED_KEY, None)
+        return _refused(refusal_message(e), code)
     return render_template(
         "counter/confirm.html",
         terminal=terminal,
@@ -133,7 +164,7 @@ def verify() -> str | Response:
 
 
 @bp.post("/incassa")
-def pay() -> str | Response:
+def pay() -> Response:
     """The operator has taken the money: record the payment (once, even if sent twice)."""
     terminal = signed_in_terminal()
     if terminal is None:
@@ -143,9 +174,7 @@ def pay() -> str | Response:
     method = request.form.get("method") or "cash"
     amount = request.form.get("amount_cents") or ""
     if code is None or method not in METHODS or not AMOUNT_CENTS.fullmatch(amount):
-        return render_template(
-            "counter/scan.html", terminal=terminal, error=_("Invalid request."), code=posted
-        )
+        return _refused(_("Invalid request."), posted)
     key = check_key(request.form.get("idempotency_key"))
     fp = fingerprint("POST", request.path, f"{code}|{amount}|{method}".encode())
 
@@ -171,13 +200,9 @@ def pay() -> str | Response:
         refusal=lambda e: Answer(e.status, {"code": e.code}),
     )
     if answer.status != 200:
-        return render_template(
-            "counter/scan.html",
-            terminal=terminal,
-            error=refusal_message(str(answer.body.get("code", ""))),
-            code=code,
-        )
-    return redirect(url_for("counter_web.done", token=answer.body["token"]))
+        return _refused(refusal_message(str(answer.body.get("code", ""))), code)
+    session.pop(SCANNED_KEY, None)
+    return redirect(url_for("counter_web.done", token=answer.body["token"]), code=303)
 
 
 @bp.get("/pagamenti/<payment_token:token>")

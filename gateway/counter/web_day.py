@@ -39,6 +39,8 @@ from .web import AMOUNT_CENTS, METHODS, signed_in_terminal, signed_out_when_disa
 bp = Blueprint("counter_day", __name__, template_folder="templates")
 
 CART_KEY = "counter_cart"
+CART_REFUSED_KEY = "counter_cart_refused"  # the last refusal, shown once on the cart page
+DEBTS_KEY = "counter_debts"  # the last look-up, shown once on the debts page
 READ_FROM = ("health_card", "cie")
 
 
@@ -74,37 +76,43 @@ def cart() -> str | Response:
     terminal = signed_in_terminal()
     if terminal is None:
         return redirect(url_for("counter_web.login"))
-    return _cart_page(terminal)
+    return _cart_page(terminal, session.pop(CART_REFUSED_KEY, None))
+
+
+def _cart_refused(error: str) -> Response:
+    """Back to the cart with the refusal: a POST never answers with a page."""
+    session[CART_REFUSED_KEY] = error
+    return redirect(url_for("counter_day.cart"), code=303)
 
 
 @bp.post("/carrello/aggiungi")
-def add_to_cart() -> str | Response:
+def add_to_cart() -> Response:
     terminal = signed_in_terminal()
     if terminal is None:
         return redirect(url_for("counter_web.login"))
     code = valid_notice_code(request.form.get("notice_code") or "")
     codes: list[str] = list(session.get(CART_KEY, []))
     if code is None:
-        return _cart_page(terminal, _("Invalid request."))
+        return _cart_refused(_("Invalid request."))
     if len(codes) >= MAX_CART and code not in codes:
-        return _cart_page(terminal, _("A cart holds at most %(count)d notices.", count=MAX_CART))
+        return _cart_refused(_("A cart holds at most %(count)d notices.", count=MAX_CART))
     try:
         notice_for_counter(db.session, code)
     except PaymentError as e:
-        return _cart_page(terminal, refusal_message(e))
+        return _cart_refused(refusal_message(e))
     if code not in codes:
         session[CART_KEY] = [*codes, code]
-    return redirect(url_for("counter_day.cart"))
+    return redirect(url_for("counter_day.cart"), code=303)
 
 
 @bp.post("/carrello/svuota")
 def empty_cart() -> Response:
     session.pop(CART_KEY, None)
-    return redirect(url_for("counter_day.cart"))
+    return redirect(url_for("counter_day.cart"), code=303)
 
 
 @bp.post("/carrello/incassa")
-def pay_cart() -> str | Response:
+def pay_cart() -> Response:
     """Take the money for every notice of the cart at once (once, even if sent twice)."""
     terminal = signed_in_terminal()
     if terminal is None:
@@ -121,7 +129,7 @@ def pay_cart() -> str | Response:
         or not all(AMOUNT_CENTS.fullmatch(a) for a in amounts)
         or method not in METHODS
     ):
-        return _cart_page(terminal, _("Invalid request."))
+        return _cart_refused(_("Invalid request."))
     items = [CartItem(c, int(a)) for c, a in zip(codes, amounts, strict=True)]
     key = check_key(request.form.get("idempotency_key"))
     fp = fingerprint("POST", request.path, f"{codes}|{amounts}|{method}".encode())
@@ -150,9 +158,9 @@ def pay_cart() -> str | Response:
         refusal=lambda e: Answer(e.status, {"code": e.code}),
     )
     if answer.status != 200:
-        return _cart_page(terminal, refusal_message(str(answer.body.get("code", ""))))
+        return _cart_refused(refusal_message(str(answer.body.get("code", ""))))
     session.pop(CART_KEY, None)
-    return redirect(url_for("counter_day.cart_done", token=answer.body["token"]))
+    return redirect(url_for("counter_day.cart_done", token=answer.body["token"]), code=303)
 
 
 @bp.get("/carrelli/<payment_token:token>")
@@ -214,28 +222,43 @@ def day_close(kind: str) -> Response:
 
 @bp.route("/debiti", methods=["GET", "POST"])
 def debts() -> str | Response:
-    """What the person whose card was read can pay now (audited at each look-up)."""
+    """What the person whose card was read can pay now (audited at each look-up).
+
+    The look-up is the POST; its answer is shown once by the GET it redirects to (the
+    notices it found, read again), so that Back and reload never send the card again."""
     terminal = signed_in_terminal()
     if terminal is None:
         return redirect(url_for("counter_web.login"))
-    notices: list[Notice] | None = None
-    error = None
-    fiscal_code = ""
     if request.method == "POST":
         check_limit("counter_debts", f"terminal:{terminal.id}")
         fiscal_code = typed_fiscal_code(request.form.get("fiscal_code")) or ""
         read_from = request.form.get("read_from") or ""
         if not fiscal_code or read_from not in READ_FROM:
-            error = _("The fiscal code is not valid: check it on the card.")
+            looked_up: dict[str, object] = {
+                "error": _("The fiscal code is not valid: check it on the card."),
+                "fiscal_code": (request.form.get("fiscal_code") or "")[:20],
+            }
         else:
-            notices = open_notices(db.session, terminal, fiscal_code, read_from)
+            found = open_notices(db.session, terminal, fiscal_code, read_from)
             db.session.commit()
+            looked_up = {"fiscal_code": fiscal_code, "codes": [n.code for n in found]}
+        session[DEBTS_KEY] = looked_up
+        return redirect(url_for("counter_day.debts"), code=303)
+    shown = session.pop(DEBTS_KEY, None) or {}
+    notices: list[Notice] | None = None
+    if "codes" in shown:
+        notices = []
+        for code in shown["codes"]:
+            try:
+                notices.append(notice_for_counter(db.session, code))
+            except PaymentError:
+                continue  # paid or withdrawn since the look-up
     return render_template(
         "counter/debts.html",
         terminal=terminal,
         notices=notices,
-        fiscal_code=fiscal_code,
-        error=error,
+        fiscal_code=shown.get("fiscal_code", ""),
+        error=shown.get("error"),
         payer=mask_name,
     )
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from ..access import require_identity
 from ..db import db
+from ..forms_web.catalogue import form_registry
 from ..models import utcnow
 from . import operations as ops
 
@@ -21,6 +22,8 @@ def given() -> str:
         "desk/delegations.html",
         delegations=ops.delegations_given(db.session, identity.fiscal_code),
         now=utcnow(),
+        # The services by their names: a service no longer offered keeps its id.
+        service_names={d.id: _(d.title) for d in form_registry()},
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -27,11 +27,13 @@ from ..forms_web.rendering import form_view, posted_answers
 from ..forms_web.views import definition_of, shown_code, typed_code
 from ..i18n import current_language
 from ..models import Delegation, Document, Draft, Transaction
-from ..timeline import describe, state_label
 from ..transactions.operations import get_by_reference
 from . import operations as ops
+from .voice import clerk_describe, clerk_state_label, install
 
 bp = Blueprint("desk", __name__, template_folder="templates")
+install(bp)
+SAVED_KEY = "desk_saved"  # the request just saved and its new resume code, for one page
 
 
 def _delegation(delegation_id: int) -> Delegation:
@@ -154,24 +156,42 @@ def _post(d: Delegation, definition: Any, draft: Draft | None, action_url: str) 
             tx = drafts.submit_form(db.session, **common)
             db.session.commit()
             flash(_("The request has been sent for the citizen."), "success")
-            return redirect(url_for("desk.transaction", delegation_id=d.id, reference=tx.reference))
+            target = url_for("desk.transaction", delegation_id=d.id, reference=tx.reference)
+            return redirect(target, code=303)
         if action == "prepare":
             saved = drafts.prepare_for_confirmation(db.session, **common)
-            message = _("The citizen can now confirm the request in their personal area.")
         else:
             saved = drafts.save_draft(db.session, **common)
-            message = _("Draft saved.")
         db.session.commit()
     except FormNotValid as e:
         db.session.rollback()
         form = form_view(definition, raw, choices, lang(), e.result)
         return _form_page(d, definition, form, action_url, 422, draft)
+    reference = saved.draft.transaction.reference
+    # The new code is shown once, by the page this redirects to (Back and reload never send
+    # the form again); it waits for that page in the server-side session, never in a URL.
+    session[SAVED_KEY] = {"reference": reference, "code": saved.code}
+    return redirect(url_for("desk.saved", delegation_id=d.id, reference=reference), code=303)
+
+
+@bp.get("/<id:delegation_id>/pratiche/<reference:reference>/salvata")
+def saved(delegation_id: int, reference: str) -> Any:
+    """The request just saved or prepared, with the citizen's new resume code (shown once)."""
+    d = _delegation(delegation_id)
+    tx = _transaction(d, reference)
+    draft = _draft_of(tx)
+    kept = session.pop(SAVED_KEY, None) or {}
+    code = kept.get("code") if kept.get("reference") == tx.reference else None
+    if tx.state == "awaiting_confirmation":
+        message = _("The citizen can now confirm the request in their personal area.")
+    else:
+        message = _("Draft saved.")
     return render_template(
         "desk/saved.html",
         d=d,
-        tx=saved.draft.transaction,
+        tx=tx,
         message=message,
-        shown=code_display(saved.draft, saved.code) if saved.code else None,
+        shown=code_display(draft, code) if draft is not None and code else None,
     )
 
 
@@ -223,9 +243,9 @@ def transaction(delegation_id: int, reference: str) -> Any:
         "desk/transaction.html",
         d=d,
         tx=tx,
-        state=state_label(tx.state),
+        state=clerk_state_label(tx.state),
         lines=lines,
-        entries=[describe(e) for e in tx.events],
+        entries=[clerk_describe(e) for e in tx.events],
         documents=list(tx.documents),
     )
 

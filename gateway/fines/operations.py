@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from connectors import Fine, FinesConnector, Invalid, NotFound, Unavailable
 
+from ..ente import current_ente
 from ..i18n import TITLES, Language, in_every_language, written
 from ..legacy import connector
 from ..models import Notice, Payment, Transaction
@@ -97,7 +98,10 @@ def open_transaction_for(
 def current_notice(session: Session, tx: Transaction) -> Notice | None:
     """The transaction's latest notice if it can still be paid today."""
     notice = session.scalar(
-        select(Notice).where(Notice.transaction_id == tx.id).order_by(Notice.id.desc()).limit(1)
+        select(Notice)
+        .where(Notice.transaction_id == tx.id, Notice.primary_notice_id.is_(None))
+        .order_by(Notice.id.desc())
+        .limit(1)
     )
     if notice is None or effective_status(notice) != "issued":
         return None
@@ -156,15 +160,23 @@ def request_fine_notice(
             "Traffic Code fine — report no. %(number)s", number=fine.report_number
         )
     )
+    alternative = alternative_code_for(fine)
+    amount, amount_until = fine.amount_due, fine.amount_valid_until
+    if alternative is not None:
+        # The reduced amount has its own code: this one prints the full amount of its window.
+        base = next((w for w in fine.windows if w.rule == "base"), None)
+        if base is not None:
+            amount, amount_until = base.amount, base.valid_until
     return issue_notice(
         session,
         transaction=tx,
-        amount_cents=fine.amount_due,
+        amount_cents=amount,
         description=description,
         payer_cf=fiscal_code,
         payer_name=payer_name,
         due_date=due_date(fine),
-        amount_until=fine.amount_valid_until,
+        amount_until=amount_until,
+        alternative=alternative,
         details={
             "lines": in_every_language(partial(notice_lines, fine)),
             AMOUNT_WINDOWS: [
@@ -184,6 +196,21 @@ def request_fine_notice(
         },
         actor=actor,
     )
+
+
+def alternative_code_for(fine: Fine) -> tuple[int, date] | None:
+    """The reduced amount's own notice code, (amount, last day), when one is needed: while the
+    30% reduction lasts, for a creditor that prints the Poste slip. A code printed on a slip
+    whose data matrix carries a fixed amount (as SEND's notifications carry one amount per
+    code) cannot follow the windows, so the guidelines give the reduced amount its own code
+    and page, beside the code of the full amount."""
+    if not current_ente().postal_account:
+        return None
+    today = today_local()
+    for window in fine.windows:
+        if window.rule == "reduced" and window.valid_until and window.valid_until >= today:
+            return window.amount, window.valid_until
+    return None
 
 
 def due_date(fine: Fine) -> date:

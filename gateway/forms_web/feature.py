@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..features import Feature, Link, Mount
 from ..notifications.kinds import Kind
+from .area import TO_CONFIRM
 from .counter_api import bp as counter_drafts
 from .views import bp
 
@@ -17,4 +18,5 @@ FEATURE = Feature(
     ),
     notification_kinds=(Kind("prepared_for_confirmation", "updates"),),
     area_links=(Link(_l("Resume a draft"), "forms_web.resume"),),
+    area_sections=(TO_CONFIRM,),
 )

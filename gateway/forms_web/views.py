@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from forms import UnknownService, summary
@@ -20,7 +22,7 @@ from ..models import Document, Draft
 from ..timeline import state_label
 from ..transactions.operations import get_by_reference
 from ..transactions.states import State
-from . import operations
+from . import kept, operations
 from .catalogue import form_registry, load_choices
 from .errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
 from .filler import Filler
@@ -29,6 +31,11 @@ from .payments_link import payment_links
 from .rendering import form_view, posted_answers
 
 bp = Blueprint("forms_web", __name__, template_folder="templates")
+
+
+@bp.record_once
+def _keep_expired_posts(state: BlueprintSetupState) -> None:
+    kept.install(state.app)
 
 
 def citizen_filler(identity: SessionIdentity) -> Filler:
@@ -73,10 +80,20 @@ def _form_page(definition: Any, form: Any, action: str, status: int = 200, **ext
             form=form,
             action=action,
             buttons=_buttons(),
+            owner=kept.owner_tag(require_identity().fiscal_code),
             **extra,
         ),
         status,
     )
+
+
+def _restored(definition: Any, identity: SessionIdentity, stored: Any = None) -> Any:
+    """The answers typed before the session expired, if this browser kept some for this
+    person and this form (once), as raw answers; else None."""
+    found = kept.take_kept(identity.fiscal_code)
+    if found is None:
+        return None
+    return posted_answers(definition, found, MultiDict(), stored)
 
 
 def _post(definition: Any, draft: Draft | None, action_url: str) -> Any:
@@ -122,8 +139,12 @@ def new(service: str) -> Any:
     if request.method == "POST":
         return _post(definition, None, action)
     choices = load_choices(definition, identity.fiscal_code)
-    prefill = {k: v for k, v in request.args.items() if k in {f.name for f in definition.fields}}
-    return _form_page(definition, form_view(definition, prefill, choices, lang()), action)
+    restored = _restored(definition, identity)
+    prefill = restored or {
+        k: v for k, v in request.args.items() if k in {f.name for f in definition.fields}
+    }
+    form = form_view(definition, prefill, choices, lang())
+    return _form_page(definition, form, action, restored=restored is not None)
 
 
 @bp.route("/area-personale/pratiche/<reference:reference>/modulo", methods=["GET", "POST"])
@@ -137,8 +158,10 @@ def edit(reference: str) -> Any:
     if request.method == "POST":
         return _post(definition, draft, action)
     choices = load_choices(definition, identity.fiscal_code)
-    form = form_view(definition, operations.answers_of(draft), choices, lang())
-    return _form_page(definition, form, action, draft=draft)
+    stored = operations.answers_of(draft)
+    restored = _restored(definition, identity, stored)
+    form = form_view(definition, restored or stored, choices, lang())
+    return _form_page(definition, form, action, draft=draft, restored=restored is not None)
 
 
 @bp.post("/area-personale/pratiche/<reference:reference>/foglio")

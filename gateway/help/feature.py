@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..features import Feature, Link, Mount, Service
 from ..notifications.kinds import Kind
+from .area import AREA_SECTIONS
 from .views import citizen, clerks, public
 
 FEATURE = Feature(
@@ -53,4 +54,5 @@ FEATURE = Feature(
             cost=_l("Free of charge."),
         ),
     ),
+    area_sections=AREA_SECTIONS,
 )

@@ -85,7 +85,7 @@ def _appointment_title(office: Office, starts_at: datetime) -> tuple[str, dict[s
         lambda words: words.gettext(
             "Appointment — %(office)s, %(when)s",
             office=office.name,
-            when=f"{words.date(starts_at)} {words.time(starts_at, 'short')}",
+            when=words.datetime(starts_at, "weekday"),
         )
     )
 

@@ -7,6 +7,8 @@ given other opening hours.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +21,8 @@ from ..models import HelpRequest, Office
 
 LEAD_TIME = timedelta(hours=1)  # the office needs a little notice
 HORIZON_DAYS = 14
+SLOT_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z")
+DAY_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,64 @@ class Slot:
         return self.starts_at.strftime("%Y-%m-%dT%H:%MZ")
 
 
-def parse_slot_key(value: str) -> datetime | None:
+def parse_slot_key(value: object) -> datetime | None:
+    """The slot start written in ``value`` ("2026-12-02T08:00Z", UTC), or None."""
+    if not isinstance(value, str) or not SLOT_KEY.fullmatch(value):
+        return None
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def parse_day_key(value: object) -> date | None:
+    """The day written in ``value`` ("2026-12-02"), or None."""
+    if not isinstance(value, str) or not DAY_KEY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One cell of a month grid: a day and how many free times it has (0: not bookable)."""
+
+    day: date
+    free: int
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month as a grid of weeks; days of the months around it are None."""
+
+    first: date
+    weeks: tuple[tuple[CalendarDay | None, ...], ...]
+
+
+def slots_by_day(slots: list[Slot]) -> dict[date, list[Slot]]:
+    """The slots grouped by their day on Rome's clock, in order."""
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.local_start.date(), []).append(slot)
+    return days
+
+
+def calendar_months(
+    free_times: dict[date, int], first: date, last: date, *, first_weekday: int = 0
+) -> list[Month]:
+    """The month grids from ``first``'s month to ``last``'s, each day with its free times."""
+    grid = calendar.Calendar(first_weekday)
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        weeks = tuple(
+            tuple(CalendarDay(d, free_times.get(d, 0)) if d.month == month else None for d in week)
+            for week in grid.monthdatescalendar(year, month)
+        )
+        months.append(Month(date(year, month, 1), weeks))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def office_slot_starts(office: Office, first_day: date, days: int) -> list[datetime]:

@@ -3,14 +3,13 @@ and the clerks' queue."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from babel.dates import get_day_names
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from forms.errors import InvalidValue
@@ -21,33 +20,21 @@ from .. import clock
 from ..access import SessionIdentity, require_identity
 from ..db import db
 from ..ente import current_ente
-from ..exceptions import SportelloError
 from ..i18n import current_language
 from ..identifiers import typed_session_code, valid_reference
-from ..models import HelpRequest, Office, utcnow
+from ..models import HelpRequest, utcnow
 from ..ratelimit import check_limit
-from ..transactions.operations import Actor, list_for_subject
+from ..transactions.operations import Actor
+from . import booking
 from . import operations as ops
 from .documents import booking_ics, booking_pdf
-from .errors import HelpRequestNotFound, InvalidSlot, NotOpen, SlotTaken
-from .slots import available_slots, parse_slot_key
+from .errors import HelpRequestNotFound
+from .slots import parse_day_key
 from .windows import callback_windows, window_by_key
 
 public = Blueprint("help", __name__, template_folder="templates")
 citizen = Blueprint("help_citizen", __name__, template_folder="templates")
 clerks = Blueprint("help_queue", __name__, template_folder="templates")
-
-TOPIC_MAX = 500
-
-
-def _lang() -> str:
-    return str(get_locale() or "it")
-
-
-def _offices() -> list[Office]:
-    return list(
-        db.session.scalars(select(Office).where(Office.active.is_(True)).order_by(Office.id))
-    )
 
 
 def _citizen_actor(identity: SessionIdentity) -> Actor:
@@ -56,14 +43,6 @@ def _citizen_actor(identity: SessionIdentity) -> Actor:
 
 def _clerk_actor(identity: SessionIdentity, channel: str = "desk") -> Actor:
     return identity.actor("clerk", channel)
-
-
-def _booking_error(error: SportelloError) -> str:
-    if isinstance(error, NotOpen):  # said of the citizen's own appointment
-        return _("This appointment can no longer be changed.")
-    if isinstance(error, SlotTaken | InvalidSlot):
-        return error.user_message
-    return str(InvalidSlot.title)
 
 
 def _weekday_name(index: int) -> str:
@@ -80,22 +59,13 @@ def _check_phone(raw: str, errors: dict[str, str]) -> str:
         return ""
 
 
-def _check_topic(raw: str, errors: dict[str, str]) -> str:
-    topic = " ".join(raw.split())
-    if not topic:
-        errors["topic"] = _("Tell us briefly what you need.")
-    elif len(topic) > TOPIC_MAX:
-        errors["topic"] = _("At most %(n)d characters.", n=TOPIC_MAX)
-    return topic
-
-
 # --- public ---------------------------------------------------------------------------------
 
 
 @public.get("/aiuto")
 def home() -> str:
     return render_template(
-        "help/home.html", offices=_offices(), form={}, errors={}, weekday_name=_weekday_name
+        "help/home.html", offices=booking.offices(), form={}, errors={}, weekday_name=_weekday_name
     )
 
 
@@ -105,18 +75,18 @@ def visitor_callback() -> str | tuple[str, int]:
     check_limit("callback_request")
     errors: dict[str, str] = {}
     phone = _check_phone(request.form.get("phone", ""), errors)
-    topic = _check_topic(request.form.get("topic", ""), errors)
+    topic = booking.check_topic(request.form.get("topic", ""), errors)
     if errors:
         html = render_template(
             "help/home.html",
-            offices=_offices(),
+            offices=booking.offices(),
             form=request.form,
             errors=errors,
             weekday_name=_weekday_name,
         )
         return html, 422
     created = ops.request_callback(
-        db.session, phone=phone, topic=topic, citizen=None, language=_lang()
+        db.session, phone=phone, topic=topic, citizen=None, language=booking.lang()
     )
     db.session.commit()
     return render_template(
@@ -135,70 +105,24 @@ def my_requests() -> str:
     )
 
 
-def _booking_page(identity: SessionIdentity, *, errors: dict[str, str], status: int = 200) -> Any:
-    slug = request.values.get("ufficio", "")
-    offices = _offices()
-    office = next((o for o in offices if o.slug == slug), None)
-    slots = available_slots(db.session, office, now=utcnow()) if office else []
-    html = render_template(
-        "help/book.html",
-        offices=offices,
-        office=office,
-        days=_by_day(slots),
-        transactions=_open_transactions(identity),
-        form=request.form,
-        errors=errors,
-    )
-    return html, status
-
-
-def _by_day(slots: list[Any]) -> list[tuple[Any, list[Any]]]:
-    days: dict[Any, list[Any]] = {}
-    for slot in slots:
-        days.setdefault(slot.local_start.date(), []).append(slot)
-    return list(days.items())
-
-
-def _open_transactions(identity: SessionIdentity) -> list[Any]:
-    return [
-        tx
-        for tx in list_for_subject(db.session, identity.fiscal_code)
-        if tx.service != ops.SERVICE and tx.state not in ("completed", "cancelled", "expired")
-    ]
-
-
 @citizen.get("/appuntamento")
 def book_page() -> Any:
-    return _booking_page(require_identity(), errors={})
+    return booking.choose_office()
 
 
-@citizen.post("/appuntamento")
-def book() -> Any:
-    identity = require_identity()
-    errors: dict[str, str] = {}
-    starts_at = parse_slot_key(request.form.get("slot", ""))
-    if starts_at is None:
-        errors["slot"] = _("Choose a date and time.")
-    topic = _check_topic(request.form.get("topic", ""), errors)
-    if errors:
-        return _booking_page(identity, errors=errors, status=422)
-    assert starts_at is not None
-    try:
-        booked = ops.book_appointment(
-            db.session,
-            office_slug=request.form.get("ufficio", ""),
-            starts_at=starts_at,
-            citizen=_citizen_actor(identity),
-            topic=topic,
-            related_reference=valid_reference(request.form.get("related")),
-            language=_lang(),
-        )
-    except SportelloError as e:
-        db.session.rollback()
-        errors["slot"] = _booking_error(e)
-        return _booking_page(identity, errors=errors, status=e.status)
-    db.session.commit()
-    return redirect(url_for("help_citizen.detail", code=booked.code))
+@citizen.get("/appuntamento/giorno")
+def book_day() -> Any:
+    return booking.choose_day()
+
+
+@citizen.route("/appuntamento/orario", methods=["GET", "POST"])
+def book_time() -> Any:
+    return booking.choose_time()
+
+
+@citizen.route("/appuntamento/conferma", methods=["GET", "POST"])
+def book_confirm() -> Any:
+    return booking.confirm_booking()
 
 
 @citizen.get("/<session_code:code>")
@@ -218,7 +142,7 @@ def pdf(code: str) -> Response:
         found,
         ente=current_ente(),
         base_url=current_app.config["SPORTELLO"].base_url,
-        lang=_lang(),
+        lang=booking.lang(),
     )
     return Response(
         body,
@@ -237,7 +161,7 @@ def ics(code: str) -> Response:
         found,
         ente=current_ente(),
         base_url=current_app.config["SPORTELLO"].base_url,
-        lang=_lang(),
+        lang=booking.lang(),
     )
     return Response(
         body,
@@ -248,36 +172,18 @@ def ics(code: str) -> Response:
 
 @citizen.route("/<session_code:code>/sposta", methods=["GET", "POST"])
 def move(code: str) -> Any:
+    """Move an appointment: its office's calendar, then the times of the day chosen."""
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
-    errors: dict[str, str] = {}
-    status = 200
+    if found.kind != "appointment" or found.office is None:
+        raise HelpRequestNotFound(detail="not an appointment")
+    shown = ops.display_code(found.code)
     if request.method == "POST":
-        starts_at = parse_slot_key(request.form.get("slot", ""))
-        if starts_at is None:
-            errors["slot"] = _("Choose a date and time.")
-            status = 422
-        else:
-            try:
-                ops.move_appointment(db.session, found, starts_at, _citizen_actor(identity))
-            except SportelloError as e:
-                db.session.rollback()
-                errors["slot"] = _booking_error(e)
-                status = e.status
-            else:
-                db.session.commit()
-                return redirect(url_for("help_citizen.detail", code=found.code))
-        found = ops.citizen_request(db.session, identity.fiscal_code, code)
-    assert found.office is not None
-    slots = available_slots(db.session, found.office, now=utcnow())
-    html = render_template(
-        "help/move.html",
-        req=found,
-        code=ops.display_code(found.code),
-        days=_by_day(slots),
-        errors=errors,
-    )
-    return html, status
+        return booking.move_to(found, shown)
+    day = parse_day_key(request.args.get("giorno"))
+    if day is None:
+        return booking.move_calendar(found, shown)
+    return booking.move_times(found, shown, day)
 
 
 @citizen.post("/<session_code:code>/annulla")
@@ -297,7 +203,7 @@ def callback() -> Any:
     if request.method == "POST":
         check_limit("callback_request", identity.fiscal_code)
         phone = _check_phone(request.form.get("phone", ""), errors)
-        topic = _check_topic(request.form.get("topic", ""), errors)
+        topic = booking.check_topic(request.form.get("topic", ""), errors)
         key = request.form.get("window", "asap")
         window = None if key == "asap" else window_by_key(key, now)
         if key != "asap" and window is None:
@@ -310,14 +216,14 @@ def callback() -> Any:
                 citizen=_citizen_actor(identity),
                 window=(window.starts_at, window.ends_at) if window else None,
                 related_reference=valid_reference(request.form.get("related")),
-                language=_lang(),
+                language=booking.lang(),
             )
             db.session.commit()
             return redirect(url_for("help_citizen.detail", code=created.code))
     html = render_template(
         "help/callback.html",
         windows=callback_windows(now),
-        transactions=_open_transactions(identity),
+        transactions=booking.open_transactions(identity),
         form=request.form,
         errors=errors,
     )
@@ -334,14 +240,17 @@ def queue() -> str:
     now = utcnow()
     return render_template(
         "help/queue.html",
-        items=[(item, ops.due_at(item), _minutes(now, ops.due_at(item))) for item in items],
+        items=[(item, ops.due_at(item)) for item in items],
+        now=now,
         me=identity.fiscal_code,
         display_code=ops.display_code,
     )
 
 
-def _minutes(now: datetime, due: datetime) -> int:
-    return int((now - due).total_seconds() // 60)
+def _waiting(now: datetime, due: datetime) -> timedelta | None:
+    """How long a request has waited past its time, if it has."""
+    late = now - due
+    return late if late >= timedelta(minutes=1) else None
 
 
 @clerks.get("/codice")
@@ -369,7 +278,7 @@ def item(request_id: int) -> str:
         req=found,
         code=ops.display_code(found.code),
         me=identity.fiscal_code,
-        wait=_minutes(utcnow(), ops.due_at(found)),
+        wait=_waiting(utcnow(), ops.due_at(found)),
     )
 
 

@@ -3,7 +3,7 @@
 from .audit import AuditCheckpoint, AuditEntry, AuditHead, AuditNode
 from .base import Base, UTCDateTime, utcnow
 from .cobrowse import SharedMessage, SharedProposal, SharedSession
-from .forms import Delegation, Draft, ResumeGuess
+from .forms import Delegation, Draft, KeptAnswers, ResumeGuess
 from .health import BreakGlass, ClinicalAccess, HealthConsent, NamedClinician, ObscuredDocument
 from .help import Desk, HelpRequest, Office, OpeningHours
 from .identity import RoleAssignment, SamlAssertionSeen, SamlRequest
@@ -41,6 +41,7 @@ __all__ = [
     "HelpRequest",
     "IdempotencyRecord",
     "InboxMessage",
+    "KeptAnswers",
     "NamedClinician",
     "Notice",
     "NoticeCounter",

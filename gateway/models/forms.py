@@ -76,3 +76,18 @@ class ResumeGuess(Base):
 
 
 Index("ix_resume_guess_client_at", ResumeGuess.client, ResumeGuess.at)
+
+
+class KeptAnswers(Base):
+    """What a citizen had typed in a form posted after their session expired, kept for the
+    browser that posted it (``id_hash``: the SHA-256 of a random cookie) until they log in
+    again; shown once, and only to the person the form was shown to (``owner_tag``: an HMAC
+    of their fiscal code that the page carried)."""
+
+    __tablename__ = "form_kept_answers"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(String(300))
+    owner_tag: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -46,6 +46,8 @@ class Notice(Base):
     A notice whose amount changes with time (a fine: reduced, full, increased) stays valid:
     ``amount_cents`` is the amount due when it was last verified, ``amount_until`` the last
     day that amount holds, and ``details["amount_windows"]`` every window as printed.
+    A notice with a ``primary_notice_id`` is the alternative code of that notice's debt (its
+    reduced amount, SEND's alternative code): paying either pays the debt, once.
     """
 
     __tablename__ = "notice"
@@ -67,6 +69,7 @@ class Notice(Base):
     status: Mapped[str] = mapped_column(String(16), default="issued")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    primary_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), index=True)
 
     transaction: Mapped[Transaction] = relationship()
 

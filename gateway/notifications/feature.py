@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..features import Feature, Mount
+from .area import INBOX
 from .delivery import email_sender
 from .service import EMAIL_TOPIC
 from .views import deliveries, inbox, unsubscribe_bp
@@ -15,4 +16,5 @@ FEATURE = Feature(
         Mount(deliveries, "clerk", "/sportello/notifiche"),
     ),
     outbox={EMAIL_TOPIC: email_sender},
+    area_sections=(INBOX,),
 )

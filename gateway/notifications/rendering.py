@@ -65,7 +65,7 @@ def _env(autoescape: Any, **options: Any) -> Environment:
         lambda context, value: format_date(value, "long", _in(context).code)
     )
     env.filters["datetime"] = pass_context(
-        lambda context, value: format_datetime(value, "d MMMM y, HH:mm", _in(context).code)
+        lambda context, value: format_datetime(value, "long", _in(context).code)
     )
     return env
 

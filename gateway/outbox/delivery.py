@@ -54,9 +54,14 @@ class DeliveryStats:
     failed: int = 0
 
 
-def next_delay(attempts: int, rng: random.Random | None = None) -> float:
-    """Exponential backoff with full jitter, capped: seconds before the next attempt."""
-    ceiling = min(MAX_DELAY, BASE_DELAY * (2 ** max(attempts - 1, 0)))
+def next_delay(
+    attempts: int, rng: random.Random | None = None, *, first: float = BASE_DELAY
+) -> float:
+    """Exponential backoff with full jitter, capped: seconds before the next attempt.
+
+    ``first`` is the ceiling of the first wait; each next one doubles it, up to ``MAX_DELAY``.
+    """
+    ceiling = min(MAX_DELAY, first * (2 ** max(attempts - 1, 0)))
     r = rng or random
     return ceiling / 2 + r.random() * ceiling / 2
 
@@ -111,9 +116,13 @@ def deliver_due(
     *,
     batch: int = 20,
     lease: float = 60.0,
+    first_retry: float = BASE_DELAY,
     now: Callable[[], datetime] = utcnow,
 ) -> DeliveryStats:
-    """Claim and deliver the messages that are due; return what happened."""
+    """Claim and deliver the messages that are due; return what happened.
+
+    A failed delivery is tried again after a backoff whose first ceiling is ``first_retry``.
+    """
     stats = DeliveryStats()
     with factory() as session:
         claimed = _claim(session, now(), batch, lease)
@@ -142,7 +151,9 @@ def deliver_due(
             else:
                 msg.status = "stalled" if msg.attempts >= STALLED_AFTER else "pending"
                 msg.last_error = error
-                msg.next_attempt_at = now() + timedelta(seconds=next_delay(msg.attempts))
+                msg.next_attempt_at = now() + timedelta(
+                    seconds=next_delay(msg.attempts, first=first_retry)
+                )
                 stats.retried += 1
             log.info(
                 "outbox delivery",

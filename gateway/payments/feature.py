@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..features import Feature, Mount
 from ..notifications.kinds import Kind
+from .area import AREA_SECTIONS
 from .reconcile import bp as reconcile
 from .views import bp
 
@@ -17,4 +18,5 @@ FEATURE = Feature(
         Kind("receipt_issued", "updates"),
         Kind("notice_expiring", "reminders"),
     ),
+    area_sections=AREA_SECTIONS,
 )

@@ -7,19 +7,22 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from printing import (
+    AlternativeCode,
     InvalidNoticeCode,
     InvalidPaymentPayload,
     NoticeData,
+    NoticeWindow,
     make_notice_code,
     parse_notice_code,
     parse_payment_payload,
     render_notice,
 )
+from printing.notice import WINDOW_RULES
 
 from .. import clock
 from ..config import Config
@@ -113,6 +116,7 @@ def issue_notice(
     actor: Actor,
     valid_until: date | None = None,
     amount_until: date | None = None,
+    alternative: tuple[int, date] | None = None,
 ) -> Notice:
     """Issue a notice for ``transaction`` (see the contract in ``payments.operations``)."""
     if amount_cents <= 0:
@@ -145,6 +149,9 @@ def issue_notice(
     )
     session.add(notice)
     session.flush()
+    alternative_code = None
+    if alternative is not None:
+        alternative_code = _issue_alternative(session, notice, *alternative).code
     pdf = render_notice_pdf(notice, "it")
     document = store_pdf(
         session,
@@ -161,6 +168,8 @@ def issue_notice(
         "valid_until": valid_until.isoformat() if valid_until else None,
         "document_id": document.id,
     }
+    if alternative_code is not None:
+        data["alternative_code"] = alternative_code
     if transaction.state == State.AWAITING_PAYMENT:
         record_event(session, transaction, actor, "notice_issued", data)
     else:
@@ -171,11 +180,74 @@ def issue_notice(
     return notice
 
 
+def _issue_alternative(
+    session: Session, primary: Notice, amount_cents: int, last_day: date
+) -> Notice:
+    """A second code of ``primary``'s debt for ``amount_cents`` until ``last_day``."""
+    if not amount_cents > 0:
+        raise ValueError("an alternative amount must be positive")
+    config = _config()
+    alternative = Notice(
+        code=allocate_notice_code(
+            session, config.notice_segregation_code, today_local(primary.issued_at).year
+        ),
+        transaction=primary.transaction,
+        service=primary.service,
+        creditor_name=primary.creditor_name,
+        creditor_fiscal_code=primary.creditor_fiscal_code,
+        amount_cents=amount_cents,
+        description=primary.description,
+        payer_cf=primary.payer_cf,
+        payer_name=primary.payer_name,
+        due_date=last_day,
+        valid_until=last_day,
+        amount_until=last_day,
+        details={k: v for k, v in (primary.details or {}).items() if k != AMOUNT_WINDOWS},
+        status="issued",
+        issued_at=primary.issued_at,
+        primary_notice_id=primary.id,
+    )
+    session.add(alternative)
+    session.flush()
+    return alternative
+
+
+def alternatives_of(session: Session, notice: Notice) -> list[Notice]:
+    """The alternative codes of a primary notice's debt, oldest first."""
+    return list(
+        session.scalars(
+            select(Notice).where(Notice.primary_notice_id == notice.id).order_by(Notice.id)
+        )
+    )
+
+
+def debt_id(notice: Notice) -> int:
+    """The id of the notice that names the debt: the notice itself, or the one whose
+    alternative code it is. Payments lock that row and record it as paid."""
+    return notice.primary_notice_id or notice.id
+
+
+def debt_notices(session: Session, notice: Notice) -> list[Notice]:
+    """Every notice code of the notice's debt: the primary one and its alternative codes."""
+    head = debt_id(notice)
+    return list(
+        session.scalars(
+            select(Notice)
+            .where(or_(Notice.id == head, Notice.primary_notice_id == head))
+            .order_by(Notice.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
 def active_payment(session: Session, notice: Notice) -> Payment | None:
-    """The attempt that holds the notice now, if any (an activation not yet expired)."""
+    """The attempt that holds the notice's debt now, if any (an activation not yet expired,
+    of this code or of another code of the same debt)."""
+    head = debt_id(notice)
+    codes = select(Notice.id).where(or_(Notice.id == head, Notice.primary_notice_id == head))
     return session.scalar(
         select(Payment).where(
-            Payment.notice_id == notice.id,
+            Payment.notice_id.in_(codes),
             Payment.status == "activated",
             Payment.expires_at > utcnow(),
         )
@@ -273,10 +345,39 @@ def detail_lines(details: Mapping[str, Any], lang: str) -> tuple[tuple[str, str]
     )
 
 
+def notice_windows(notice: Notice) -> tuple[NoticeWindow, ...]:
+    """The stored amount windows that the notice prints ("Quanto e quando pagare?")."""
+    windows = []
+    for window in (notice.details or {}).get(AMOUNT_WINDOWS) or ():
+        if window.get("rule") not in WINDOW_RULES:
+            continue
+        windows.append(
+            NoticeWindow(
+                rule=str(window["rule"]),
+                amount_cents=int(window["amount_cents"]),
+                first_day=date.fromisoformat(window["from"]),
+                last_day=date.fromisoformat(window["until"]) if window.get("until") else None,
+            )
+        )
+    return tuple(windows)
+
+
 def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
-    """What the notice PDF prints, from the stored notice."""
+    """What the notice PDF prints, from the stored notice: for an alternative code, the PDF
+    of its debt (the primary notice, which prints both codes)."""
+    session = object_session(notice)
+    if notice.primary_notice_id is not None and session is not None:
+        primary = session.get(Notice, notice.primary_notice_id)
+        if primary is not None:
+            notice = primary
     config = _config()
     ente = current_ente()
+    alternative = None
+    for other in alternatives_of(session, notice) if session is not None else ():
+        if other.status != "revoked":
+            assert other.valid_until is not None
+            alternative = AlternativeCode(other.code, other.amount_cents, other.valid_until)
+            break
     return NoticeData(
         notice_code=notice.code,
         creditor_name=notice.creditor_name,
@@ -291,7 +392,11 @@ def notice_data(notice: Notice, lang: str = "it") -> NoticeData:
         cbill_code=ente.cbill_code,
         creditor_contacts=_creditor_contacts(ente),
         portal_url=config.base_url.rstrip("/"),
-        amount_table=tuple(amount_table(notice, language(lang))),
+        windows=notice_windows(notice),
+        alternative=alternative,
+        creditor_logo=ente.logo,
+        postal_account=ente.postal_account,
+        postal_holder=ente.name,
     )
 
 

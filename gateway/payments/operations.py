@@ -16,7 +16,10 @@ due_date, details, actor, valid_until=None) -> Notice``
     ``details["unit"]`` is the creditor's office printed under its name. Other keys are yours
     (e.g. a record id).
     ``valid_until`` is the last local day the notice can be paid (None: no limit); after it
-    counters get EXPIRED_NOTICE. The caller commits.
+    counters get EXPIRED_NOTICE. ``alternative=(amount_cents, last_day)`` also issues a second
+    code of the same debt for a reduced amount (SEND's alternative code, a fine's 30% off):
+    both are printed in the one PDF, paying either pays the debt, the other is then refused
+    as already paid. The caller commits.
 
 ``Feature(paid_handlers={service: (fn,)})`` in the slice's manifest
     ``fn(session, transaction, payment, actor)`` runs in the same database transaction as the
@@ -47,6 +50,7 @@ from ..models import Notice, Payment, Transaction
 from .notices import (
     allocate_notice_code,
     check_payable,
+    debt_id,
     effective_status,
     find_notice,
     issue_notice,
@@ -69,8 +73,8 @@ def notices_of(session: Session, transaction: Transaction) -> list[Notice]:
 
 
 def paid_payment(session: Session, notice: Notice) -> Payment | None:
-    """The one successful payment of a notice, if any."""
-    return session.scalar(select(Payment).where(Payment.paid_notice_id == notice.id))
+    """The one successful payment of a notice's debt (by this code or another), if any."""
+    return session.scalar(select(Payment).where(Payment.paid_notice_id == debt_id(notice)))
 
 
 __all__ = [

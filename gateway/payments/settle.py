@@ -37,7 +37,15 @@ from .errors import (
     TokenUnknown,
 )
 from .hooks import run_paid_handlers
-from .notices import active_payment, amount_due_today, check_payable, end_of_day, find_notice
+from .notices import (
+    active_payment,
+    amount_due_today,
+    check_payable,
+    debt_id,
+    debt_notices,
+    end_of_day,
+    find_notice,
+)
 from .receipts import (
     RenderedReceipt,
     receipt_data,
@@ -70,23 +78,32 @@ _WITH_NOTICE = (
 
 
 def _locked_notice(session: Session, notice_id: int) -> Notice:
+    """The notice, read again once its debt is locked: the row of the debt's primary notice,
+    so that two codes of one debt (a fine's alternative code) are paid one at a time."""
+    notice = session.get(Notice, notice_id)
+    assert notice is not None
+    session.scalars(select(Notice.id).where(Notice.id == debt_id(notice)).with_for_update()).one()
     return session.scalars(
-        select(Notice)
-        .where(Notice.id == notice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(Notice).where(Notice.id == notice_id).execution_options(populate_existing=True)
     ).one()
 
 
 def _lock_for_close(session: Session, payment: Payment) -> None:
-    """Lock the payment and its notice and bring both (and the transaction) up to date.
+    """Lock the payment's debt, then the payment and its notice, and bring them (and the
+    transaction) up to date.
 
-    One statement: on PostgreSQL, FOR UPDATE OF both rows re-reads the latest committed
-    version of each once the locks are granted, so a close that waited for a rival sees what
-    the rival wrote; on SQLite the write lock is taken before the read. A payment row is
-    locked only here, with its notice in this one statement, and by a clerk's reconciliation
-    (that row alone), so no two transactions take these locks in opposite orders.
+    The debt's row is the primary notice's: for a payment of an alternative code it is
+    locked first, on its own, as activation locks it, so every payer of one debt waits on
+    that row before any other. Then one statement: on PostgreSQL, FOR UPDATE OF the payment
+    and its notice re-reads the latest committed version of each once the locks are granted
+    (for a payment of the primary code this statement is the debt's lock), so a close that
+    waited for a rival sees what the rival wrote; on SQLite the write lock is taken before
+    the read. A payment row is locked only here and by a clerk's reconciliation (that row
+    alone).
     """
+    primary = payment.notice.primary_notice_id
+    if primary is not None:
+        session.scalars(select(Notice.id).where(Notice.id == primary).with_for_update()).one()
     session.execute(
         select(Payment)
         .join(Payment.notice)
@@ -181,10 +198,11 @@ def _repeat(payment: Payment, outcome: Outcome, external_ref: str | None) -> Pay
 
 
 def _rival(session: Session, payment: Payment, notice: Notice, now: datetime) -> Payment | None:
-    """Another payment of the notice that paid it, or holds it now."""
+    """Another payment of the notice's debt (any of its codes) that paid it, or holds it now."""
+    codes = [n.id for n in debt_notices(session, notice)]
     return session.scalar(
         select(Payment).where(
-            Payment.notice_id == notice.id,
+            Payment.notice_id.in_(codes),
             Payment.id != payment.id,
             or_(
                 Payment.status == "paid",
@@ -341,13 +359,17 @@ def _record_paid(
     now = rendered.paid_at
     document = store_receipt(session, payment, rendered)  # flushed: its id is linked below
     payment.status, payment.closed_at = "paid", now
-    payment.paid_notice_id = notice.id
+    # The debt's primary notice, whichever of its codes was paid: the unique paid_notice_id
+    # is the database's own guard against a second success for one debt.
+    payment.paid_notice_id = debt_id(notice)
     payment.payment_method, payment.external_ref = method, external_ref
     payment.receipt_id = rendered.receipt_id
     payment.receipt_document_id = document.id
-    notice.status, notice.paid_at = "paid", now
+    tx = notice.transaction  # before debt_notices reads the notice again
+    for code in debt_notices(session, notice):
+        if code.status == "issued" or code.id == notice.id:
+            code.status, code.paid_at = "paid", now
     session.flush()  # the unique paid_notice_id is the database's own guard
-    tx = notice.transaction
     terminal = payment.terminal
     where = {
         "notice_code": notice.code,

@@ -83,10 +83,31 @@ def notice_pdf(code: str) -> Response:
     return response
 
 
-@bp.get("/avvisi/<notice_code:code>/paga-online")
-def checkout(code: str) -> str:
+@bp.get("/avvisi/<notice_code:code>/ricevuta")
+def receipt(code: str) -> Any:
+    """The paid notice's receipt: where the checkout leads, and Back and reload after it."""
     identity = require_identity()
     item = own_notice(identity, code)
+    payment = paid_payment(db.session, item)
+    if payment is None:
+        return redirect(url_for("payments.notice", code=item.code), code=303)
+    return render_template("payments/receipt.html", notice=item, payment=payment)
+
+
+def _to_receipt(item: Notice) -> Response | None:
+    """The way to the receipt when the notice is paid already (Back to the checkout)."""
+    if paid_payment(db.session, item) is None:
+        return None
+    return redirect(url_for("payments.receipt", code=item.code), code=303)
+
+
+@bp.get("/avvisi/<notice_code:code>/paga-online")
+def checkout(code: str) -> Any:
+    identity = require_identity()
+    item = own_notice(identity, code)
+    paid = _to_receipt(item)
+    if paid is not None:
+        return paid
     status = effective_status(item)
     due = None
     if status == "issued":
@@ -105,7 +126,7 @@ def checkout_pay(code: str) -> Response:
     item = own_notice(identity, code)
     if request.form.get("action") != "pay":
         flash(_("Payment cancelled: nothing was charged."), "info")
-        return redirect(url_for("payments.notice", code=item.code))
+        return redirect(url_for("payments.notice", code=item.code), code=303)
     shown = request.form.get("amount_cents", "")
     if not AMOUNT_CENTS.fullmatch(shown):
         raise InvalidInput(detail="amount_cents: the amount the page showed, in cents")
@@ -122,11 +143,14 @@ def checkout_pay(code: str) -> Response:
         )
     except PaymentError as e:
         db.session.rollback()
+        paid = _to_receipt(item)  # sent again after it went through: its receipt
+        if paid is not None:
+            return paid
         flash(refusal_message(e), "error")
-        return redirect(url_for("payments.notice", code=item.code))
+        return redirect(url_for("payments.notice", code=item.code), code=303)
     db.session.commit()
     flash(_("Payment completed. Your receipt is ready."), "success")
-    return redirect(url_for("citizen.timeline", reference=item.transaction.reference))
+    return redirect(url_for("payments.receipt", code=item.code), code=303)
 
 
 @bp.get("/documenti/<id:doc_id>")

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from connectors import SchoolConnector
 
 from ..features import ChoiceProvider, Feature, LegacyService, Link, Mount, Service
+from .area import CERTIFICATES
 from .certificates import SERVICE, TOPIC, certificate_delivery
 from .choices import children
 from .handlers import certificate_request, stamp_duty_paid
@@ -63,4 +64,5 @@ FEATURE = Feature(
         ),
     ),
     area_links=(Link(_l("School"), "school.records"),),
+    area_sections=(CERTIFICATES,),
 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,15 +33,23 @@ class TestUser:
         return f"{self.attributes.get('name', '')} {self.attributes.get('familyName', '')}".strip()
 
 
+@cache
+def _shipped_users() -> str:
+    return files("identity.testidp").joinpath("data/users.yaml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def _entries(text: str) -> tuple[dict[str, Any], ...]:
+    """The file's user entries, parsed once per process for each text (parsing is the cost)."""
+    data = yaml.safe_load(text)
+    return tuple(data.get("users", []))
+
+
 def load_test_users(path: Path | None = None) -> list[TestUser]:
     """Users from `path`, or the shipped demo cast."""
-    if path is None:
-        text = files("identity.testidp").joinpath("data/users.yaml").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    text = _shipped_users() if path is None else path.read_text(encoding="utf-8")
     users = []
-    for entry in data.get("users", []):
+    for entry in _entries(text):
         entry = {str(k): str(v) for k, v in entry.items()}
         role = entry.pop("role", "")
         if not entry.get("fiscalNumber", "").startswith("TINIT-"):

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from authlib.oauth2 import OAuth2Request
@@ -106,8 +107,7 @@ class TestOP:
         self.users = users if users is not None else load_test_users()
         self.fiscal_code_claim = fiscal_code_claim
         self.tampering = Tampering()
-        self.signing_key = _new_key()
-        self.rogue_key = _new_key()
+        self.signing_key, self.rogue_key = _first_keys()
         self.hits: Counter[str] = Counter()
         self._subject_salt = secrets.token_bytes(16)
         self._lock = threading.Lock()
@@ -236,6 +236,16 @@ class TestOP:
                 client_id=request.client.get_client_id(),
                 expires_at=time.time() + int(token.get("expires_in", TOKEN_LIFETIME)),
             )
+
+
+@cache
+def _first_keys() -> tuple[RSAKey, RSAKey]:
+    """A provider's first signing key and its rogue key, made once per process.
+
+    Making two 2048-bit RSA keys is most of what starting a test provider costs, and each test
+    app starts one; what the keys guard is test logins. ``rotate_key`` makes a new one.
+    """
+    return _new_key(), _new_key()
 
 
 def _new_key() -> RSAKey:

@@ -7,6 +7,10 @@ browser of its own at 1280×800 and at 390×844 and checked by axe-core, the npm
 the page's own stylesheets, fonts and icons from ``gateway/static`` and runs none of its
 scripts, so what is checked is exactly what the visitor had on screen, and checking it changes
 nothing in the test's own pages. Any serious or critical violation fails the test.
+
+A page whose DOM is the same as one already checked in this process (the home page, the login
+page, an error page: most tests pass through them) is not laid out again: its result is the
+one already found, which the test fails on just the same.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 STATIC = ROOT / "gateway" / "static"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 FAILING = ("serious", "critical")
-# A CSRF token or a nonce makes two loads of the same page differ in nothing a visitor sees.
 _TOKENS = re.compile(r'(name="csrf_token" value|name="csrf-token" content)="[^"]*"')
 
 
@@ -33,6 +36,16 @@ _TOKENS = re.compile(r'(name="csrf_token" value|name="csrf-token" content)="[^"]
 class Snapshot:
     url: str
     html: str
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A CSRF token makes two loads of the same page differ in nothing a visitor sees.
+        text = f"{urlsplit(self.url).path}\n{_TOKENS.sub('', self.html)}"
+        self.key = hashlib.sha256(text.encode()).hexdigest()
+
+
+# What axe-core found on each distinct page checked in this process, by page key.
+_CHECKED: dict[str, list[str]] = {}
 
 
 @dataclass
@@ -54,10 +67,10 @@ class Recorder:
     def _record(self, source: Any, url: str, content_type: str, html: str) -> None:
         if not url.startswith("http") or content_type != "text/html":
             return  # a PDF, an image, about:blank
-        key = hashlib.sha256(_TOKENS.sub("", html).encode()).hexdigest()
-        if key not in self.seen:
-            self.seen.add(key)
-            self.pages.append(Snapshot(url, "<!doctype html>\n" + html))
+        snapshot = Snapshot(url, "<!doctype html>\n" + html)
+        if snapshot.key not in self.seen:
+            self.seen.add(snapshot.key)
+            self.pages.append(snapshot)
 
 
 def axe_source() -> str:
@@ -68,10 +81,11 @@ def axe_source() -> str:
 
 def check(browser: Any, pages: list[Snapshot]) -> list[str]:
     """Every serious or critical violation of ``pages``, one line each."""
+    problems = [p for s in pages if s.key in _CHECKED for p in _CHECKED[s.key]]
+    pages = [s for s in pages if s.key not in _CHECKED]
     if not pages:
-        return []
+        return problems
     source = axe_source()
-    problems: list[str] = []
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     try:
         page = context.new_page()
@@ -82,14 +96,17 @@ def check(browser: Any, pages: list[Snapshot]) -> list[str]:
             page.set_viewport_size(VIEWPORTS["desktop"])
             page.goto(snapshot.url, wait_until="load")
             page.evaluate(source)
+            found: list[str] = []
             for name, viewport in VIEWPORTS.items():
                 page.set_viewport_size(viewport)  # the same page, laid out again
                 for v in page.evaluate(_RUN):
                     if v["impact"] in FAILING:
-                        problems.append(
+                        found.append(
                             f"{name} {urlsplit(snapshot.url).path}: {v['impact']} {v['id']}"
                             f" ({v['help']}) at {', '.join(v['targets'])}"
                         )
+            _CHECKED[snapshot.key] = found
+            problems.extend(found)
     finally:
         context.close()
     return problems

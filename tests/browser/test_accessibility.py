@@ -56,3 +56,21 @@ def test_every_page_a_browser_loads_is_recorded_once(chromium: Any) -> None:
         "http://sportello.test/prova",
         "http://sportello.test/altra",
     ]
+
+
+class NoBrowser:
+    def new_context(self, **options: Any) -> Any:
+        raise AssertionError("a page already checked was laid out again")
+
+
+def test_a_page_already_checked_fails_again_without_a_new_layout(chromium: Any) -> None:
+    bad = '<h1>Prova</h1><a href="/" aria-label="Sito">Municipio</a>'
+    first = check(chromium, [page(bad)])
+    assert len(first) == 2
+    assert check(NoBrowser(), [page(bad)]) == first
+    # Another page (here: the same DOM at another address) is checked on its own.
+    elsewhere = Snapshot("http://sportello.test/altrove", page(bad).html)
+    assert [p.split(":")[0] for p in check(chromium, [elsewhere])] == [
+        "desktop /altrove",
+        "phone /altrove",
+    ]

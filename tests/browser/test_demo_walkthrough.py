@@ -163,6 +163,8 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         assert page.locator("[data-testid=state]").inner_text() == "In attesa di pagamento"
         page.locator("[data-testid=pay-online]").click()
         page.locator("[data-testid=confirm-payment]").click()
+        page.wait_for_url("**/ricevuta")
+        page.locator("[data-testid=to-timeline]").click()
         page.wait_for_url(f"**/area-personale/pratiche/{reference}")
         timeline = page.locator("[data-testid=timeline]").inner_text()
         assert "Il cittadino ha accettato la proposta dell'operatore" in timeline
@@ -173,8 +175,10 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         page.locator("[data-testid=nav-help]").click()
         page.locator("[data-testid=book-appointment]").click()
         page.locator("[data-testid=office-urp]").click()
+        page.locator("[data-testid=day]").first.click()
         slot = page.locator("[data-testid=slot]").first
         page.locator(f"label[for='{slot.get_attribute('id')}']").click()
+        page.locator("[data-testid=choose-time]").click()
         page.locator("#topic").fill("Ritiro del certificato di Sofia")
         page.locator("[data-testid=confirm-booking]").click()
         page.wait_for_url("**/area-personale/aiuto/*")

@@ -61,6 +61,14 @@ def test_fine_paid_at_the_web_terminal_shows_on_the_citizens_timeline(
         href = counter.locator("[data-testid=receipt]").get_attribute("href")
         receipt = shop.request.get(f"{base}{href}").body()
         assert any(code.startswith("SP1:") for code in read_codes(receipt))
+        # Back from the receipt: every page was a GET after a redirect, so nothing is sent
+        # again; the confirmation, its payment taken, gives way to a new, empty scan.
+        counter.go_back()
+        counter.wait_for_url(f"{base}/sportello-convenzionato/")
+        assert counter.locator("h1").inner_text() == "Nuovo pagamento"
+        assert counter.locator("#code").input_value() == ""
+        counter.go_forward()
+        assert "Ricevuta RIC-" in counter.locator("[data-testid=paid]").inner_text()
     finally:
         shop.close()
 

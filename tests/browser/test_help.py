@@ -41,9 +41,11 @@ def test_citizen_books_and_the_clerk_closes_it_on_the_citizens_timeline(
         page.wait_for_url("**/aiuto")
         page.locator("[data-testid=book-appointment]").click()
         page.locator("[data-testid=office-urp]").click()
+        page.locator("[data-testid=day]").first.click()
         first = page.locator("[data-testid=slot]").first
         page.locator(f"label[for='{first.get_attribute('id')}']").click()
         assert first.is_checked()
+        page.locator("[data-testid=choose-time]").click()
         page.locator("#topic").fill("Cambio di residenza")
         page.locator("[data-testid=confirm-booking]").click()
         page.wait_for_url("**/area-personale/aiuto/*")

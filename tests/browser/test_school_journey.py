@@ -61,6 +61,12 @@ def test_certificate_fully_online(school_server: LiveServer, context: Any) -> No
 
     page.locator("[data-testid=pay-online]").click()
     page.locator("[data-testid=confirm-payment]").click()
+    page.wait_for_url("**/ricevuta")  # the receipt; Back and reload stay on it
+    page.reload()
+    page.go_back()
+    page.wait_for_url("**/ricevuta")
+    assert page.locator("[data-testid=paid-receipt]").is_visible()
+    page.locator("[data-testid=to-timeline]").click()
     page.wait_for_url("**/area-personale/pratiche/*")
     timeline = page.locator("[data-testid=timeline]").inner_text()
     assert "Pagato online" in timeline and "Certificato rilasciato" in timeline

@@ -156,7 +156,14 @@ def stack(throwaway_postgres: Cluster, redis_url: str) -> Iterator[Stack]:
         workers=2,
         threads=4,
         pg_admin=throwaway_postgres.admin_url,
-        extra_env={"SPORTELLO_REDIS_URL": redis_url},
+        # Outages here last seconds, not minutes: the circuit opens for 2 s (not 15) and the
+        # outbox's first retry comes after 0.25 s (not 2); both still grow and reopen as in
+        # production, and the tests wait for the outbox to drain, not for a fixed time.
+        extra_env={
+            "SPORTELLO_REDIS_URL": redis_url,
+            "SPORTELLO_LEGACY_FINES_BREAKER_RESET": "2",
+        },
+        outbox_first_retry=0.25,
     ) as running:
         yield running
 

@@ -57,7 +57,10 @@ def test_scan_confirm_and_print_once_even_if_sent_twice(
 
     scanned = build_payment_payload(notice.code, notice.creditor_fiscal_code, notice.amount_cents)
     confirm = client.post(f"{WEB}/verifica", data={"csrf_token": csrf(home), "code": scanned})
-    page = confirm.get_data(as_text=True)
+    # Post, redirect, get: Back and reload on the confirmation never send the code again.
+    assert confirm.status_code == 303 and confirm.headers["Location"] == f"{WEB}/conferma"
+    page = client.get(f"{WEB}/conferma").get_data(as_text=True)
+    assert "121,10" in client.get(f"{WEB}/conferma").get_data(as_text=True)  # a reload
     assert "121,10" in page and "M**** R****" in page and "Mario Rossi" not in page
     window = page.split('data-testid="amount-window">', 1)[1].split("</p>", 1)[0]
     assert "ridotto del 30%" in window, window
@@ -70,7 +73,7 @@ def test_scan_confirm_and_print_once_even_if_sent_twice(
     }
     first = client.post(f"{WEB}/incassa", data=form)
     second = client.post(f"{WEB}/incassa", data=form)  # a double click
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert session.scalar(select(func.count(Payment.id)).where(Payment.status == "paid")) == 1
 
@@ -81,7 +84,10 @@ def test_scan_confirm_and_print_once_even_if_sent_twice(
     assert any(code.startswith("SP1:") for code in read_codes(receipt.data))
 
     again = client.post(f"{WEB}/verifica", data={"csrf_token": csrf(done), "code": notice.code})
-    assert "già stato pagato" in again.get_data(as_text=True)
+    assert again.status_code == 303 and again.headers["Location"] == f"{WEB}/"
+    refused = client.get(f"{WEB}/").get_data(as_text=True)
+    assert "già stato pagato" in refused and 'data-testid="terminal-error"' in refused
+    assert "già stato pagato" not in client.get(f"{WEB}/").get_data(as_text=True)  # shown once
 
 
 def test_a_disabled_terminal_is_signed_out_at_once(

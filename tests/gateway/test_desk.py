@@ -109,10 +109,10 @@ def test_clerk_fills_for_the_citizen_every_event_says_who_and_is_audited(
     clerk = clerk_client(app)
     d = open_desk_session(clerk)
     response = post_form(clerk, desk_form(d), {"tipo_certificato": "frequenza"}, "save")
-    assert response.status_code == 200
+    assert response.status_code == 303  # post, redirect, get: the saved page
     reference = reference_from(response)
     response = post_form(clerk, f"{DESK}/{d}/pratiche/{reference}", exempt_answers())
-    assert response.status_code == 302
+    assert response.status_code == 303
     tx = transaction(session, reference)
     assert tx.state == "completed" and tx.subject_cf == MARIO["fiscal_code"]
     by_clerk = [e for e in tx.events if e.actor_kind == "clerk"]
@@ -150,7 +150,7 @@ def test_prepared_at_the_desk_confirmed_online_by_the_citizen(
     clerk = clerk_client(app)
     d = open_desk_session(clerk)
     response = post_form(clerk, desk_form(d), certificate_answers(), "prepare")
-    assert response.status_code == 200
+    assert response.status_code == 303
     reference = reference_from(response)
     assert transaction(session, reference).state == "awaiting_confirmation"
 
@@ -193,7 +193,7 @@ def test_started_online_finished_at_the_desk(
     listing = clerk.get(f"{DESK}/{d}/").get_data(as_text=True)
     assert reference in listing
     response = post_form(clerk, f"{DESK}/{d}/pratiche/{reference}", certificate_answers())
-    assert response.status_code == 302
+    assert response.status_code == 303
     tx = transaction(session, reference)
     assert tx.state == "awaiting_payment"
     assert [(e.kind, e.channel) for e in tx.events] == [
@@ -212,12 +212,16 @@ def test_revocation_or_expiry_ends_the_clerks_access_at_once(
 ) -> None:
     clerk = clerk_client(app)
     d = open_desk_session(clerk)
-    saved = post_form(clerk, desk_form(d), {}, "save")
-    reference = reference_from(saved)
+    posted = post_form(clerk, desk_form(d), {}, "save")
+    reference = reference_from(posted)
+    saved = clerk.get(posted.headers["Location"]).get_data(as_text=True)
+    code = shown_code(saved)
+    # The code is shown once: a reload of the saved page no longer shows it.
+    assert 'data-testid="resume-code"' not in clerk.get(posted.headers["Location"]).text
     assert clerk.get(f"{DESK}/{d}/pratiche/{reference}").status_code == 200
     sheet = clerk.post(
         f"{DESK}/{d}/pratiche/{reference}/foglio",
-        data={"csrf_token": csrf_token(clerk), "code": shown_code(saved.get_data(as_text=True))},
+        data={"csrf_token": csrf_token(clerk), "code": code},
     )
     assert sheet.mimetype == "application/pdf"
     printed = transaction(session, reference).events[-1]

@@ -99,11 +99,11 @@ def test_a_fine_notice_stays_valid_and_prints_every_amount_window(app: Flask) ->
     with app.test_request_context():
         from gateway.payments.notices import notice_data
 
-        table = notice_data(notice, "it").amount_table
-    assert [(window.split(" ")[0], amount) for window, amount, _period in table] == [
-        ("ridotto", "121,10\xa0€"),
-        ("importo", "173,00\xa0€"),
-        ("maggiorato", "346,00\xa0€"),
+        windows = notice_data(notice, "it").windows
+    assert [(w.rule, w.amount_cents, w.last_day) for w in windows] == [
+        ("reduced", 12110, fine.windows[0].valid_until),
+        ("base", 17300, full_until),
+        ("increased", 34600, None),
     ]
     # Asked again, the same notice: it does not die when the amount changes.
     assert create_fine_notice(app).code == notice.code

@@ -230,27 +230,20 @@ def test_a_citizen_books_gets_pdf_and_ics_and_cancels_from_the_pages(
 
     office = create_office(session, desks=1, weekdays=tuple(range(7)), opens=datetime.min.time())
     login(client, app, MARIO)
-    page = client.get("/area-personale/aiuto/appuntamento?ufficio=urp")
-    assert page.status_code == 200 and 'data-testid="slot"' in page.get_data(as_text=True)
-    token = token_in(page.get_data(as_text=True))
     first = available_slots(session, office, now=datetime.now(UTC))[0]
-    missing = client.post(
-        "/area-personale/aiuto/appuntamento",
-        data={"csrf_token": token, "ufficio": "urp", "slot": first.key, "topic": ""},
-    )
+    confirm = f"/area-personale/aiuto/appuntamento/conferma?ufficio=urp&ora={first.key}"
+    page = client.get(confirm)
+    assert page.status_code == 200 and 'data-testid="booking-summary"' in page.get_data(True)
+    token = token_in(page.get_data(as_text=True))
+    missing = client.post(confirm, data={"csrf_token": token, "topic": ""})
     assert missing.status_code == 422 and 'id="topic-error"' in missing.get_data(as_text=True)
-    done = client.post(
-        "/area-personale/aiuto/appuntamento",
-        data={"csrf_token": token, "ufficio": "urp", "slot": first.key, "topic": "Residenza"},
-    )
-    assert done.status_code == 302
+    done = client.post(confirm, data={"csrf_token": token, "topic": "Residenza"})
+    assert done.status_code == 303
     code = session.scalars(select(HelpRequest.code)).one()
     assert done.headers["Location"].endswith(f"/area-personale/aiuto/{code}")
-    taken = client.post(
-        "/area-personale/aiuto/appuntamento",
-        data={"csrf_token": token, "ufficio": "urp", "slot": first.key, "topic": "Ancora"},
-    )
-    assert taken.status_code == 409 and 'id="slot-error"' in taken.get_data(as_text=True)
+    taken = client.post(confirm, data={"csrf_token": token, "topic": "Ancora"})
+    assert taken.status_code == 303 and "/appuntamento/orario?" in taken.headers["Location"]
+    assert session.scalars(select(HelpRequest.code)).all() == [code]
     pdf = client.get(f"/area-personale/aiuto/{code}/prenotazione.pdf")
     assert pdf.mimetype == "application/pdf" and read_codes(pdf.data) == [code]
     ics = client.get(f"/area-personale/aiuto/{code}/appuntamento.ics")
@@ -335,7 +328,7 @@ def test_a_citizen_asks_for_a_call_back_about_one_of_their_transactions(
         s.commit()
         reference = related.reference
     home = client.get("/aiuto").get_data(as_text=True)
-    assert "Lunedì: 09:00–12:00" in home and 'data-testid="visitor-callback"' in home
+    assert "Lunedì: 9:00–12:00" in home and 'data-testid="visitor-callback"' in home
     login(client, app, MARIO)
     page = client.get("/area-personale/aiuto/richiamata").get_data(as_text=True)
     assert reference in page  # the open transactions are offered

@@ -152,6 +152,7 @@ def test_what_a_service_does_not_set_comes_from_the_shared_settings() -> None:
             "SPORTELLO_SIMULATORS_URL": "http://legacy.internal:8088/",
             "SPORTELLO_CONNECTOR_USER": "gw",
             "SPORTELLO_LEGACY_SCHOOL_USERNAME": "gw-school",
+            "SPORTELLO_LEGACY_SCHOOL_BREAKER_RESET": "2.5",
         }
     )
     fines = connector_settings(config, "fines")
@@ -159,6 +160,8 @@ def test_what_a_service_does_not_set_comes_from_the_shared_settings() -> None:
     assert fines.wsdl_url == "http://legacy.internal:8088/fines?wsdl"
     assert (fines.username, school.username) == ("gw", "gw-school")
     assert school.password == fines.password == Config.connector_password
+    assert (fines.breaker_threshold, fines.breaker_reset) == (3, 15.0)
+    assert (school.breaker_threshold, school.breaker_reset) == (3, 2.5)
     # A page never waits on a legacy system without a bound.
     assert fines.deadline is not None and fines.deadline <= 10
 
@@ -176,6 +179,9 @@ def test_what_a_service_does_not_set_comes_from_the_shared_settings() -> None:
         ("SPORTELLO_LEGACY_FINES_DEADLINE", "inf", "seconds"),
         ("SPORTELLO_LEGACY_FINES_RETRIES", "²", "whole number"),
         ("SPORTELLO_LEGACY_FINES_RETRIES", "100", "whole number"),
+        ("SPORTELLO_LEGACY_FINES_BREAKER_THRESHOLD", "0", "from 1 to 100"),
+        ("SPORTELLO_LEGACY_FINES_BREAKER_THRESHOLD", "-3", "from 1 to 100"),
+        ("SPORTELLO_LEGACY_SCHOOL_BREAKER_RESET", "forever", "seconds"),
         ("SPORTELLO_LEGACY_FINES_WSSE", "kerberos", "username-digest"),
         ("SPORTELLO_LEGACY_HEALTH_CA_BUNDLE", "/nonexistent/ca.pem", "file that exists"),
         ("SPORTELLO_LEGACY_HEALTH_WSSE", "username-text", "only over https"),

@@ -161,3 +161,10 @@ def test_backoff_grows_and_is_capped() -> None:
     assert ceilings[1] > ceilings[0]
     assert all(c <= MAX_DELAY for c in ceilings)
     assert ceilings[-1] > MAX_DELAY / 2
+
+
+def test_the_first_retry_sets_the_scale_of_every_wait() -> None:
+    rng = random.Random(7)
+    short = [next_delay(n, rng, first=0.25) for n in (1, 2, 3)]
+    assert 0.125 <= short[0] <= 0.25 and 0.25 <= short[1] <= 0.5 and 0.5 <= short[2] <= 1.0
+    assert next_delay(40, rng, first=0.25) <= MAX_DELAY

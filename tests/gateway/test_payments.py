@@ -139,7 +139,20 @@ def test_online_checkout_pays_seals_and_runs_the_service_hook(
         f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online",
         data={"csrf_token": token_in(text), "action": "pay", "amount_cents": "1600"},
     )
-    assert done.status_code == 302 and notice.transaction.reference in done.headers["Location"]
+    # Post, redirect, get: the payment lands on its receipt, and so do Back and reload.
+    receipt_page = f"/area-personale/pagamenti/avvisi/{notice.code}/ricevuta"
+    assert done.status_code == 303 and done.headers["Location"] == receipt_page
+    back = client.get(f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online")
+    assert back.status_code == 303 and back.headers["Location"] == receipt_page
+    again = client.post(
+        f"/area-personale/pagamenti/avvisi/{notice.code}/paga-online",
+        data={"csrf_token": token_in(text), "action": "pay", "amount_cents": "1600"},
+    )
+    assert again.status_code == 303 and again.headers["Location"] == receipt_page
+    shown = client.get(receipt_page).get_data(as_text=True)
+    assert 'data-testid="paid-receipt"' in shown and "16,00" in shown
+    notice_page = client.get(f"/area-personale/pagamenti/avvisi/{notice.code}")
+    assert f'href="{receipt_page}"' in notice_page.get_data(as_text=True)
 
     session.expire_all()
     payment = session.scalars(select(Payment).where(Payment.status == "paid")).one()
@@ -158,6 +171,7 @@ def test_online_checkout_pays_seals_and_runs_the_service_hook(
 
     timeline = client.get(f"/area-personale/pratiche/{tx.reference}").get_data(as_text=True)
     assert f"/area-personale/pagamenti/documenti/{document.id}" in timeline
+    assert f'href="/area-personale/pagamenti/documenti/{document.id}"' in shown
     download = client.get(f"/area-personale/pagamenti/documenti/{document.id}")
     assert download.data == document.content
     login(client, app, CHIARA)  # someone else's document reads as missing

@@ -122,7 +122,7 @@ def test_saved_online_finished_at_the_desk_with_the_code(
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/pratiche/{reference}")
     response = post_form(clerk, response.headers["Location"], certificate_answers())
-    assert response.status_code == 302
+    assert response.status_code == 303  # the desk sends it: post, redirect, get
     tx = transaction(session, reference)
     assert tx.state == "awaiting_payment"
     assert [(e.kind, e.channel, e.actor_kind) for e in tx.events][:4] == [

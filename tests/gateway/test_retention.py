@@ -17,6 +17,7 @@ from gateway.config import ConfigurationError
 from gateway.db import db
 from gateway.models import (
     IdempotencyRecord,
+    KeptAnswers,
     OutboxMessage,
     RateLimitBucket,
     ResumeGuess,
@@ -39,6 +40,10 @@ def seed(session: Session, now: datetime) -> None:
     day = timedelta(days=1)
     for n, (seen, created) in enumerate([(now - day, now - day), (now, now)]):
         session.add(WebSession(id_hash=f"{n:064d}", data={}, created_at=created, last_seen_at=seen))
+    for n, expires in enumerate([now - timedelta(minutes=1), now + timedelta(minutes=30)]):
+        session.add(
+            KeptAnswers(id_hash=f"{n:064d}", path="/", owner_tag="0" * 64, expires_at=expires)
+        )
     for n, expires in enumerate([now - 2 * day, now + timedelta(minutes=5)]):
         session.add(
             SamlRequest(
@@ -107,6 +112,7 @@ def test_purge_deletes_each_expired_kind_and_keeps_the_rest(app: Flask, session:
         "web_sessions": 1,
         "saml_requests": 1,
         "saml_assertions": 1,
+        "kept_answers": 1,
         "terminal_nonces": 1,
         "rate_limit_buckets": 1,
         "idempotency_records": 1,
@@ -117,7 +123,8 @@ def test_purge_deletes_each_expired_kind_and_keeps_the_rest(app: Flask, session:
     }
     session.expire_all()
     for model, left in [
-        (WebSession, 1), (SamlRequest, 1), (SamlAssertionSeen, 1), (TerminalNonce, 1),
+        (WebSession, 1), (KeptAnswers, 1), (SamlRequest, 1), (SamlAssertionSeen, 1),
+        (TerminalNonce, 1),
         (RateLimitBucket, 1), (IdempotencyRecord, 1), (ResumeGuess, 1), (OutboxMessage, 2),
         (SharedMessage, 2), (SharedProposal, 2), (SharedSession, 3),
     ]:  # fmt: skip

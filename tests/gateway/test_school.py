@@ -105,7 +105,7 @@ def test_online_journey_stamp_duty_paid_online_then_sealed_certificate(
     response = client.post(
         checkout, data={"csrf_token": csrf_token(client), "action": "pay", "amount_cents": shown[0]}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303  # post, redirect, get: the receipt
     tx = transaction(session, reference)
     assert tx.state == "completed", kinds(tx)
     assert kinds(tx)[-1] == "certificate_issued" and "paid_online" in kinds(tx), kinds(tx)

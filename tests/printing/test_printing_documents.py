@@ -103,7 +103,7 @@ def test_notice_prints_codes_amounts_and_where_to_pay() -> None:
         "Tabaccherie",
         "Uffici Postali",
         "ATM",
-        "PAGA CON L'APP IO",
+        "PAGA CON L’APP IO",
     ):
         assert expected in text, expected
 
@@ -112,7 +112,7 @@ def test_notice_in_english() -> None:
     pdf = render_notice(create_notice_data(), ENGLISH)
     text = extract_text(pdf)
     assert "PAYMENT NOTICE" in text
-    assert "Where to pay?" in text and "PAY WITH THE IO APP" in text
+    assert "WHERE TO PAY?" in text and "PAY WITH THE IO APP" in text
     assert "€123.00" in text and "31/12/2026" in text
     assert "AVVISO" not in text
     assert parse_payment_payload(read_codes(pdf)[0]).amount_cents == 12_300
