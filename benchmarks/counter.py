@@ -6,9 +6,11 @@ as little as possible of the two cores it shares with the server). A thread pool
 than locust: a completion is a sequence of four signed calls whose end-to-end time is the
 figure wanted, which a plain loop measures directly.
 
-Floor: the same domain operations (the same database writes, the same reportlab receipt,
-the same SOAP call to the fines system) called in-process with a SQLAlchemy session on the
-same PostgreSQL, in as many processes and threads as the server has, with no web layer.
+Floor (``counter_floor``): the same domain operations (the same database writes, the same
+receipt, the same two SOAP calls to the fines system) called in-process with a SQLAlchemy
+session on the same PostgreSQL, in as many processes and threads as the server has, with no
+web layer. Both sides report what a completion costs in CPU and in SQL statements
+(``counting``), which noise on the machine does not change.
 
 The fines simulator runs with thousands of extra open fines (``--bulk-fines``), so that
 every completion pays a different fine, as on a real Monday morning.
@@ -22,20 +24,22 @@ import json
 import secrets
 import statistics
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from gateway.fines.operations import fines_system
-
-from .common import Row, Table, percentile
+from . import counting
+from .common import Row, Table, percentile, process_cpu_seconds
+from .counter_floor import floor
 from .servers import Stack, production_stack
 
 API = "/counter/api/v1"
@@ -196,6 +200,7 @@ def seed_notices(app: Any, first: int, count: int) -> list[NoticeRef]:
                     payer_name="Giuseppe Conti",
                     due_date=valid_until,
                     valid_until=valid_until,
+                    amount_until=valid_until,  # the base amount's last day (fines system)
                     details={"report_number": number, "unit": "Polizia Locale"},
                     status="issued",
                     issued_at=now,
@@ -339,20 +344,24 @@ def complete(terminal: TerminalHTTP, c: Completion, *, verify: bool = True) -> C
 
 
 def drive(
-    base_url: str,
+    base_url: str | Sequence[str],
     terminals: list[TerminalKey],
     notices: list[NoticeRef],
     *,
     on_error: Callable[[Completion, BaseException], None] | None = None,
 ) -> tuple[float, list[float], list[Completion]]:
-    """Each terminal pays its share of ``notices`` back to back; (seconds, ms each, all)."""
+    """Each terminal pays its share of ``notices`` back to back; (seconds, ms each, all).
+
+    With several base URLs (gateway instances), terminal i talks to instance i mod n.
+    """
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
     shares = [notices[i :: len(terminals)] for i in range(len(terminals))]
     latencies: list[float] = []
     done: list[Completion] = []
     lock = threading.Lock()
 
-    def run(key: TerminalKey, share: list[NoticeRef]) -> None:
-        terminal = TerminalHTTP(base_url, key)
+    def run(n: int, key: TerminalKey, share: list[NoticeRef]) -> None:
+        terminal = TerminalHTTP(urls[n % len(urls)], key)
         try:
             for notice in share:
                 c = Completion(notice, key.terminal_id)
@@ -373,154 +382,169 @@ def drive(
 
     started = time.perf_counter()
     with ThreadPoolExecutor(len(terminals)) as pool:
-        for future in [pool.submit(run, k, s) for k, s in zip(terminals, shares, strict=True)]:
+        futures = [
+            pool.submit(run, n, k, s)
+            for n, (k, s) in enumerate(zip(terminals, shares, strict=True))
+        ]
+        for future in futures:
             future.result()
     return time.perf_counter() - started, latencies, done
-
-
-# --- the floor: the same operations in-process, no web layer ------------------------------
-
-_FLOOR_APP: Any = None
-
-
-def _floor_init(env: dict[str, str]) -> None:
-    global _FLOOR_APP
-    _FLOOR_APP = app_for(env)
-
-
-def _floor_batch(args: tuple[str, list[NoticeRef], int]) -> list[float]:
-    """One process of the floor: ``threads`` threads paying the notices of this batch."""
-    terminal_id, notices, threads = args
-    from gateway.db import db
-    from gateway.models import Terminal
-    from gateway.payments.notices import notice_for_counter
-    from gateway.payments.receipts import receipt_for
-    from gateway.payments.settle import activate_payment, close_payment, terminal_actor
-    from gateway.seals import seal_keys
-
-    app = _FLOOR_APP
-
-    def one(notice: NoticeRef) -> float:
-        t0 = time.perf_counter()
-        with app.app_context(), db.fresh_session(app) as s:
-            terminal = s.get(Terminal, terminal_id)
-            assert terminal is not None
-            notice_for_counter(s, notice.code)
-            s.rollback()
-            payment = activate_payment(
-                s, notice_code=notice.code, amount_cents=notice.amount_cents, terminal=terminal
-            )
-            token = payment.token
-            s.commit()
-            close_payment(
-                s,
-                token=token,
-                terminal=terminal,
-                outcome="OK",
-                actor=terminal_actor(terminal),
-                signer=seal_keys().signer,
-                payment_method="cash",
-                external_ref=f"TX-{token[:8]}",
-            )
-            s.commit()
-            document = receipt_for(s, payment)
-            assert document is not None and document.content.startswith(b"%PDF")
-        return (time.perf_counter() - t0) * 1000
-
-    if threads == 1:
-        return [one(n) for n in notices]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(one, notices))
-
-
-def floor(
-    env: dict[str, str], terminal_id: str, notices: list[NoticeRef], processes: int, threads: int
-) -> tuple[float, list[float]]:
-    """Completions/s and ms each of the bare operations, ``processes`` x ``threads``."""
-    batches = [(terminal_id, notices[i::processes], threads) for i in range(processes)]
-    with ProcessPoolExecutor(processes, initializer=_floor_init, initargs=(env,)) as pool:
-        list(pool.map(_floor_warm, [notices[0].report_number] * processes))
-        started = time.perf_counter()
-        results = list(pool.map(_floor_batch, batches))
-        elapsed = time.perf_counter() - started
-    latencies = [ms for batch in results for ms in batch]
-    return len(notices) / elapsed, latencies
-
-
-def _floor_warm(report_number: str) -> None:
-
-    with _FLOOR_APP.app_context():
-        fines_system().get_fine(report_number)
 
 
 # --- the benchmark ------------------------------------------------------------------------
 
 
+@dataclass
+class Measured:
+    """The HTTP side of one level: completions, seconds, latencies and what they cost."""
+
+    completions: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    gateway_cpu: float = 0.0  # gunicorn masters and workers
+    database_cpu: float = 0.0  # the PostgreSQL backends of the benchmark's database
+    counts: counting.Counts = field(default_factory=counting.Counts)
+
+    @property
+    def rate(self) -> float:
+        return self.completions / self.seconds if self.seconds else 0.0
+
+    def per_completion(self) -> str:
+        n = max(1, self.completions)
+        return (
+            f"CPU {1000 * self.gateway_cpu / n:.1f} ms/completion (gateway), "
+            f"{1000 * self.database_cpu / n:.1f} ms (PostgreSQL); "
+            f"{self.counts.statements / n:.1f} SQL statements, "
+            f"{self.counts.redis_round_trips / n / 4:.2f} Redis round trips per request"
+        )
+
+
+BACKENDS_SQL = "SELECT pid FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+
+
+def database_pids(stack: Stack) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (the pool keeps them open)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(stack.database_url).database
+    engine = create_engine(stack.database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(BACKENDS_SQL),
+                {"n": name},
+            )
+            return [int(pid) for (pid,) in rows]
+    finally:
+        engine.dispose()
+
+
+def measured_drive(
+    stack: Stack, counts_dir: Path, terminals: list[TerminalKey], notices: list[NoticeRef]
+) -> Measured:
+    """``drive`` with the gateway's and the database's CPU and the workers' counts."""
+    gateway, database = stack.server_pids(), database_pids(stack)
+    before = counting.settled_reports(counts_dir)
+    cpu0, db0 = process_cpu_seconds(gateway), process_cpu_seconds(database)
+    seconds, latencies, _ = drive(stack.base_urls, terminals, notices)
+    cpu1 = process_cpu_seconds(gateway)
+    db1 = process_cpu_seconds(database_pids(stack))  # new backends too (their whole life)
+    after = counting.settled_reports(counts_dir)
+    return Measured(len(notices), seconds, latencies, cpu1 - cpu0, db1 - db0, after - before)
+
+
 def run(table: Table, *, rounds: int = 5) -> None:
-    """1 and 8 terminals, then 32 terminals in ``rounds`` rounds alternating with the floor.
+    """1 and 8 terminals, then 32 terminals in alternating rounds with the floor; then the
+    32-terminal rounds again with two gateway instances."""
+    for instances in (1, 2):
+        measure(table, rounds=rounds, instances=instances)
+
+
+def measure(table: Table, *, rounds: int, instances: int) -> None:
+    """One stack of ``instances`` gateway instances (the levels below 32 with one only).
 
     Alternating HTTP and floor batches (rather than one long batch of each) lets whatever else
     the machine is doing weigh on both sides alike; the ratio is that of the summed rates.
     """
+    levels = CONCURRENCY[:-1] if instances == 1 else ()
     per_level = 40 * rounds  # completions at 1 and at 8 terminals
     batch_size = 100  # completions per HTTP batch and per floor batch at 32 terminals
     alternations = max(2, rounds)
-    total = per_level * 2 + 2 * batch_size * alternations + 50
-    with counter_stack(bulk_fines=total + 10) as stack:
+    total = per_level * len(levels) + 2 * batch_size * alternations + 50
+    with (
+        tempfile.TemporaryDirectory(prefix="sportello-bench-counts-") as counts_dir,
+        counter_stack(
+            bulk_fines=total + 10,
+            instances=instances,
+            gunicorn_config=Path(__file__).with_name("gunicorn_counting.py"),
+            extra_env={counting.ENV_DIR: counts_dir},
+        ) as stack,
+    ):
         app = app_for(stack.env)
         notices = seed_notices(app, 1, total)
         terminals = seed_terminals(app, max(CONCURRENCY) + 1)
         warm, notices = notices[:50], notices[50:]
-        drive(stack.base_url, terminals[:8], warm)
-        for level in CONCURRENCY[:-1]:
+        drive(stack.base_urls, terminals[:8], warm)
+        shape = f"{instances} instance{'s' if instances > 1 else ''} x {WORKERS}x{THREADS}"
+        for level in levels:
             batch, notices = notices[:per_level], notices[per_level:]
-            seconds, latencies, _ = drive(stack.base_url, terminals[:level], batch)
-            table.add(_level_row(level, len(batch) / seconds, latencies, "-", None, "-", ""))
+            m = measured_drive(stack, Path(counts_dir), terminals[:level], batch)
+            table.add(_level_row(level, shape, m, "-", None, "-", m.per_completion()))
 
         level = CONCURRENCY[-1]
-        http_seconds = floor_seconds = 0.0
-        latencies = []
+        http = Measured()
+        floor_seconds = floor_cpu = 0.0
+        floor_statements = 0
         floor_ms: list[float] = []
         ratios: list[float] = []
         for _ in range(alternations):
             batch, notices = notices[:batch_size], notices[batch_size:]
-            seconds, batch_latencies, _ = drive(stack.base_url, terminals[:level], batch)
-            http_seconds += seconds
-            latencies += batch_latencies
+            m = measured_drive(stack, Path(counts_dir), terminals[:level], batch)
+            http.completions += m.completions
+            http.seconds += m.seconds
+            http.latencies += m.latencies
+            http.gateway_cpu += m.gateway_cpu
+            http.database_cpu += m.database_cpu
+            http.counts = http.counts + m.counts
             batch, notices = notices[:batch_size], notices[batch_size:]
-            rate_in_process, batch_ms = floor(
-                dict(stack.env), terminals[-1].terminal_id, batch, WORKERS, THREADS
-            )
-            floor_seconds += batch_size / rate_in_process
-            floor_ms += batch_ms
-            ratios.append(rate_in_process / (batch_size / seconds))
-    http_rate = batch_size * alternations / http_seconds
-    floor_rate = batch_size * alternations / floor_seconds
-    ratio = floor_rate / http_rate
+            result = floor(dict(stack.env), terminals[-1].terminal_id, batch, WORKERS, THREADS)
+            floor_seconds += batch_size / result.rate
+            floor_cpu += result.cpu_seconds
+            floor_statements += result.statements
+            floor_ms += result.latencies
+            ratios.append(result.rate / m.rate)
+    floor_done = batch_size * alternations
+    floor_rate = floor_done / floor_seconds
+    ratio = floor_rate / http.rate
     verdict = ("ok" if ratio <= 1.5 else "over target") + "; "
-    verdict += "≥200/s" if http_rate >= 200 else "below 200/s"
-    verdict += f"; rounds {min(ratios):.2f}x–{max(ratios):.2f}x"
+    verdict += "≥200/s" if http.rate >= 200 else "below 200/s"
+    verdict += f"; rounds {min(ratios):.2f}x–{max(ratios):.2f}x; " + http.per_completion()
     floor_text = (
         f"{floor_rate:.0f} completions/s in-process ({WORKERS}x{THREADS}), "
-        f"p50 {statistics.median(floor_ms):.0f} ms"
+        f"p50 {statistics.median(floor_ms):.0f} ms, CPU {1000 * floor_cpu / floor_done:.1f} "
+        f"ms/completion, {floor_statements / floor_done:.1f} SQL statements"
     )
     table.add(
-        _level_row(level, http_rate, latencies, floor_text, ratio, "within 1.5x, ≥200/s", verdict)
+        _level_row(
+            level, shape, http, floor_text, ratio, "within 1.5x, ≥200/s, p99 ≤ 300 ms", verdict
+        )
     )
 
 
 def _level_row(
     level: int,
-    rate: float,
-    latencies: list[float],
+    shape: str,
+    m: Measured,
     floor_text: str,
     ratio: float | None,
     target: str,
     verdict: str,
 ) -> Row:
+    latencies = m.latencies
     return Row(
-        f"Counter completion, {level} terminal{'s' if level > 1 else ''}",
-        f"{rate:.0f} completions/s, p50 {percentile(latencies, 50):.0f} ms, "
+        f"Counter completion, {level} terminal{'s' if level > 1 else ''} ({shape})",
+        f"{m.rate:.0f} completions/s, p50 {percentile(latencies, 50):.0f} ms, "
         f"p95 {percentile(latencies, 95):.0f} ms, p99 {percentile(latencies, 99):.0f} ms",
         floor_text,
         ratio,

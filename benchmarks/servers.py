@@ -55,12 +55,22 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     # The stream server (gateway.streams under uvicorn), when started.
     streams_url: str = ""
+    # Every gateway instance (a gunicorn master each); base_url is the first.
+    base_urls: list[str] = field(default_factory=list)
 
     def worker_pids(self) -> list[int]:
-        """The gunicorn worker processes (children of the master)."""
-        master = self.processes["gunicorn"].pid
-        out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-        return [int(p) for p in out.stdout.split()]
+        """The gunicorn worker processes (children of every master)."""
+        pids = []
+        for name, proc in self.processes.items():
+            if name.startswith("gunicorn"):
+                out = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+                pids += [int(p) for p in out.stdout.split()]
+        return pids
+
+    def server_pids(self) -> list[int]:
+        """The gateway's processes: every gunicorn master and its workers."""
+        masters = [p.pid for n, p in self.processes.items() if n.startswith("gunicorn")]
+        return masters + self.worker_pids()
 
     def control(self, service: str, **knobs: Any) -> None:
         requests.post(f"{self.simulators_url}/_control/{service}", json=knobs, timeout=5)
@@ -78,6 +88,8 @@ def production_stack(
     pg_admin: str | None = None,
     simulators: list[str] | None = None,
     streams: bool = False,
+    instances: int = 1,
+    gunicorn_config: Path | None = None,
     outbox_first_retry: float | None = None,
 ) -> Iterator[Stack]:
     """gunicorn (gthread) + PostgreSQL + Redis + simulators (+ outbox worker), fresh database.
@@ -87,8 +99,12 @@ def production_stack(
 
     ``pg_admin`` names another PostgreSQL server (a throwaway one, in the fault tests);
     ``simulators`` replaces ``-m connectors.simulators`` in the simulators' command line (it
-    gets ``--port`` appended). ``outbox_first_retry`` shortens the outbox worker's first
-    backoff (the fault tests, which take a system down for seconds, not minutes).
+    gets ``--port`` appended). ``instances`` gateway instances (gunicorn masters with
+    ``workers`` workers each, as ``SPORTELLO_INSTANCES`` in tools/run-production.sh) listen
+    on ports of their own (``base_urls``) and share the database and Redis;
+    ``gunicorn_config`` replaces deploy/gunicorn.conf.py. ``outbox_first_retry`` shortens the
+    outbox worker's first backoff (the fault tests, which take a system down for seconds,
+    not minutes).
     """
     pg_admin = pg_admin or PG_ADMIN
     name = f"sportello_bench_{secrets.token_hex(3)}"
@@ -97,7 +113,8 @@ def production_stack(
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     database_url = pg_admin.rsplit("/", 1)[0] + "/" + name
-    port, sim_port = free_port(), free_port()
+    ports = [free_port() for _ in range(instances)]
+    port, sim_port = ports[0], free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -109,7 +126,9 @@ def production_stack(
         "SPORTELLO_SIMULATORS_URL": f"http://127.0.0.1:{sim_port}",
         "SPORTELLO_LOG_LEVEL": "WARNING",
         "SPORTELLO_INSTANCE_DIR": str(ROOT / "instance" / "bench"),
-        "SPORTELLO_RATE_LIMITS": "login=1000000/60,acs=1000000/60,counter=1000000/60",
+        "SPORTELLO_RATE_LIMITS": (
+            "login=1000000/60,acs=1000000/60,counter=1000000/60,counter_address=1000000/60"
+        ),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
@@ -119,6 +138,7 @@ def production_stack(
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run([*flask, "seed"], env=env, check=True, cwd=ROOT, capture_output=True)
     stack = Stack(base, f"http://127.0.0.1:{sim_port}", database_url, env)
+    stack.base_urls = [f"http://127.0.0.1:{p}" for p in ports]
     quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     try:
         stack.processes["simulators"] = subprocess.Popen(
@@ -132,19 +152,20 @@ def production_stack(
             cwd=ROOT,
             **quiet,
         )
-        stack.processes["gunicorn"] = subprocess.Popen(
-            [
-                str(VENV / "gunicorn"),
-                "-c",
-                str(ROOT / "deploy" / "gunicorn.conf.py"),
-                "--access-logfile",
-                "/dev/null",
-                "gateway.wsgi:app",
-            ],
-            env=env,
-            cwd=ROOT,
-            **quiet,
-        )
+        for n, instance_port in enumerate(ports):
+            stack.processes["gunicorn" if n == 0 else f"gunicorn-{n + 1}"] = subprocess.Popen(
+                [
+                    str(VENV / "gunicorn"),
+                    "-c",
+                    str(gunicorn_config or ROOT / "deploy" / "gunicorn.conf.py"),
+                    "--access-logfile",
+                    "/dev/null",
+                    "gateway.wsgi:app",
+                ],
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{instance_port}"},
+                cwd=ROOT,
+                **quiet,
+            )
         backoff = [] if outbox_first_retry is None else ["--first-retry", str(outbox_first_retry)]
         stack.processes["outbox"] = subprocess.Popen(
             [*flask, "outbox", "work", "--interval", "0.2", *backoff], env=env, cwd=ROOT, **quiet
@@ -173,7 +194,8 @@ def production_stack(
                 **quiet,
             )
         wait_http(f"{stack.simulators_url}/fines?wsdl")
-        wait_http(f"{base}/healthz")
+        for url in stack.base_urls:
+            wait_http(f"{url}/healthz")
         if streams:
             wait_http(f"{stack.streams_url}/eventi")  # a 404 from the server: it is up
         yield stack

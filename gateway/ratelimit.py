@@ -9,6 +9,10 @@ or connections of the request's work.
 
 Why not a library (Flask-Limiter, limits): when Redis fails, these counters carry on in the
 database, shared by every worker, instead of falling back to per-process memory.
+
+``admit`` is the counter API's gate in one Redis round trip (a Lua script): a limit before
+a one-time key (the request's nonce), the key claimed only if that limit holds, then a second
+limit — what three calls would do, in the order they would do it.
 """
 
 from __future__ import annotations
@@ -65,6 +69,66 @@ LIMITS = {
 }
 
 
+_RL = "sportello:rl:"
+
+
+class _Window:
+    """Where a hit of ``limit`` by ``who`` is counted now, and how to judge the counts."""
+
+    def __init__(self, limit: Limit, who: str) -> None:
+        now = time.time()
+        window = int(now // limit.window_seconds)
+        self.limit = limit
+        self.key = f"{limit.name}:{who}:{window}"[:200]
+        self.previous_key = f"{limit.name}:{who}:{window - 1}"[:200]
+        self.left = (window + 1) * limit.window_seconds - now
+        self.weight = self.left / limit.window_seconds  # the previous window's share in range
+        self.ttl = 2 * limit.window_seconds + 1
+
+    def wait(self, count: int, previous: int) -> int:
+        """0 when ``count`` (this window) and ``previous`` are within the limit, else the
+        seconds until this window ends."""
+        if count + previous * self.weight <= self.limit.requests:
+            return 0
+        return max(1, math.ceil(self.left))
+
+
+@dataclass(frozen=True)
+class Once:
+    """A key that may be claimed once (SET NX) for ``ttl`` seconds; ``fallback`` claims it
+    elsewhere when Redis cannot, and says whether it was fresh."""
+
+    key: str
+    ttl: int
+    fallback: Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Admission:
+    wait: int  # seconds to wait when a limit is exceeded, else 0
+    fresh: bool  # False: the one-time key had been claimed already
+
+
+_OVER, _SEEN = 1, 2
+# KEYS: first limit's window and previous window, the one-time key, second limit's windows.
+# ARGV: first ttl, first limit, first weight of the previous window, once ttl, second ttl.
+_ADMIT = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if count + previous * tonumber(ARGV[3]) > tonumber(ARGV[2]) then
+  return {1, count, previous, 0, 0}
+end
+if not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[4]) then
+  return {2, count, previous, 0, 0}
+end
+local then_count = redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+local then_previous = tonumber(redis.call('GET', KEYS[5]) or '0')
+return {0, count, previous, then_count, then_previous}
+"""
+
+
 class RateLimiter:
     """Counts hits; ``hit`` returns the seconds to wait when over the limit, else 0."""
 
@@ -83,32 +147,57 @@ class RateLimiter:
                     f"SPORTELLO_RATE_LIMITS: {item!r} is not name=requests/seconds"
                 ) from e
         self.redis: Any = redis_client(app)
+        self._admit_script: Any = None
 
     def hit(self, limit: Limit, who: str) -> int:
-        now = time.time()
-        window = int(now // limit.window_seconds)
-        key = f"{limit.name}:{who}:{window}"[:200]
-        previous_key = f"{limit.name}:{who}:{window - 1}"[:200]
-        left = (window + 1) * limit.window_seconds - now
+        window = _Window(limit, who)
         counts = None
         if self.redis is not None:
             try:
-                counts = self._count_redis(key, previous_key, limit)
+                counts = self._count_redis(window.key, window.previous_key, limit)
             except Exception:  # Redis down or slow: the database counts in the meantime
                 log.warning("rate limits: Redis unavailable, counting in the database")
         if counts is None:
-            counts = self._count_db(key, previous_key, 2 * limit.window_seconds)
-        count, previous = counts
-        weight = left / limit.window_seconds  # the share of the previous window still in range
-        if count + previous * weight <= limit.requests:
-            return 0
-        return max(1, math.ceil(left))
+            counts = self._count_db(window.key, window.previous_key, 2 * limit.window_seconds)
+        return window.wait(*counts)
+
+    def admit(self, first: tuple[Limit, str], once: Once, then: tuple[Limit, str]) -> Admission:
+        """Count ``first``; if it holds, claim ``once``; if that was fresh, count ``then``.
+
+        One round trip to Redis; without Redis (or while it is down) the same steps with the
+        database counters and ``once.fallback``.
+        """
+        a, b = _Window(*first), _Window(*then)
+        if self.redis is not None:
+            try:
+                status, count, previous, then_count, then_previous = self._admit_redis(a, once, b)
+            except Exception:  # Redis down or slow: the database counts in the meantime
+                log.warning("rate limits: Redis unavailable, counting in the database")
+            else:
+                if status == _OVER:
+                    return Admission(wait=a.wait(count, previous), fresh=True)
+                if status == _SEEN:
+                    return Admission(wait=0, fresh=False)
+                return Admission(wait=b.wait(then_count, then_previous), fresh=True)
+        wait = self.hit(*first)
+        if wait:
+            return Admission(wait=wait, fresh=True)
+        if not once.fallback():
+            return Admission(wait=0, fresh=False)
+        return Admission(wait=self.hit(*then), fresh=True)
+
+    def _admit_redis(self, a: _Window, once: Once, b: _Window) -> list[int]:
+        if self._admit_script is None:
+            self._admit_script = self.redis.register_script(_ADMIT)
+        keys = [_RL + a.key, _RL + a.previous_key, once.key, _RL + b.key, _RL + b.previous_key]
+        args = [a.ttl, a.limit.requests, repr(a.weight), once.ttl, b.ttl]
+        return [int(v) for v in self._admit_script(keys=keys, args=args)]
 
     def _count_redis(self, key: str, previous_key: str, limit: Limit) -> tuple[int, int]:
         pipe = self.redis.pipeline()
-        pipe.incr("sportello:rl:" + key)
-        pipe.expire("sportello:rl:" + key, 2 * limit.window_seconds + 1)
-        pipe.get("sportello:rl:" + previous_key)
+        pipe.incr(_RL + key)
+        pipe.expire(_RL + key, 2 * limit.window_seconds + 1)
+        pipe.get(_RL + previous_key)
         current, _, previous = pipe.execute()
         return int(current), int(previous or 0)
 
@@ -149,7 +238,23 @@ def client_address() -> str:
 def check_limit(name: str, who: str | None = None) -> None:
     """Count one request against ``LIMITS[name]``; raise 429 with Retry-After when over."""
     limiter: RateLimiter = current_app.extensions["sportello.ratelimiter"]
-    wait = limiter.hit(limiter.limits[name], who or client_address())
+    _refuse_after(limiter.hit(limiter.limits[name], who or client_address()))
+
+
+def check_admission(first: tuple[str, str | None], once: Once, then: tuple[str, str]) -> bool:
+    """``RateLimiter.admit`` with limits by name (``first``'s who defaults to the client's
+    address): raise 429 when a limit is exceeded; else whether ``once`` was fresh."""
+    limiter: RateLimiter = current_app.extensions["sportello.ratelimiter"]
+    admission = limiter.admit(
+        (limiter.limits[first[0]], first[1] or client_address()),
+        once,
+        (limiter.limits[then[0]], then[1]),
+    )
+    _refuse_after(admission.wait)
+    return admission.fresh
+
+
+def _refuse_after(wait: int) -> None:
     if wait:
         error = TooManyRequests()
         error.retry_after = wait

@@ -2,18 +2,23 @@
 
 The symbol is encoded by zxing-cpp (C++): about 1 ms for a seal-sized code, where a
 pure-Python encoder spent 20–80 ms choosing the mask. Modules are drawn in a scaled
-coordinate system so every rectangle has small integer coordinates, which keeps reportlab's
-number formatting cheap.
+coordinate system so every rectangle has small integer coordinates; the runs of dark modules
+are the pieces of each row split on light modules, and their ``re`` operators are written as
+those integers, the same text reportlab would write, without its per-number formatting (a
+seal-sized code has over a thousand runs).
 """
 
 import zxingcpp
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from printing.errors import DocumentDataError
 
 QUIET_ZONE_MODULES = 4
 DATAMATRIX_QUIET_ZONE_MODULES = 2  # ISO/IEC 16022 asks for one module; two is kinder
 _DARK = 0
+_LIGHT = b"\xff"
+_TWO_VALUES = bytes([_DARK] + [255] * 255)  # every value but 0 is light (zxing-cpp writes 255)
 
 
 def qr_modules(data: str, *, error: str = "m", version: int | None = None) -> list[bytes]:
@@ -44,6 +49,27 @@ def _modules(barcode: zxingcpp.Barcode) -> list[bytes]:
         raise DocumentDataError(f"the symbol is not square: {image.shape}")
     raw = image.tobytes()
     return [raw[i * size : (i + 1) * size] for i in range(size)]
+
+
+def qr_runs(data: str, *, error: str = "m", version: int | None = None) -> tuple[int, list[str]]:
+    """The symbol's size in modules and its dark runs as PDF ``re`` operators, in modules
+    (origin at the symbol's bottom-left corner)."""
+    rows = qr_modules(data, error=error, version=version)
+    return len(rows), module_runs(rows)
+
+
+def module_runs(rows: list[bytes]) -> list[str]:
+    """The dark runs of a square symbol's rows as PDF ``re`` operators, in modules."""
+    count = len(rows)
+    runs = []
+    for row_index, row in enumerate(rows):
+        bottom = f" {count - row_index - 1} "
+        start = 0
+        for run in row.translate(_TWO_VALUES).split(_LIGHT):  # non-empty pieces: dark runs
+            if run:
+                runs.append(f"{start}{bottom}{len(run)} 1 re")
+            start += len(run) + 1
+    return runs
 
 
 def draw_qr(
@@ -88,17 +114,6 @@ def draw_modules(
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(-quiet, -quiet, count + 2 * quiet, count + 2 * quiet, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(rows):
-        bottom = count - row_index - 1
-        column = 0
-        while column < count:
-            if row[column] == _DARK:
-                start = column
-                while column < count and row[column] == _DARK:
-                    column += 1
-                path.rect(start, bottom, column - start, 1)
-            else:
-                column += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    # "n" starts the path as PDFPathObject does before its first operator.
+    canvas.drawPath(PDFPathObject(code=["n", *module_runs(rows)]), stroke=0, fill=1)
     canvas.restoreState()

@@ -12,6 +12,7 @@ from printing import claims as c
 from printing.codes import parse_creditor_fiscal_code, parse_notice_code
 from printing.errors import CodeError, DocumentDataError
 from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, Sheet
+from printing.page import Page, PageFull
 from printing.seal import SealSigner
 from printing.texts import N_, ROME, SOURCE, DocumentLanguage, check_language
 
@@ -131,18 +132,35 @@ def render_receipt(
 
     The seal is in the QR code and, for convenience, in the PDF keywords; verifiers must read
     the QR code, since metadata can be rewritten without touching the printed page.
+
+    A receipt that fits one page (every receipt of one notice) is written by `page.Page`,
+    the fast path of the counter; a longer one (a cart of many notices) by `layout.Sheet`.
+    Both lay the page out alike.
     """
     lang = check_language(lang)
-    _ = lang.gettext
     seal = signer.seal(receipt_claims(data))
+    document = {
+        "title": f"{lang.gettext('PAYMENT RECEIPT')} {data.receipt_id}",
+        "lang": lang.code,
+        "subject": data.subject,
+        "keywords": seal,
+        "author": data.creditor_name,
+    }
+    try:
+        page = Page(**document)
+        _draw(page, data, seal, signer, lang)
+        return page.finish(), seal
+    except PageFull:
+        sheet = Sheet(**document)
+        _draw(sheet, data, seal, signer, lang)
+        return sheet.finish(), seal
+
+
+def _draw(
+    sheet: Page | Sheet, data: ReceiptData, seal: str, signer: SealSigner, lang: DocumentLanguage
+) -> None:
+    _ = lang.gettext
     title = _("PAYMENT RECEIPT")
-    sheet = Sheet(
-        title=f"{title} {data.receipt_id}",
-        lang=lang.code,
-        subject=data.subject,
-        keywords=seal,
-        author=data.creditor_name,
-    )
     sheet.line(title, size=17, bold=True, colour=ACCENT)
     sheet.line(_("Receipt no. %(number)s", number=data.receipt_id), size=11, bold=True)
     sheet.space(3 * mm)
@@ -203,4 +221,3 @@ def render_receipt(
         width=CONTENT_WIDTH - (text_x - MARGIN),
     )
     sheet.line(f"kid {signer.kid}", size=7.5, x=text_x, colour=GREY)
-    return sheet.finish(), seal

@@ -20,10 +20,10 @@ from ..ente import current_ente
 from ..errors import problem_body, safe_extra
 from ..models import Notice, Payment, Terminal
 from ..payments.carts import PaymentInCart
-from ..payments.errors import PaymentError, RefundRequired
+from ..payments.errors import PaymentError, RefundRequired, UnauthorizedTerminal
 from ..payments.hooks import AmountDue
-from ..payments.notices import detail_lines, mask_name, notice_for_counter, verified_notice
-from ..payments.receipts import receipt_for
+from ..payments.notices import detail_lines, mask_name, parse_scanned, verified_notice
+from ..payments.receipts import payment_and_receipt
 from ..payments.settle import (
     Outcome,
     activate_payment,
@@ -31,13 +31,14 @@ from ..payments.settle import (
     payment_by_token,
     terminal_actor,
 )
-from ..ratelimit import check_limit
+from ..ratelimit import check_admission, check_limit
+from ..redis_store import redis_client
 from ..seals import seal_keys
 from ..security import csrf
 from .contract import check_size, json_body
 from .idempotency import Answer, check_key, fingerprint, run_idempotent
 from .openapi import openapi_document
-from .signing import authenticate
+from .signing import nonce_claim, verify_signature
 
 bp = Blueprint("counter_api", __name__)
 csrf.exempt(bp)
@@ -50,12 +51,30 @@ class NoReceipt(PaymentError):
 
 
 def signed_terminal() -> Terminal:
-    """The terminal that signed this request, after the address limit and the body bound,
-    then held to its own limit (every counter call starts here)."""
-    check_limit("counter_address")
-    check_size(request)
-    terminal = authenticate(current_app, db.session, request)
-    check_limit("counter", f"terminal:{terminal.id}")
+    """The terminal that signed this request (every counter call starts here).
+
+    The body bound and the signature are checked first; then, in one Redis round trip, the
+    address's limit, the nonce (spent only within that limit) and the terminal's own limit.
+    A refused request counts against its address's limit all the same, so an unsigned
+    flood is answered 429 once over it.
+    """
+    try:
+        check_size(request)
+        call = verify_signature(current_app, db.session, request)
+    except PaymentError:
+        check_limit("counter_address")
+        raise
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    terminal = call.terminal
+    if redis_client(app) is None:
+        # The limits and the nonce are then counted on side connections: hand the request's
+        # back first (nothing was written), so that many calls at once never each hold one
+        # while they wait for another.
+        db.session.commit()
+    if not check_admission(
+        ("counter_address", None), nonce_claim(app, call), ("counter", f"terminal:{terminal.id}")
+    ):
+        raise UnauthorizedTerminal(detail="nonce already used")
     return terminal
 
 
@@ -158,12 +177,12 @@ def activate() -> Response:
     code, amount = body["notice_code"], body["amount_cents"]
 
     def operation() -> Answer:
-        notice = notice_for_counter(db.session, code)
+        # activate_payment reads the notice and checks it is payable (one read, not two).
         payment = activate_payment(
-            db.session, notice_code=notice.code, amount_cents=amount, terminal=terminal
+            db.session, notice_code=parse_scanned(code), amount_cents=amount, terminal=terminal
         )
         answer = payment_json(payment)
-        answer["description"] = notice.description
+        answer["description"] = payment.notice.description
         return Answer(201, answer)
 
     return idempotent(terminal, operation)
@@ -178,7 +197,8 @@ def close(token: str) -> Response:
     ref = body.get("terminal_transaction_ref", "")
 
     def operation() -> Answer:
-        if payment_by_token(db.session, token, terminal).cart_id is not None:
+        payment = payment_by_token(db.session, token, terminal)
+        if payment.cart_id is not None:
             raise PaymentInCart()
         payment = close_payment(
             db.session,
@@ -189,6 +209,7 @@ def close(token: str) -> Response:
             signer=seal_keys().signer,
             payment_method=method,
             external_ref=ref,
+            payment=payment,
         )
         if payment.status in ("refund_due", "refunded"):
             refund = RefundRequired()
@@ -208,8 +229,7 @@ def status(token: str) -> Response:
 @bp.get("/payments/<payment_token:token>/receipt")
 def receipt(token: str) -> Response:
     terminal = signed_terminal()
-    payment = payment_by_token(db.session, token, terminal)
-    document = receipt_for(db.session, payment)
+    payment, document = payment_and_receipt(db.session, token, terminal)
     if document is None:
         raise NoReceipt(detail=payment.status)
     response = Response(document.content, mimetype="application/pdf")

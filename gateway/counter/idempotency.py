@@ -8,6 +8,12 @@ whose error is ``lasting``: a paid notice, a wrong amount) are stored too, in th
 transaction; refusals whose cause can pass (another terminal holding the notice, a code not
 issued yet) and failures of ours or of a partner (5xx) are not, so a retry with the same key
 can succeed once the cause is gone.
+
+A first call (nearly every call) costs one statement here, the record's insert: the
+operation runs first, and only when the record cannot be inserted, or the operation is
+refused, is the stored answer looked up. A repeated call therefore runs its operation again
+inside a transaction that is then rolled back: whatever it did is undone, and the answer is
+the stored one, exactly as if it had been looked up first.
 """
 
 from __future__ import annotations
@@ -83,11 +89,9 @@ def run_idempotent(
 
     ``refusal`` turns a domain error into the answer (stored only when the error is
     ``lasting``). Raises IdempotencyKeyReused when the key was used for another request;
-    errors with status 500+ propagate unstored.
+    errors with status 500+ propagate unstored (the operation's work rolled back first, so a
+    stored answer, if any, is replayed instead).
     """
-    found = _stored(session, scope, key, fp)
-    if found is not None:
-        return found
     try:
         answer = operation()
         session.add(_record(scope, key, fp, answer))
@@ -102,11 +106,11 @@ def run_idempotent(
         return found
     except SportelloError as e:
         session.rollback()
-        if e.status >= 500:
-            raise
         found = _stored(session, scope, key, fp)
         if found is not None:
             return found
+        if e.status >= 500:
+            raise
         answer = refusal(e)
         if not e.lasting:
             return answer

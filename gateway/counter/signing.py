@@ -20,7 +20,8 @@ missing header, a timestamp more than 300 s from its
 clock, a wrong signature, a nonce already seen within that window — and, only once the
 signature has been checked, an unknown or disabled terminal, with the same answer as a wrong
 signature, so that terminal ids cannot be told apart. Nonces are remembered in the database
-(or in Redis when SPORTELLO_REDIS_URL is set) until their timestamp is stale.
+(or in Redis when SPORTELLO_REDIS_URL is set) until their timestamp is stale; in Redis the
+nonce is spent in the same round trip as the rate limits (``nonce_claim``).
 
 We chose HMAC rather than mutual TLS so that the scheme does not depend on a proxy's
 configuration; TLS still protects the transport.
@@ -34,6 +35,7 @@ import logging
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, Request
@@ -45,12 +47,14 @@ from sqlalchemy.orm import Session
 from ..db import db
 from ..models import Terminal, TerminalNonce, utcnow
 from ..payments.errors import UnauthorizedTerminal
+from ..ratelimit import Once
 from ..redis_store import redis_client
 from .contract import MalformedRequest
 from .terminals import TERMINAL_ID, enabled, registered_secret
 
 log = logging.getLogger(__name__)
 MAX_SKEW = 300
+NONCE_LIFETIME = 2 * MAX_SKEW  # a timestamp can be up to MAX_SKEW in the future
 HEADERS = ("X-Terminal-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits: isdigit() also accepts "²"
@@ -96,13 +100,32 @@ def signed_path(request: Request) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
+@dataclass(frozen=True)
+class SignedCall:
+    """A request whose signature was checked: its terminal and the nonce it has yet to spend."""
+
+    terminal: Terminal
+    nonce: str
+
+
 def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
-    """The terminal that signed this request, or UnauthorizedTerminal.
+    """The terminal that signed this request, nonce spent, or UnauthorizedTerminal."""
+    call = verify_signature(app, session, request)
+    # Only a correctly signed request spends its nonce, so nobody can burn a terminal's nonces.
+    if not remember_nonce(app, call.terminal.id, call.nonce):
+        raise UnauthorizedTerminal(detail="nonce already used")
+    return call.terminal
+
+
+def verify_signature(app: Flask, session: Session, request: Request) -> SignedCall:
+    """The terminal that signed this request and its nonce (not spent yet), or
+    UnauthorizedTerminal.
 
     Headers are checked for form first (ASCII only, bounded lengths, no database: a
     malformed one is a 400 INVALID_REQUEST), then the timestamp's age, then the signature;
     only a correctly signed request learns anything about its terminal: an unknown id, a
-    disabled terminal and a wrong secret get the same 401.
+    disabled terminal and a wrong secret get the same 401. The caller spends the nonce
+    (``remember_nonce``, or ``nonce_claim`` with the rate limits) before acting on it.
     """
     values = [request.headers.get(name, "") for name in HEADERS]
     terminal_id, timestamp, nonce, signature = values
@@ -121,11 +144,21 @@ def authenticate(app: Flask, session: Session, request: Request) -> Terminal:
     )
     if not hmac.compare_digest(expected, signature.lower()):
         raise UnauthorizedTerminal(detail="signature does not match")
-    terminal = enabled(terminal, f"unknown terminal {terminal_id!r}")
-    # Only a correctly signed request spends its nonce, so nobody can burn a terminal's nonces.
-    if not remember_nonce(app, terminal.id, nonce):
-        raise UnauthorizedTerminal(detail="nonce already used")
-    return terminal
+    return SignedCall(enabled(terminal, f"unknown terminal {terminal_id!r}"), nonce)
+
+
+def nonce_claim(app: Flask, call: SignedCall) -> Once:
+    """The call's nonce as a one-time key for ``ratelimit.check_admission``: in Redis, and in
+    the database when Redis is not configured or down."""
+    return Once(
+        key=_nonce_key(call.terminal.id, call.nonce),
+        ttl=NONCE_LIFETIME,
+        fallback=lambda: _remember_in_database(app, call.terminal.id, call.nonce),
+    )
+
+
+def _nonce_key(terminal_id: str, nonce: str) -> str:
+    return f"sportello:nonce:{terminal_id}:{nonce}"
 
 
 def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
@@ -135,14 +168,18 @@ def remember_nonce(app: Flask, terminal_id: str, nonce: str) -> bool:
     nonce spent in Redis just before an outage is not seen there: the gap lasts at most the
     ten minutes a timestamp is valid).
     """
-    lifetime = 2 * MAX_SKEW  # a timestamp can be up to MAX_SKEW in the future
     client = redis_client(app)
     if client is not None:
         try:
-            key = f"sportello:nonce:{terminal_id}:{nonce}"
-            return bool(client.set(key, 1, nx=True, ex=lifetime))
+            key = _nonce_key(terminal_id, nonce)
+            return bool(client.set(key, 1, nx=True, ex=NONCE_LIFETIME))
         except Exception:  # Redis down or slow: the database keeps the nonces meanwhile
             log.warning("counter nonces: Redis unavailable, using the database")
+    return _remember_in_database(app, terminal_id, nonce)
+
+
+def _remember_in_database(app: Flask, terminal_id: str, nonce: str) -> bool:
+    lifetime = NONCE_LIFETIME
     now = utcnow()
     with db.side_session(app) as s:
         s.add(

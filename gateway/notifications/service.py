@@ -122,6 +122,7 @@ def notify(
     if session.scalar(select(InboxMessage.id).where(InboxMessage.dedupe_key == row_key)):
         return None
     refs = [_attachment(session, ref, citizen_cf) for ref in attachments or ()]
+    skipped = _email_skipped(contact, spec.category, mandatory)
     message = InboxMessage(
         citizen_cf=citizen_cf,
         kind=kind,
@@ -132,19 +133,20 @@ def notify(
         attachments=refs,
         transaction_id=transaction_id,
         dedupe_key=row_key,
+        # Known before the insert, so the row is written once (no update after it).
+        email_skipped=skipped,
+        email_key=None if skipped else f"email:{row_key}",
     )
     session.add(message)
     session.flush()  # the e-mail links to the message's own page
-    skipped = _email_skipped(contact, spec.category, mandatory)
     if skipped:
-        message.email_skipped = skipped
         return message
     assert contact is not None and contact.email
     config = _config()
     base = config.base_url.rstrip("/")
     open_url = f"{base}/area-personale/messaggi/{message.id}/apri" if link else None
     unsubscribe = None if mandatory else f"{base}{unsubscribe_path(contact, spec.category)}"
-    message.email_key = f"email:{row_key}"
+    assert message.email_key is not None
     enqueue(
         session,
         topic=EMAIL_TOPIC,

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from printing import PaymentMethod, ReceiptData, SealSigner, receipt_matches, render_receipt
 
 from ..i18n import language
-from ..models import Document, Notice, Payment
+from ..models import Document, Notice, Payment, Terminal
 from ..transactions.documents import store_pdf
+from .errors import TokenUnknown
 
 ONLINE_TERMINAL = "ONLINE"
 ONLINE_SHOP = "Pagamento online (simulato)"
@@ -106,6 +107,25 @@ def receipt_for(session: Session, payment: Payment) -> Document | None:
     if payment.receipt_document_id is None:
         return None
     return session.get(Document, payment.receipt_document_id)
+
+
+def payment_and_receipt(
+    session: Session, token: str, terminal: Terminal | None
+) -> tuple[Payment, Document | None]:
+    """``settle.payment_by_token`` and ``receipt_for`` in one statement (the counter's
+    receipt download): the payment of this terminal with its stored receipt, if any."""
+    row = (
+        session.execute(
+            select(Payment, Document)
+            .outerjoin(Document, Payment.receipt_document_id == Document.id)
+            .where(Payment.token == token)
+        ).one_or_none()
+        if token
+        else None
+    )
+    if row is None or row[0].terminal_id != (terminal.id if terminal else None):
+        raise TokenUnknown()
+    return row[0], row[1]
 
 
 def payment_by_receipt_id(session: Session, receipt_id: str) -> Payment | None:

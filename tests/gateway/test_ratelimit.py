@@ -85,3 +85,56 @@ def test_a_bad_limit_setting_names_the_variable(database_url: str, simulators: A
 def test_every_limit_is_sane() -> None:
     for limit in LIMITS.values():
         assert limit.requests > 0 and limit.window_seconds > 0
+
+
+def _admission_steps(app: Flask) -> list[tuple[int, bool]]:
+    """Address limit 4, terminal limit 2, nonces n1-n4 (n2 sent twice)."""
+    from gateway.ratelimit import Once
+
+    limiter = RateLimiter(app)
+    tag = f"{time.time_ns()}"
+    first, then = Limit(f"probe-address-{tag}", 4, 3600), Limit(f"probe-terminal-{tag}", 2, 3600)
+    claimed: set[str] = set()
+
+    def once(nonce: str) -> Once:
+        def fallback() -> bool:
+            fresh = nonce not in claimed
+            claimed.add(nonce)
+            return fresh
+
+        return Once(f"sportello:probe-nonce:{tag}:{nonce}", 60, fallback)
+
+    steps = []
+    for nonce in ("n1", "n2", "n2", "n3", "n4"):
+        admission = limiter.admit((first, "10.0.0.1"), once(nonce), (then, "TAB-1"))
+        steps.append((min(admission.wait, 1), admission.fresh))
+    return steps
+
+
+# n1, n2: admitted; n2 again: a replay (the terminal is not counted); n3: the address's 4th
+# (within 4) but the terminal's 3rd (over 2); n4: the address's 5th, its nonce not spent.
+ADMISSIONS = [(0, True), (0, True), (0, False), (1, True), (1, True)]
+
+
+def test_admission_counts_in_order_in_the_database(app: Flask) -> None:
+    assert app.config["SPORTELLO"].redis_url in ("", None)
+    assert _admission_steps(app) == ADMISSIONS
+
+
+def test_admission_is_counted_in_redis(database_url: str, simulators: Any, redis_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from gateway.models.ratelimit import RateLimitBucket
+
+    app = create_app(
+        make_config(database_url, simulators_url=simulators.base_url, redis_url=redis_url)
+    )
+    try:
+        assert _admission_steps(app) == ADMISSIONS
+        store = redis.Redis.from_url(redis_url)
+        assert len(store.keys("sportello:probe-nonce:*")) == 3  # n1-n3 claimed; n4 never
+        assert len(store.keys("sportello:rl:probe-*")) == 2
+        with db.fresh_session(app) as session:
+            assert session.scalar(select(func.count()).select_from(RateLimitBucket)) == 0
+    finally:
+        db.dispose(app)
