@@ -13,17 +13,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from forms import summary
+from forms import summary, validate
 
 from ..access import require_identity
 from ..db import db
 from ..exceptions import NotFound
+from ..forms_web import filling, progress
 from ..forms_web import operations as drafts
 from ..forms_web.catalogue import form_registry, load_choices
 from ..forms_web.errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
 from ..forms_web.filler import filler_event, tag_delegation_events
+from ..forms_web.filling import StepPage
 from ..forms_web.pages import base_url, code_display, lang, pdf_response
-from ..forms_web.rendering import form_view, posted_answers
+from ..forms_web.privacy import notice_url
+from ..forms_web.steps import SEND, SUMMARY, Flow, step_result
 from ..forms_web.views import definition_of, shown_code, typed_code
 from ..i18n import current_language
 from ..models import Delegation, Document, Draft, Transaction
@@ -134,6 +137,7 @@ def close(delegation_id: int) -> Response:
 
 
 def _buttons() -> list[tuple[str, str, str]]:
+    """The last step's buttons."""
     return [
         ("submit", _("Send the request now"), "btn-primary"),
         ("prepare", _("Leave it for the citizen to confirm online"), "btn-outline-primary"),
@@ -141,26 +145,79 @@ def _buttons() -> list[tuple[str, str, str]]:
     ]
 
 
-def _form_page(d: Delegation, definition: Any, form: Any, action: str, status: int = 200,
+def _flow(d: Delegation, definition: Any, draft: Draft | None) -> Flow:
+    """The desk's pages of this form, its progress kept per desk session."""
+    if draft is None:
+        service = definition.id
+        return Flow(definition, f"desk{d.id}:{progress.new_form(service)}", SEND,
+                    lambda step: _new_url(d.id, service, step))  # fmt: skip
+    reference = draft.transaction.reference
+    return Flow(definition, f"desk{d.id}:{progress.draft_form(reference)}", SEND,
+                lambda step: _draft_url(d.id, reference, step))  # fmt: skip
+
+
+def _new_url(delegation_id: int, service: str, step: str) -> str:
+    if step:
+        return url_for("desk.new_step", delegation_id=delegation_id, service=service, step=step)
+    return url_for("desk.new", delegation_id=delegation_id, service=service)
+
+
+def _draft_url(delegation_id: int, reference: str, step: str) -> str:
+    if step:
+        return url_for("desk.transaction_step", delegation_id=delegation_id,
+                       reference=reference, step=step)  # fmt: skip
+    return url_for("desk.transaction", delegation_id=delegation_id, reference=reference)
+
+
+def _form_page(d: Delegation, page: StepPage, status: int = 200,
                draft: Draft | None = None) -> Any:  # fmt: skip
     return render_template(
-        "desk/form.html", d=d, definition=definition, form=form, action=action,
-        buttons=_buttons(), draft=draft,
+        "desk/form.html", d=d, definition=page.flow.definition, form=page.form, page=page,
+        draft=draft, privacy_url=notice_url(),
     ), status  # fmt: skip
 
 
-def _post(d: Delegation, definition: Any, draft: Draft | None, action_url: str) -> Any:
-    filler = ops.desk_filler(d)
+def _fill(d: Delegation, definition: Any, draft: Draft | None, given: str) -> Any:
+    """A step of the form the clerk fills for the citizen: shown, or its post."""
+    flow = _flow(d, definition, draft)
+    step = flow.step(given)
     choices = load_choices(definition, d.citizen_cf)
     stored = drafts.answers_of(draft) if draft else None
-    raw = posted_answers(definition, request.form, request.files, stored)
+    if request.method == "POST":
+        raw = filling.take_post(flow, stored)
+        return _post(d, flow.with_answers(raw, choices), step, raw, choices, draft)
+    raw = filling.answers(flow, stored)
+    flow = flow.with_answers(raw, choices)
+    if step not in flow.ids:
+        return redirect(flow.url(SUMMARY), 303)
+    full = validate(definition, raw, choices=choices.options) if step == SUMMARY else None
+    page = filling.step_page(
+        flow, step, raw, choices, _buttons(), full if full and not full.ok else None
+    )
+    return _form_page(d, page, draft=draft)
+
+
+def _post(d: Delegation, flow: Flow, step: str, raw: Any, choices: Any,
+          draft: Draft | None) -> Any:  # fmt: skip
+    if step not in flow.ids:
+        return redirect(flow.url(SUMMARY), 303)
+    definition = flow.definition
     action = request.form.get("action", "save")
+    if action in filling.MOVES:
+        moved = filling.move(flow, step, raw, choices)
+        if moved is not None:
+            return moved
+        result = step_result(flow, step, raw, choices)
+        return _form_page(d, filling.step_page(flow, step, raw, choices, _buttons(), result),
+                          422, draft)  # fmt: skip
+    filler = ops.desk_filler(d)
     common = {"definition": definition, "raw": raw, "choices": choices, "filler": filler,
               "draft": draft}  # fmt: skip
     try:
         if action == "submit":
             tx = drafts.submit_form(db.session, **common)
             db.session.commit()
+            progress.forget(flow.key)
             flash(_("The request has been sent for the citizen."), "success")
             target = url_for("desk.transaction", delegation_id=d.id, reference=tx.reference)
             return redirect(target, code=303)
@@ -169,10 +226,11 @@ def _post(d: Delegation, definition: Any, draft: Draft | None, action_url: str) 
         else:
             saved = drafts.save_draft(db.session, **common)
         db.session.commit()
+        progress.forget(flow.key)
     except FormNotValid as e:
         db.session.rollback()
-        form = form_view(definition, raw, choices, lang(), e.result)
-        return _form_page(d, definition, form, action_url, 422, draft)
+        page = filling.step_page(flow, step, raw, choices, _buttons(), e.result)
+        return _form_page(d, page, 422, draft)
     reference = saved.draft.transaction.reference
     # The new code is shown once, by the page this redirects to (Back and reload never send
     # the form again); it waits for that page in the server-side session, never in a URL.
@@ -203,14 +261,19 @@ def saved(delegation_id: int, reference: str) -> Any:
 
 @bp.route("/<id:delegation_id>/servizi/<service:service>", methods=["GET", "POST"])
 def new(delegation_id: int, service: str) -> Any:
+    return _new(delegation_id, service, "")
+
+
+@bp.route("/<id:delegation_id>/servizi/<service:service>/<service:step>", methods=["GET", "POST"])
+def new_step(delegation_id: int, service: str, step: str) -> Any:
+    return _new(delegation_id, service, step)
+
+
+def _new(delegation_id: int, service: str, step: str) -> Any:
     d = _delegation(delegation_id)
     definition = definition_of(service)
     ops.check_scope(d, service)
-    action = url_for("desk.new", delegation_id=d.id, service=service)
-    if request.method == "POST":
-        return _post(d, definition, None, action)
-    choices = load_choices(definition, d.citizen_cf)
-    return _form_page(d, definition, form_view(definition, {}, choices, lang()), action)
+    return _fill(d, definition, None, step)
 
 
 def _transaction(d: Delegation, reference: str) -> Transaction:
@@ -225,19 +288,30 @@ def _draft_of(tx: Transaction) -> Draft | None:
 
 @bp.route("/<id:delegation_id>/pratiche/<reference:reference>", methods=["GET", "POST"])
 def transaction(delegation_id: int, reference: str) -> Any:
+    return _transaction_page(delegation_id, reference, "")
+
+
+@bp.route(
+    "/<id:delegation_id>/pratiche/<reference:reference>/passo/<service:step>",
+    methods=["GET", "POST"],
+)
+def transaction_step(delegation_id: int, reference: str, step: str) -> Any:
+    return _transaction_page(delegation_id, reference, step)
+
+
+def _transaction_page(delegation_id: int, reference: str, step: str) -> Any:
+    """The citizen's request: its form's steps while it is a draft, else where it stands."""
     d = _delegation(delegation_id)
     tx = _transaction(d, reference)
     draft = _draft_of(tx)
     if draft is not None and tx.state in drafts.EDITABLE:
         definition = definition_of(tx.service)
-        action = url_for("desk.transaction", delegation_id=d.id, reference=tx.reference)
-        if request.method == "POST":
-            return _post(d, definition, draft, action)
-        choices = load_choices(definition, d.citizen_cf)
-        ops.audit_desk(db.session, d, "desk.draft_opened", {"reference": tx.reference})
-        db.session.commit()
-        form = form_view(definition, drafts.answers_of(draft), choices, lang())
-        return _form_page(d, definition, form, action, draft=draft)
+        if request.method == "GET" and not step:
+            ops.audit_desk(db.session, d, "desk.draft_opened", {"reference": tx.reference})
+            db.session.commit()
+        return _fill(d, definition, draft, step)
+    if step:
+        return redirect(url_for("desk.transaction", delegation_id=d.id, reference=tx.reference))
     lines: list[tuple[str, str]] = []
     if draft is not None and tx.service in form_registry():
         definition = form_registry().get(tx.service)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..access import SessionIdentity
 from ..audit import append_audit
 from ..models import Event, Transaction
 from ..transactions.operations import Actor, record_event
@@ -33,6 +34,12 @@ class Filler:
     @property
     def on_behalf(self) -> bool:
         return self.actor.on_behalf_of is not None
+
+
+def citizen_filler(identity: SessionIdentity) -> Filler:
+    """The citizen filling their own form."""
+    actor = identity.actor()
+    return Filler(actor=actor, subject_cf=identity.fiscal_code, subject_name=identity.full_name)
 
 
 def filler_event(

@@ -43,8 +43,11 @@ from ..sessions import COOKIE_NAME as SESSION_COOKIE
 COOKIE = "sportello_kept"
 FIELD = "kept_owner"
 KEPT_FOR = timedelta(hours=1)
-FORM_ENDPOINTS = frozenset({"forms_web.new", "forms_web.edit"})
-NOT_ANSWERS = frozenset({"csrf_token", "action", FIELD})
+FORM_ENDPOINTS = frozenset(
+    {"forms_web.new", "forms_web.new_step", "forms_web.edit", "forms_web.edit_step"}
+)
+# The privacy box is ticked again before sending: an acknowledgement is the sending post's.
+NOT_ANSWERS = frozenset({"csrf_token", "action", FIELD, "privacy_ack"})
 MAX_VALUES, MAX_VALUE = 200, 10_000
 _TAG = re.compile(r"[0-9a-f]{64}")
 

@@ -32,6 +32,7 @@ from .catalogue import Choices, form_registry, transaction_title
 from .errors import DraftClosed, FormNotValid
 from .filler import Filler, filler_event
 from .handlers import submit_handler
+from .privacy import Acknowledgement
 from .resume import ResumeSettings, code_hash, find_draft, issue_code, resume_settings
 
 EDITABLE = (State.DRAFT.value, State.AWAITING_CONFIRMATION.value)
@@ -179,11 +180,13 @@ def submit_form(
     filler: Filler,
     draft: Draft | None = None,
     settings: ResumeSettings | None = None,
+    privacy: Acknowledgement | None = None,
 ) -> Transaction:
     """Validate everything, move the transaction to ``submitted`` and run the service handler.
 
     ``raw=None`` submits the stored answers (a citizen confirming what a clerk prepared: the
-    event is then ``confirmed``). The resume code stops working.
+    event is then ``confirmed``). The resume code stops working. ``privacy``, the citizen's
+    acknowledgement of the privacy notice, is recorded in the submission's event.
     """
     settings = settings or resume_settings()
     data = raw if raw is not None else (answers_of(draft) if draft else {})
@@ -209,7 +212,7 @@ def submit_form(
         State.SUBMITTED,
         filler.actor,
         kind="confirmed" if confirming else "submitted",
-        data=filler.data({"fee_cents": fee}),
+        data=filler.data({"fee_cents": fee, **(privacy.data() if privacy else {})}),
     )
     handler = submit_handler(definition)
     if handler is not None:

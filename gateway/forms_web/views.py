@@ -8,12 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from forms import UnknownService, summary
 
-from ..access import SessionIdentity, require_identity
+from ..access import require_identity
 from ..db import db
 from ..exceptions import NotFound
 from ..i18n import current_language
@@ -22,13 +21,12 @@ from ..models import Document, Draft
 from ..timeline import state_label
 from ..transactions.operations import get_by_reference
 from ..transactions.states import State
-from . import kept, operations
+from . import kept, operations, privacy, stepped
 from .catalogue import form_registry, load_choices
 from .errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
-from .filler import Filler
-from .pages import base_url, client_key, code_display, lang, pdf_response
+from .filler import citizen_filler
+from .pages import base_url, client_key, lang, pdf_response
 from .payments_link import payment_links
-from .rendering import form_view, posted_answers
 
 bp = Blueprint("forms_web", __name__, template_folder="templates")
 
@@ -36,11 +34,6 @@ bp = Blueprint("forms_web", __name__, template_folder="templates")
 @bp.record_once
 def _keep_expired_posts(state: BlueprintSetupState) -> None:
     kept.install(state.app)
-
-
-def citizen_filler(identity: SessionIdentity) -> Filler:
-    actor = identity.actor()
-    return Filler(actor=actor, subject_cf=identity.fiscal_code, subject_name=identity.full_name)
 
 
 def definition_of(service: str) -> Any:
@@ -65,103 +58,38 @@ def shown_code() -> str | None:
     return valid_resume_code(request.form.get("code"))
 
 
-def _buttons() -> list[tuple[str, str, str]]:
-    return [
-        ("submit", _("Send the request"), "btn-primary"),
-        ("save", _("Save as draft"), "btn-outline-primary"),
-    ]
+NEW = "/servizi/<service:service>/nuova"
 
 
-def _form_page(definition: Any, form: Any, action: str, status: int = 200, **extra: Any) -> Any:
-    return (
-        render_template(
-            "forms_web/form_page.html",
-            definition=definition,
-            form=form,
-            action=action,
-            buttons=_buttons(),
-            owner=kept.owner_tag(require_identity().fiscal_code),
-            **extra,
-        ),
-        status,
-    )
-
-
-def _restored(definition: Any, identity: SessionIdentity, stored: Any = None) -> Any:
-    """The answers typed before the session expired, if this browser kept some for this
-    person and this form (once), as raw answers; else None."""
-    found = kept.take_kept(identity.fiscal_code)
-    if found is None:
-        return None
-    return posted_answers(definition, found, MultiDict(), stored)
-
-
-def _post(definition: Any, draft: Draft | None, action_url: str) -> Any:
-    identity = require_identity()
-    filler = citizen_filler(identity)
-    choices = load_choices(definition, identity.fiscal_code)
-    stored = operations.answers_of(draft) if draft else None
-    raw = posted_answers(definition, request.form, request.files, stored)
-    try:
-        if request.form.get("action") == "submit":
-            tx = operations.submit_form(
-                db.session,
-                definition=definition,
-                raw=raw,
-                choices=choices,
-                filler=filler,
-                draft=draft,
-            )
-            db.session.commit()
-            flash(_("Your request has been sent."), "success")
-            return redirect(url_for("forms_web.status", reference=tx.reference))
-        saved = operations.save_draft(
-            db.session, definition=definition, raw=raw, choices=choices, filler=filler, draft=draft
-        )
-        db.session.commit()
-    except FormNotValid as e:
-        db.session.rollback()
-        form = form_view(definition, raw, choices, lang(), e.result)
-        return _form_page(definition, form, action_url, 422, draft=draft)
-    return render_template(
-        "forms_web/saved.html",
-        draft=saved.draft,
-        tx=saved.draft.transaction,
-        shown=code_display(saved.draft, saved.code) if saved.code else None,
-    )
-
-
-@bp.route("/servizi/<service:service>/nuova", methods=["GET", "POST"])
+@bp.route(NEW, methods=["GET", "POST"])
 def new(service: str) -> Any:
-    identity = require_identity()
-    definition = definition_of(service)
-    action = url_for("forms_web.new", service=service)
-    if request.method == "POST":
-        return _post(definition, None, action)
-    choices = load_choices(definition, identity.fiscal_code)
-    restored = _restored(definition, identity)
-    prefill = restored or {
-        k: v for k, v in request.args.items() if k in {f.name for f in definition.fields}
-    }
-    form = form_view(definition, prefill, choices, lang())
-    return _form_page(definition, form, action, restored=restored is not None)
+    return stepped.fill(definition_of(service), None, "")
 
 
-@bp.route("/area-personale/pratiche/<reference:reference>/modulo", methods=["GET", "POST"])
+@bp.route(f"{NEW}/<service:step>", methods=["GET", "POST"])
+def new_step(service: str, step: str) -> Any:
+    return stepped.fill(definition_of(service), None, step)
+
+
+EDIT = "/area-personale/pratiche/<reference:reference>/modulo"
+
+
+@bp.route(EDIT, methods=["GET", "POST"])
 def edit(reference: str) -> Any:
+    return _edit(reference, "")
+
+
+@bp.route(f"{EDIT}/<service:step>", methods=["GET", "POST"])
+def edit_step(reference: str, step: str) -> Any:
+    return _edit(reference, step)
+
+
+def _edit(reference: str, step: str) -> Any:
     identity = require_identity()
     draft = operations.draft_for_subject(db.session, reference, identity.fiscal_code)
     if draft.transaction.state not in operations.EDITABLE:
         return redirect(url_for("forms_web.status", reference=reference))
-    definition = definition_of(draft.service)
-    action = url_for("forms_web.edit", reference=reference)
-    if request.method == "POST":
-        return _post(definition, draft, action)
-    choices = load_choices(definition, identity.fiscal_code)
-    stored = operations.answers_of(draft)
-    restored = _restored(definition, identity, stored)
-    form = form_view(definition, restored or stored, choices, lang())
-    return _form_page(definition, form, action, draft=draft, restored=restored is not None)
+    return stepped.fill(definition_of(draft.service), draft, step)
 
 
 @bp.post("/area-personale/pratiche/<reference:reference>/foglio")
@@ -222,9 +150,13 @@ def confirm(reference: str) -> Any:
         return redirect(url_for("forms_web.status", reference=reference))
     definition = definition_of(draft.service)
     error = None
+    missing_ack = False
     if request.method == "POST":
         choices = load_choices(definition, identity.fiscal_code)
+        ack = privacy.acknowledgement(request.form)
         try:
+            if ack is None:
+                raise privacy.PrivacyNotAcknowledged()
             operations.submit_form(
                 db.session,
                 definition=definition,
@@ -232,10 +164,14 @@ def confirm(reference: str) -> Any:
                 choices=choices,
                 filler=citizen_filler(identity),
                 draft=draft,
+                privacy=ack,
             )
             db.session.commit()
             flash(_("Thank you: your request has been confirmed and sent."), "success")
             return redirect(url_for("forms_web.status", reference=reference))
+        except privacy.PrivacyNotAcknowledged:
+            db.session.rollback()
+            missing_ack = True
         except FormNotValid:
             db.session.rollback()
             error = _("Some answers are no longer valid: please open the form and correct them.")
@@ -258,7 +194,10 @@ def confirm(reference: str) -> Any:
         fee_cents=definition.fee_due_cents(cleaned),
         prepared_by=prepared_by,
         error=error,
-    ), (422 if error else 200)
+        missing_ack=missing_ack,
+        privacy_url=privacy.notice_url(),
+        privacy_field=privacy.FIELD,
+    ), (422 if error or missing_ack else 200)
 
 
 @bp.get("/area-personale/richieste/<reference:reference>")

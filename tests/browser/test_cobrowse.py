@@ -12,6 +12,7 @@ from gateway.db import db
 from gateway.demo.seed import seed_roles
 
 from .conftest import LiveServer
+from .form_steps import next_step
 from .login import spid_login
 
 pytestmark = pytest.mark.browser
@@ -34,8 +35,13 @@ def test_clerk_proposes_two_answers_the_citizen_accepts_one_rejects_one_and_subm
     try:
         page = citizen_ctx.new_page()
         spid_login(page, base, MARIO_CF, "/servizi/certificato_scolastico/nuova")
+        page.locator(
+            "div[data-field=alunno] label", has_text="Marco"
+        ).click()  # Anna proposes Sofia
         page.locator("label[for='f-tipo_certificato-2']").click()  # frequenza
+        next_step(page, "/nuova/uso")
         page.locator("#f-uso").select_option("sport")
+        next_step(page, "/nuova/consegna")
         page.locator("label[for='f-consegna-1']").click()  # download
         page.locator("[data-testid=action-save]").click()
         reference = page.locator("[data-testid=reference]").first.inner_text().strip()

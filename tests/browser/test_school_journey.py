@@ -10,6 +10,7 @@ from gateway.db import db
 from gateway.models import RoleAssignment
 
 from .conftest import LiveServer
+from .form_steps import choose, next_step, send
 from .login import spid_login
 
 pytestmark = pytest.mark.browser
@@ -27,13 +28,6 @@ def school_server(live_server: LiveServer) -> LiveServer:
     return live_server
 
 
-def choose(page: Any, field: str, value: str) -> None:
-    """Tick a radio button or checkbox by its label, as a person does."""
-    page.locator(f"div[data-field={field}] input[value='{value}']").evaluate(
-        "el => document.querySelector(`label[for='${el.id}']`).click()"
-    )
-
-
 def test_certificate_fully_online(school_server: LiveServer, context: Any) -> None:
     base = school_server.url
     page = context.new_page()
@@ -47,6 +41,7 @@ def test_certificate_fully_online(school_server: LiveServer, context: Any) -> No
     assert page.locator("#f-alunno-1").is_checked()
 
     choose(page, "tipo_certificato", "frequenza")
+    next_step(page, "/nuova/uso")
     # The conditional field appears and disappears as the answers change (forms.js).
     other_use = page.locator("div[data-field=uso_altro]")
     assert other_use.is_hidden()
@@ -54,8 +49,11 @@ def test_certificate_fully_online(school_server: LiveServer, context: Any) -> No
     assert other_use.is_visible()
     page.select_option("#f-uso", "sport")
     assert other_use.is_hidden()
+    next_step(page, "/nuova/consegna")
     choose(page, "consegna", "download")
-    page.locator("[data-testid=action-submit]").click()
+    next_step(page, "/nuova/riepilogo")
+    next_step(page, "/nuova/informativa")
+    send(page)
     page.wait_for_url("**/area-personale/richieste/*")
     assert page.locator("[data-testid=state]").inner_text() == "In attesa di pagamento"
 
@@ -100,13 +98,17 @@ def test_certificate_fully_at_the_desk_then_the_citizen_revokes(
         clerk.locator("[data-testid=start-certificato_scolastico]").click()
         choose(clerk, "alunno", "RSSSFO12P50H501K")
         choose(clerk, "tipo_certificato", "iscrizione")
+        next_step(clerk, "/uso")
         clerk.select_option("#f-uso", "borsa_di_studio")
         reason = clerk.locator("div[data-field=motivo_esenzione]")
         assert reason.is_hidden()
         clerk.locator("label[for=f-esenzione_bollo]").click()
         assert reason.is_visible()
         clerk.select_option("#f-motivo_esenzione", "tab_b_art_11")
+        next_step(clerk, "/consegna")
         choose(clerk, "consegna", "stampa")
+        next_step(clerk, "/riepilogo")
+        next_step(clerk, "/invio")
         clerk.locator("[data-testid=action-submit]").click()
         clerk.wait_for_url("**/pratiche/*")
         # Exempt from stamp duty: the certificate is issued at once, ready to print.

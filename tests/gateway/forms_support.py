@@ -50,10 +50,20 @@ def exempt_answers(**overrides: Any) -> dict[str, Any]:
 
 
 def post_form(
-    client: FlaskClient, path: str, answers: dict[str, Any], action: str = "submit"
+    client: FlaskClient,
+    path: str,
+    answers: dict[str, Any],
+    action: str = "submit",
+    *,
+    privacy: bool = True,
 ) -> Any:
+    """Post a whole form from one of its steps (each step's page carries every answer); a
+    submit ticks the privacy box unless ``privacy=False``."""
     token = csrf_token(client)
-    return client.post(path, data={"csrf_token": token, "action": action, **answers})
+    data = {"csrf_token": token, "action": action, **answers}
+    if action == "submit" and privacy:
+        data["privacy_ack"] = "on"
+    return client.post(path, data=data)
 
 
 def shown_code(html: str) -> str:

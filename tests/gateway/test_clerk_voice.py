@@ -80,7 +80,7 @@ def clerk_pages(app: Flask) -> Iterator[tuple[str, FlaskClient, str, Any]]:
     yield "desk citizen with requests", clerk, f"{DESK}/{d}/", None
     confirmed = shared.citizen.post(
         f"/area-personale/pratiche/{prepared_ref}/conferma",
-        data={"csrf_token": csrf_token(shared.citizen)},
+        data={"csrf_token": csrf_token(shared.citizen), "privacy_ack": "on"},
     )
     assert confirmed.status_code == 302
     page = f"{DESK}/{d}/pratiche/{prepared_ref}"

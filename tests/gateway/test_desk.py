@@ -170,7 +170,8 @@ def test_prepared_at_the_desk_confirmed_online_by_the_citizen(
     page = client.get(f"/area-personale/pratiche/{reference}/conferma").get_data(as_text=True)
     assert "Anna Esposito" in page
     response = client.post(
-        f"/area-personale/pratiche/{reference}/conferma", data={"csrf_token": csrf_token(client)}
+        f"/area-personale/pratiche/{reference}/conferma",
+        data={"csrf_token": csrf_token(client), "privacy_ack": "on"},
     )
     assert response.status_code == 302
     tx = transaction(session, reference)

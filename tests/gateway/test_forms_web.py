@@ -43,6 +43,7 @@ def test_form_renders_in_italian_with_children_from_the_school_registry(
     # Required fields carry a marker; conditional ones say when they apply, for forms.js.
     legend = doc.xpath("//div[@data-field='alunno']//legend")[0].text_content()
     assert "*" in legend
+    doc = page(client, f"{NEW_FORM}/uso")  # the next step, on its own page
     uso_altro = doc.xpath("//div[@data-field='uso_altro']")[0]
     assert uso_altro.get("hidden") is not None
     assert '"field": "uso"' in uso_altro.get("data-visible-if")
@@ -66,13 +67,19 @@ def test_every_error_is_shown_at_once_with_aria_in_the_users_language(
     app: Flask, client: FlaskClient
 ) -> None:
     login(client, app)
-    response = post_form(client, NEW_FORM, {"uso": "altro"})
+    response = post_form(client, f"{NEW_FORM}/uso", {"uso": "altro"})
     assert response.status_code == 422
     doc = lxml_html.fromstring(response.get_data(as_text=True))
     summary = doc.xpath("//*[@data-testid='error-summary']")[0]
     assert summary.get("role") == "alert"
+    # Errors on the step shown are anchors; the others link to their step's page.
     wrong = {a.get("href") for a in summary.xpath(".//a")}
-    assert wrong == {"#f-alunno-1", "#f-tipo_certificato-1", "#f-uso_altro", "#f-consegna-1"}
+    assert wrong == {
+        f"{NEW_FORM}#f-alunno-1",
+        f"{NEW_FORM}#f-tipo_certificato-1",
+        "#f-uso_altro",
+        f"{NEW_FORM}/consegna#f-consegna-1",
+    }
     # The conditional field became visible and required because "altro" was chosen.
     assert doc.xpath("//div[@data-field='uso_altro']")[0].get("hidden") is None
     field = doc.xpath("//input[@name='uso_altro']")[0]
@@ -84,7 +91,7 @@ def test_every_error_is_shown_at_once_with_aria_in_the_users_language(
     assert doc.xpath("//select[@name='uso']/option[@selected]/@value") == ["altro"]
 
     client.get("/lingua/en")
-    response = post_form(client, NEW_FORM, {"uso": "altro"})
+    response = post_form(client, f"{NEW_FORM}/uso", {"uso": "altro"})
     doc = lxml_html.fromstring(response.get_data(as_text=True))
     assert doc.xpath("//*[@id='f-uso_altro-error']")[0].text_content() == (
         "This field is required."

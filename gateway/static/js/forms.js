@@ -9,6 +9,8 @@
     if (!inputs.length) { return undefined; }
     var first = inputs[0];
     if (first.type === "checkbox") { return first.checked; }
+    // Another step's ticked checkbox rides as a hidden field.
+    if (first.type === "hidden" && first.hasAttribute("data-boolean")) { return true; }
     if (first.type === "radio") {
       for (var i = 0; i < inputs.length; i++) {
         if (inputs[i].checked) { return inputs[i].value; }
