@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask import session as web_session
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -26,6 +27,8 @@ from .filling import StepPage
 from .pages import code_display
 from .rendering import posted_answers
 from .steps import PRIVACY, SUMMARY, Flow
+
+SAVED_KEY = "forms_saved"  # the draft just saved and its new resume code, for one page
 
 
 def _buttons() -> list[tuple[str, str, str]]:
@@ -154,11 +157,24 @@ def _post(flow: Flow, step: str, raw: Any, choices: Any, draft: Draft | None) ->
     except (FormNotValid, privacy.PrivacyNotAcknowledged) as e:
         db.session.rollback()
         return _refused(flow, step, raw, choices, draft, e)
+    # Post, redirect, get: the saved page can be reloaded and Back does not send the form
+    # again. Its new resume code waits for that page in the server-side session, shown once.
+    reference = saved.draft.transaction.reference
+    web_session[SAVED_KEY] = {"reference": reference, "code": saved.code}
+    return redirect(url_for("forms_web.saved", reference=reference), 303)
+
+
+def saved_page(draft: Draft) -> str:
+    """The draft just saved, with its new resume code the first time the page is shown."""
+    kept_code = web_session.pop(SAVED_KEY, None) or {}
+    code = (
+        kept_code.get("code") if kept_code.get("reference") == draft.transaction.reference else None
+    )
     return render_template(
         "forms_web/saved.html",
-        draft=saved.draft,
-        tx=saved.draft.transaction,
-        shown=code_display(saved.draft, saved.code) if saved.code else None,
+        draft=draft,
+        tx=draft.transaction,
+        shown=code_display(draft, code) if code else None,
     )
 
 

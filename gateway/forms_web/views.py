@@ -92,6 +92,13 @@ def _edit(reference: str, step: str) -> Any:
     return stepped.fill(definition_of(draft.service), draft, step)
 
 
+@bp.get("/area-personale/pratiche/<reference:reference>/salvata")
+def saved(reference: str) -> Any:
+    identity = require_identity()
+    draft = operations.draft_for_subject(db.session, reference, identity.fiscal_code)
+    return stepped.saved_page(draft)
+
+
 @bp.post("/area-personale/pratiche/<reference:reference>/foglio")
 def print_sheet(reference: str) -> Response:
     """The printed draft: the code just shown if the page sends it back, else a new one."""

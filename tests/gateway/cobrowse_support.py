@@ -53,7 +53,9 @@ def clerk_client(app: Flask, person: dict[str, str] = ANNA, *, make: bool = True
 
 
 def save_draft(client: FlaskClient, **answers: str) -> str:
-    response = post_form(client, NEW_FORM, answers or {"tipo_certificato": "frequenza"}, "save")
+    response = post_form(
+        client, NEW_FORM, answers or {"tipo_certificato": "frequenza"}, "save", follow=True
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:1500]
     return reference_from(response)
 

@@ -56,14 +56,19 @@ def post_form(
     action: str = "submit",
     *,
     privacy: bool = True,
+    follow: bool = False,
 ) -> Any:
     """Post a whole form from one of its steps (each step's page carries every answer); a
-    submit ticks the privacy box unless ``privacy=False``."""
+    submit ticks the privacy box unless ``privacy=False``. With ``follow``, the page the
+    post redirects to (a saved draft's page, with its resume code) is the answer."""
     token = csrf_token(client)
     data = {"csrf_token": token, "action": action, **answers}
     if action == "submit" and privacy:
         data["privacy_ack"] = "on"
-    return client.post(path, data=data)
+    response = client.post(path, data=data)
+    if follow and response.status_code == 303:
+        return client.get(response.headers["Location"])
+    return response
 
 
 def shown_code(html: str) -> str:

@@ -104,7 +104,7 @@ def test_answers_to_hidden_fields_are_dropped_on_the_server(
     """Without JavaScript a stale answer may be posted: the server's conditions decide."""
     login(client, app)
     answers = certificate_answers(uso="sport", uso_altro="stale", motivo_esenzione="tab_b_art_8")
-    response = post_form(client, NEW_FORM, answers, action="save")
+    response = post_form(client, NEW_FORM, answers, action="save", follow=True)
     assert response.status_code == 200
     reference = reference_from(response)
     draft = session.scalar(select(Draft).where(Draft.subject_cf == "RSSMRA80A01H501U"))
@@ -138,7 +138,9 @@ def test_school_registry_down_the_form_says_so_and_drafts_still_save(
     doc = lxml_html.fromstring(response.get_data(as_text=True))
     notice = doc.xpath("//*[@data-testid='legacy-unavailable']")[0]
     assert notice.get("data-service") == "school"
-    response = post_form(client, NEW_FORM, {"tipo_certificato": "iscrizione"}, action="save")
+    response = post_form(
+        client, NEW_FORM, {"tipo_certificato": "iscrizione"}, action="save", follow=True
+    )
     assert response.status_code == 200
     assert reference_from(response).startswith("SP-")
 

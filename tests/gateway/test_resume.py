@@ -46,7 +46,9 @@ MISTYPED_IT = "Il codice sembra scritto male: controlla ogni carattere e riprova
 def save_draft(client: FlaskClient, app: Flask, **answers: Any) -> tuple[str, str]:
     """Mario saves a partial certificate request online: (reference, resume code)."""
     login(client, app)
-    response = post_form(client, NEW_FORM, answers or {"alunno": "RSSSFO12P50H501K"}, "save")
+    response = post_form(
+        client, NEW_FORM, answers or {"alunno": "RSSSFO12P50H501K"}, "save", follow=True
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     return reference_from(response), shown_code(html)
