@@ -59,7 +59,7 @@ def test_notice_reminders_are_written_once_per_notice(app: Flask, session: Sessi
     messages = session.scalars(select(InboxMessage).order_by(InboxMessage.id)).all()
     assert [m.kind for m in messages] == ["reduced_amount_ending", "notice_expiring"]
     assert messages[0].context["report_number"] == "2026/PL/000001"
-    emails = session.scalars(select(OutboxMessage)).all()
+    emails = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(emails) == 2
     assert emails[0].payload["subject"] == "Fine: the reduced amount ends on 2 December 2026"
     assert emails[0].payload["unsubscribe"]  # reminders are optional: they can be stopped

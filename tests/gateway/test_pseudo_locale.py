@@ -241,7 +241,9 @@ def test_main_pages_in_the_pseudo_language(pseudo_app: Flask) -> None:
 
     # A form: its errors, a saved draft, its printed sheet, its request page.
     check("form errors", post(client, NEW_FORM, {"action": "submit"}).get_data(as_text=True))
-    saved = post(client, NEW_FORM, {"action": "save", "alunno": SOFIA_CF})
+    posted = post(client, NEW_FORM, {"action": "save", "alunno": SOFIA_CF})
+    assert posted.status_code == 303
+    saved = client.get(posted.headers["Location"], headers={"Accept-Language": PSEUDO})
     check("draft saved", saved.get_data(as_text=True))
     reference, code = reference_from(saved), shown_code(saved.get_data(as_text=True))
     check("draft listed", get(client, "/area-personale/"))

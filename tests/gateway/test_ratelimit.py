@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -58,19 +59,23 @@ def redis_url() -> Iterator[str]:
         redis.Redis.from_url(url, socket_timeout=1).ping()
     except redis.RedisError as e:
         pytest.skip(f"Redis not reachable: {e}")
+    # No flush afterwards: another worker may be using this database at the same time; each
+    # test uses keys of its own and deletes them.
     yield url
-    redis.Redis.from_url(url).flushdb()
 
 
 def test_redis_counter_is_shared(database_url: str, simulators: Any, redis_url: str) -> None:
     config = make_config(database_url, simulators_url=simulators.base_url, redis_url=redis_url)
     app_one, app_two = create_app(config), create_app(config)
     try:
-        limit = Limit("probe-shared", 3, 60)
-        hits = [RateLimiter(app).hit(limit, "same") for app in (app_one, app_two, app_one)]
+        limit, who = Limit("probe-shared", 3, 60), secrets.token_hex(8)
+        hits = [RateLimiter(app).hit(limit, who) for app in (app_one, app_two, app_one)]
         assert hits == [0, 0, 0]
-        assert RateLimiter(app_two).hit(limit, "same") > 0
+        assert RateLimiter(app_two).hit(limit, who) > 0
     finally:
+        store = redis.Redis.from_url(redis_url)
+        for key in store.scan_iter(f"sportello:rl:probe-shared:{who}:*"):
+            store.delete(key)
         db.dispose(app_one)
         db.dispose(app_two)
 
@@ -87,12 +92,13 @@ def test_every_limit_is_sane() -> None:
         assert limit.requests > 0 and limit.window_seconds > 0
 
 
-def _admission_steps(app: Flask) -> list[tuple[int, bool]]:
-    """Address limit 4, terminal limit 2, nonces n1-n4 (n2 sent twice)."""
+def _admission_steps(app: Flask, tag: str = "") -> list[tuple[int, bool]]:
+    """Address limit 4, terminal limit 2, nonces n1-n4 (n2 sent twice); the keys carry
+    ``tag`` (another test may use the same Redis at the same time)."""
     from gateway.ratelimit import Once
 
     limiter = RateLimiter(app)
-    tag = f"{time.time_ns()}"
+    tag = tag or f"{time.time_ns()}"
     first, then = Limit(f"probe-address-{tag}", 4, 3600), Limit(f"probe-terminal-{tag}", 2, 3600)
     claimed: set[str] = set()
 
@@ -129,12 +135,17 @@ def test_admission_is_counted_in_redis(database_url: str, simulators: Any, redis
     app = create_app(
         make_config(database_url, simulators_url=simulators.base_url, redis_url=redis_url)
     )
+    tag = secrets.token_hex(8)
     try:
-        assert _admission_steps(app) == ADMISSIONS
+        assert _admission_steps(app, tag) == ADMISSIONS
         store = redis.Redis.from_url(redis_url)
-        assert len(store.keys("sportello:probe-nonce:*")) == 3  # n1-n3 claimed; n4 never
-        assert len(store.keys("sportello:rl:probe-*")) == 2
+        assert len(store.keys(f"sportello:probe-nonce:{tag}:*")) == 3  # n1-n3; n4 never
+        assert len(store.keys(f"sportello:rl:probe-*-{tag}:*")) == 2
         with db.fresh_session(app) as session:
             assert session.scalar(select(func.count()).select_from(RateLimitBucket)) == 0
     finally:
         db.dispose(app)
+        store = redis.Redis.from_url(redis_url)
+        for pattern in (f"sportello:probe-nonce:{tag}:*", f"sportello:rl:probe-*-{tag}:*"):
+            for key in store.scan_iter(pattern):
+                store.delete(key)
