@@ -32,7 +32,8 @@
   }
 
   function refresh() {
-    // One refresh at a time; events that arrive meanwhile ask for one more.
+    // One refresh at a time; events that arrive meanwhile ask for one more. Whatever had
+    // focus (each focusable part of the panel has a data-focus-key) has it again after.
     if (refreshing) { again = true; return refreshing; }
     var focused = (document.activeElement && document.activeElement.getAttribute("data-focus-key")) || restoreKey;
     refreshing = fetch(root.getAttribute("data-panel-url"), {
