@@ -155,6 +155,21 @@ class Ward:
 
 
 @dataclass(frozen=True)
+class Patient:
+    """Who a patient is, as the regional registry of patients records them."""
+
+    fiscal_code: str
+    family_name: str
+    given_name: str
+    date_of_birth: date
+
+    @property
+    def name(self) -> str:
+        """Given name first, as the record names wards and guardians ("Giulia Bianchi")."""
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
 class Practitioner:
     """A registered clinician's entry in the regional practitioner registry."""
 
@@ -270,6 +285,17 @@ class HealthConnector(SoapConnector):
             name=answer["name"],
             role=answer["role"],
             facilities=tuple(_facility(item) for item in answer.get("facility") or []),
+        )
+
+    def get_patient(self, patient_fiscal_code: str) -> Patient:
+        """Name and date of birth; NotFound for a code the registry of patients lacks."""
+        patient = self._fiscal_code("patient_fiscal_code", patient_fiscal_code)
+        answer = self._call("GetPatient", idempotent=True, patientFiscalCode=patient)
+        return Patient(
+            fiscal_code=answer["fiscalCode"],
+            family_name=answer["familyName"],
+            given_name=answer["givenName"],
+            date_of_birth=answer["dateOfBirth"],
         )
 
     def _fiscal_code(self, name: str, value: str) -> str:

@@ -58,6 +58,7 @@ class HealthService:
             "GetGuardians": self.get_guardians,
             "ListWards": self.list_wards,
             "GetPractitioner": self.get_practitioner,
+            "GetPatient": self.get_patient,
         }
 
     def reset(self) -> None:
@@ -193,6 +194,19 @@ class HealthService:
             _facility(data, response, code)
         return response
 
+    def get_patient(self, request: etree._Element) -> etree._Element:
+        """Who the patient is; the same fault for a code the registry lacks as for a document."""
+        fiscal_code = _field(request, "patientFiscalCode")
+        patient = self._data.patients.get(fiscal_code)
+        if patient is None:
+            raise SoapFault("Client.NotFound", "No such patient", "FSE-404")
+        response = E.root("GetPatientResponse")
+        E.add(response, "fiscalCode", fiscal_code)
+        E.add(response, "familyName", patient["family_name"])
+        E.add(response, "givenName", patient["given_name"])
+        E.add(response, "dateOfBirth", patient["date_of_birth"])
+        return response
+
     def _guardians_now(self, patient: dict[str, Any]) -> list[dict[str, Any]]:
         """Legal guardians always; parents only while the patient is a minor today."""
         minor = is_minor(patient["date_of_birth"], self._data.loaded_on)
@@ -213,7 +227,10 @@ class HealthService:
 
 
 def _load(today: date) -> _Registry:
-    """The seed resolved against `today`: names filled in, every code checked to exist."""
+    """The seed resolved against `today`: names filled in, every code checked to exist.
+
+    A patient's `name` (given name first, as wards and guardians are named) is made of the
+    registry's family and given names."""
     raw = seed("health")
     facilities: dict[str, str] = dict(raw["facilities"])
     practitioners: dict[str, dict[str, Any]] = raw["practitioners"]
@@ -223,6 +240,8 @@ def _load(today: date) -> _Registry:
     patients: dict[str, dict[str, Any]] = {}
     for fiscal_code, entry in raw["patients"].items():
         patient = dict(entry)
+        _require(bool(entry.get("family_name") and entry.get("given_name")), f"{fiscal_code}: name")
+        patient["name"] = f"{entry['given_name']} {entry['family_name']}"
         patient["date_of_birth"] = date.fromisoformat(entry["date_of_birth"])
         for document in entry.get("documents", []):
             _require(document["facility_code"] in facilities, f"unknown facility in {document}")

@@ -29,7 +29,7 @@ from ..transactions.states import FINAL_STATES
 from . import operations as ops
 from . import proposals
 from .live import live_settings
-from .pages import choices_for, done, live_view
+from .pages import answer_anchor, choices_for, done, is_fetch, live_view
 from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_citizen", __name__, template_folder="templates")
@@ -143,17 +143,23 @@ def answer(session_id: int, proposal_id: int, choice: str) -> Response:
     shared = _mine(session_id)
     view = live_view(db.session, shared)
     choices = choices_for(view.definition, shared.citizen_cf)
+    accept = choice == "accetta"
     proposals.answer(
         db.session,
         shared,
         proposal_id,
-        accept=choice == "accetta",
+        accept=accept,
         definition=view.definition,
         choices=choices,
         settings=live_settings(),
     )
     db.session.commit()
-    return done(url_for("cobrowse_citizen.live", session_id=shared.id))
+    if not is_fetch():
+        # Without the page's script: back on the page, at the next proposal (or the message
+        # that none is left), which the browser focuses; the script does the same in place.
+        flash(_("Proposal accepted.") if accept else _("Proposal rejected."), "success")
+    anchor = answer_anchor(view.pending, proposal_id)
+    return done(url_for("cobrowse_citizen.live", session_id=shared.id, _anchor=anchor))
 
 
 @bp.post("/<id:session_id>/invia")

@@ -103,6 +103,25 @@ def live_view(session: Session, shared: SharedSession) -> LiveView:
     )
 
 
+# Where the citizen's page lands after an answer: the next proposal, or the message that none
+# is left (fragment ids of _citizen_panel.html; the browser moves focus to the target).
+PROPOSAL_ANCHOR = "proposta-{id}"
+NONE_LEFT_ANCHOR = "proposte-esito"
+
+
+def next_proposal(pending: list[SharedProposal], answered_id: int) -> SharedProposal | None:
+    """The proposal shown after the answered one, else the one before it; None if none is left."""
+    ids = [p.id for p in pending]
+    at = ids.index(answered_id) if answered_id in ids else len(ids)
+    rest = pending[at + 1 :] + pending[:at]
+    return rest[0] if rest else None
+
+
+def answer_anchor(pending: list[SharedProposal], answered_id: int) -> str:
+    following = next_proposal(pending, answered_id)
+    return NONE_LEFT_ANCHOR if following is None else PROPOSAL_ANCHOR.format(id=following.id)
+
+
 def is_fetch() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 

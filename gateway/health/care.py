@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from connectors import CareRelationships, Guardian, HealthConnector, Practitioner, Ward
 from connectors import NotFound as LegacyNotFound
+from connectors.health import Patient
 
 from ..legacy import connector
 from ..models import NamedClinician
@@ -37,6 +38,18 @@ def practitioner(fiscal_code: str) -> Practitioner | None:
     """
     try:
         return health_service().get_practitioner(fiscal_code)
+    except LegacyNotFound:
+        return None
+
+
+def patient(patient_cf: str) -> Patient | None:
+    """Who the patient is (name, date of birth), None for a code the registry of patients lacks.
+
+    Read only for a clinician who may consult the record: a refusal names nobody. An outage
+    propagates: documents are not shown without the name of the person they belong to.
+    """
+    try:
+        return health_service().get_patient(patient_cf)
     except LegacyNotFound:
         return None
 

@@ -60,7 +60,11 @@ def _relationship(clinician: ops.Clinician, patient_cf: str) -> str | None:
 def _no_access(
     patient_cf: str, relationship: str | None, *, error: str | None = None, reason: str = ""
 ) -> Any:
-    """The refusal page, with the break-glass form (403; 422 when the form had an error)."""
+    """The refusal page, with the break-glass form (403; 422 when the form had an error).
+
+    It names the patient by the fiscal code the clinician typed only: the registry of patients
+    is not asked, so a refusal tells nobody who a code belongs to, or whether it is a patient.
+    """
     page = render_template(
         "health/clinical_no_access.html",
         patient_cf=patient_cf,
@@ -95,6 +99,7 @@ def patient(patient_cf: str) -> Any:
     basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf, relationship)
     if basis is None:
         return _no_access(patient_cf, relationship)
+    who = care.patient(patient_cf)
     documents, error = records.list_documents(patient_cf)
     shown = []
     hidden = ops.obscured_ids(db.session, patient_cf)
@@ -106,6 +111,7 @@ def patient(patient_cf: str) -> Any:
     return render_template(
         "health/clinical_patient.html",
         patient_cf=patient_cf,
+        patient=who,
         basis=basis,
         documents=shown,
         documents_error=error,
@@ -120,6 +126,7 @@ def document(patient_cf: str, document_id: str) -> Any:
     basis = ops.access_basis(db.session, clinician.fiscal_code, patient_cf, relationship)
     if basis is None:
         return _no_access(patient_cf, relationship)
+    who = care.patient(patient_cf)
     found = records.fetch_document(patient_cf, document_id)
     # What the service returned is what is checked, logged and shown.
     hidden = ops.obscured_ids(db.session, patient_cf)
@@ -128,7 +135,11 @@ def document(patient_cf: str, document_id: str) -> Any:
     record_consultation(db.session, clinician, patient_cf, basis, "open", [found.ref])
     db.session.commit()
     return render_template(
-        "health/clinical_document.html", patient_cf=patient_cf, basis=basis, document=found
+        "health/clinical_document.html",
+        patient_cf=patient_cf,
+        patient=who,
+        basis=basis,
+        document=found,
     )
 
 

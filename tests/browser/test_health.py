@@ -48,12 +48,21 @@ def test_patient_consents_and_hides_clinician_views_patient_sees_the_access(
         doctor.get_by_label("Codice fiscale del paziente").fill(GIULIA.lower())
         doctor.get_by_role("button", name="Cerca").click()
         doctor.wait_for_url(f"**/clinico/pazienti/{GIULIA}")
+        # Who the record belongs to, first on the page, as the registry of patients says.
+        header = doctor.get_by_test_id("patient-header")
+        assert header.get_by_test_id("patient-name").inner_text().split() == ["BIANCHI", "Giulia"]
+        assert header.get_by_test_id("patient-birth-date").inner_text() == "15 marzo 1985"
+        assert header.get_by_test_id("patient-fiscal-code").inner_text() == GIULIA
+        heading = doctor.locator("main h1").bounding_box()
+        assert header.bounding_box()["y"] < heading["y"]
         listed = doctor.locator("table[data-testid=documents] tr[data-document]")
         assert listed.count() == 8
         assert doctor.locator(f"tr[data-document={HIDDEN}]").count() == 0
         assert "Levotiroxina" not in doctor.locator("main").inner_text()
         doctor.locator(f"tr[data-document={OPENED}] a").click()
         assert "Emoglobina" in doctor.locator("[data-testid=document-body]").inner_text()
+        assert GIULIA in doctor.get_by_test_id("patient-header").inner_text()
+        assert "BIANCHI Giulia" in doctor.get_by_test_id("patient-header").inner_text()
 
         patient.get_by_test_id("access-log-link").click()
         entries = patient.locator("table[data-testid=access-log] tbody tr")

@@ -19,7 +19,7 @@ from .soap_messages import envelope, post, text_token
 SIMULATORS = Path(__file__).parents[2] / "connectors" / "simulators"
 WSDL_FILES = sorted((SIMULATORS / "wsdl").glob("*.wsdl"))
 XSD = "http://www.w3.org/2001/XMLSchema"
-OPERATIONS = {"fines": 3, "school": 3, "health": 7}
+OPERATIONS = {"fines": 3, "school": 3, "health": 8}
 
 
 def embedded_schema(path: Path) -> xmlschema.XMLSchema10:
@@ -78,6 +78,7 @@ HEALTH_REQUESTS = {
     "GetGuardians": f"<t:patientFiscalCode>{SOFIA}</t:patientFiscalCode>",
     "ListWards": f"<t:guardianFiscalCode>{CHIARA}</t:guardianFiscalCode>",
     "GetPractitioner": f"<t:fiscalCode>{ELENA}</t:fiscalCode>",
+    "GetPatient": f"<t:patientFiscalCode>{GIULIA}</t:patientFiscalCode>",
 }
 LIVE_REQUESTS |= {
     f"health:{name}": f"<t:{name}Request xmlns:t='{{ns}}'>{body}</t:{name}Request>"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from connectors import HealthConnector, NotFound
-from connectors.health import CareRelationships, Facility, Guardian, Practitioner
+from connectors.health import CareRelationships, Facility, Guardian, Patient, Practitioner
 from connectors.simulators import RunningSimulators
 from connectors.simulators.clock import today_in_rome
 from connectors.simulators.health_service import E as HEALTH
@@ -283,6 +283,49 @@ def test_coming_of_age_on_29_february() -> None:
     assert not is_minor(date(2008, 2, 29), date(2026, 3, 1))
 
 
+# --- Registry of patients --------------------------------------------------------------------
+
+
+def test_the_registry_names_a_patient_with_their_date_of_birth(health: HealthConnector) -> None:
+    giulia = health.get_patient(GIULIA)
+    assert giulia == Patient(GIULIA, "Bianchi", "Giulia", date(1985, 3, 15))
+    assert giulia.name == "Giulia Bianchi"
+    sofia = health.get_patient(SOFIA)
+    assert (sofia.family_name, sofia.given_name, sofia.date_of_birth) == (
+        "Rossi",
+        "Sofia",
+        BIRTH_DATES[SOFIA],
+    )
+
+
+def test_a_ward_has_the_name_and_birth_date_the_registry_of_patients_gives() -> None:
+    """ListWards and GetPatient read the same entry: one name, one date of birth."""
+    service = HealthService(today=lambda: date(2026, 12, 1))
+    wards = service.list_wards(_request("ListWardsRequest", "guardianFiscalCode", MARIO))
+    patient = service.get_patient(_request("GetPatientRequest", "patientFiscalCode", SOFIA))
+    (sofia,) = [w for w in wards.iter(HEALTH.q("ward")) if HEALTH.text(w, "fiscalCode") == SOFIA]
+    assert HEALTH.text(sofia, "name") == " ".join(
+        (HEALTH.text(patient, "givenName"), HEALTH.text(patient, "familyName"))
+    )
+    assert HEALTH.text(sofia, "dateOfBirth") == HEALTH.text(patient, "dateOfBirth") == "2012-09-10"
+
+
+@pytest.mark.parametrize("person", [CHIARA, ANDREA, PAOLO])
+def test_someone_the_registry_of_patients_lacks_is_not_found(
+    health: HealthConnector, person: str
+) -> None:
+    with pytest.raises(NotFound) as caught:
+        health.get_patient(person)
+    assert type(caught.value) is NotFound  # the service answered: a well-formed code
+    assert caught.value.legacy_code == "FSE-404"
+
+
+def _request(root: str, field: str, value: str) -> object:
+    request = HEALTH.root(root)
+    HEALTH.add(request, field, value)
+    return request
+
+
 # --- Practitioner registry -------------------------------------------------------------------
 
 
@@ -319,6 +362,7 @@ def test_someone_who_is_not_a_practitioner_is_not_found(
         ("GetGuardians", lambda h: h.get_guardians(ERNESTO)),
         ("ListWards", lambda h: h.list_wards(CHIARA)),
         ("GetPractitioner", lambda h: h.get_practitioner(PAOLO)),
+        ("GetPatient", lambda h: h.get_patient(GIULIA)),
     ],
 )
 def test_new_reads_are_retried_after_an_outage(

@@ -99,6 +99,7 @@ def test_malformed_document_id_is_refused_before_any_call(
         (lambda h, cf: h.get_guardians(cf), "patient_fiscal_code"),
         (lambda h, cf: h.list_wards(cf), "guardian_fiscal_code"),
         (lambda h, cf: h.get_practitioner(cf), "fiscal_code"),
+        (lambda h, cf: h.get_patient(cf), "patient_fiscal_code"),
     ],
     ids=[
         "list_documents",
@@ -108,6 +109,7 @@ def test_malformed_document_id_is_refused_before_any_call(
         "get_guardians",
         "list_wards",
         "get_practitioner",
+        "get_patient",
     ],
 )
 def test_malformed_fiscal_code_is_refused_before_any_call(

@@ -191,6 +191,7 @@ def test_health_unknown_practitioner_is_a_not_found_fault(sims: RunningSimulator
         ("GetGuardians", f"<h:patientFiscalCode>{SOFIA}\r</h:patientFiscalCode>"),
         ("ListWards", f"<h:guardianFiscalCode>{MARIO}%00</h:guardianFiscalCode>"),
         ("GetPractitioner", "<h:fiscalCode>frrpla70e12a944t</h:fiscalCode>"),
+        ("GetPatient", f"<h:patientFiscalCode>{GIULIA} </h:patientFiscalCode>"),
     ],
 )
 def test_health_schema_refuses_malformed_identifiers_as_a_client_fault(
