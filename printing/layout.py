@@ -18,7 +18,74 @@ GREY = (0.35, 0.35, 0.35)
 ACCENT = (0.0, 0.36, 0.6)
 
 
-class Sheet:
+class Flow:
+    """Top-down text flow: what a page writer builds on its own ``line``, ``rule`` and
+    ``ensure`` (``Sheet`` over a reportlab canvas, ``printing.page.Page`` straight as PDF)."""
+
+    y: float
+
+    def ensure(self, height: float) -> None:
+        raise NotImplementedError
+
+    def line(
+        self,
+        text: str,
+        *,
+        size: float = 10,
+        bold: bool = False,
+        x: float = MARGIN,
+        colour: tuple[float, float, float] = (0, 0, 0),
+        advance: bool = True,
+    ) -> None:
+        raise NotImplementedError
+
+    def rule(self, colour: tuple[float, float, float] = ACCENT) -> None:
+        raise NotImplementedError
+
+    def space(self, height: float) -> None:
+        self.y -= height
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = 10,
+        bold: bool = False,
+        x: float = MARGIN,
+        width: float = CONTENT_WIDTH,
+        colour: tuple[float, float, float] = (0, 0, 0),
+    ) -> None:
+        """Text wrapped to `width`, line by line (so a long paragraph may cross a page)."""
+        font = FONT_BOLD if bold else FONT
+        for part in simpleSplit(pdf_text(text), font, size, width):
+            self.line(part, size=size, bold=bold, x=x, colour=colour)
+
+    def heading(self, text: str, *, size: float = 11) -> None:
+        self.ensure(size * 3)
+        self.space(size * 0.4)
+        self.line(text, size=size, bold=True, colour=ACCENT)
+        self.rule()
+
+    def rows(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        *,
+        size: float = 10,
+        label_width: float = 55 * mm,
+        x: float = MARGIN,
+        width: float = CONTENT_WIDTH,
+    ) -> None:
+        """Label/value lines: the label in grey, the value wrapped in the remaining width."""
+        value_width = width - label_width
+        for label, value in pairs:
+            parts = simpleSplit(pdf_text(value), FONT_BOLD, size, value_width) or [""]
+            self.ensure(size * 1.35 * len(parts))
+            self.line(label, size=size, x=x, colour=GREY, advance=False)
+            for part in parts:
+                self.line(part, size=size, bold=True, x=x + label_width)
+
+
+class Sheet(Flow):
     """Writes A4 pages from the top down; starts a new page when the next block does not fit.
 
     Every string goes through `pdf_text`, so callers pass plain Unicode.
@@ -50,9 +117,6 @@ class Sheet:
             self.canvas.showPage()
             self.y = PAGE_HEIGHT - MARGIN
 
-    def space(self, height: float) -> None:
-        self.y -= height
-
     def line(
         self,
         text: str,
@@ -71,50 +135,11 @@ class Sheet:
         if advance:
             self.y -= size * 1.35
 
-    def paragraph(
-        self,
-        text: str,
-        *,
-        size: float = 10,
-        bold: bool = False,
-        x: float = MARGIN,
-        width: float = CONTENT_WIDTH,
-        colour: tuple[float, float, float] = (0, 0, 0),
-    ) -> None:
-        """Text wrapped to `width`, line by line (so a long paragraph may cross a page)."""
-        font = FONT_BOLD if bold else FONT
-        for part in simpleSplit(pdf_text(text), font, size, width):
-            self.line(part, size=size, bold=bold, x=x, colour=colour)
-
-    def heading(self, text: str, *, size: float = 11) -> None:
-        self.ensure(size * 3)
-        self.space(size * 0.4)
-        self.line(text, size=size, bold=True, colour=ACCENT)
-        self.rule()
-
     def rule(self, colour: tuple[float, float, float] = ACCENT) -> None:
         self.canvas.setStrokeColorRGB(*colour)
         self.canvas.setLineWidth(0.6)
         self.canvas.line(MARGIN, self.y + 2, PAGE_WIDTH - MARGIN, self.y + 2)
         self.space(4)
-
-    def rows(
-        self,
-        pairs: Iterable[tuple[str, str]],
-        *,
-        size: float = 10,
-        label_width: float = 55 * mm,
-        x: float = MARGIN,
-        width: float = CONTENT_WIDTH,
-    ) -> None:
-        """Label/value lines: the label in grey, the value wrapped in the remaining width."""
-        value_width = width - label_width
-        for label, value in pairs:
-            parts = simpleSplit(pdf_text(value), FONT_BOLD, size, value_width) or [""]
-            self.ensure(size * 1.35 * len(parts))
-            self.line(label, size=size, x=x, colour=GREY, advance=False)
-            for part in parts:
-                self.line(part, size=size, bold=True, x=x + label_width)
 
     def qr(
         self, data: str, size: float, *, x: float, top: float, version: int | None = None

@@ -14,14 +14,11 @@ document with `Sheet` instead (a receipt of many notices).
 
 import hashlib
 import zlib
-from collections.abc import Iterable
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 
 from printing.fonts import FONT, FONT_BOLD, pdf_text
-from printing.layout import ACCENT, CONTENT_WIDTH, GREY, MARGIN, PAGE_HEIGHT, PAGE_WIDTH
+from printing.layout import ACCENT, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, Flow
 from printing.qr import QUIET_ZONE_MODULES, qr_runs
 
 _FONT_NAMES = {FONT: "/F1", FONT_BOLD: "/F2"}
@@ -70,7 +67,7 @@ def _text_string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
-class Page:
+class Page(Flow):
     """`layout.Sheet`'s writing methods on one page whose operators are kept as text."""
 
     def __init__(
@@ -96,9 +93,6 @@ class Page:
         if self.y - height < MARGIN:
             raise PageFull()
 
-    def space(self, height: float) -> None:
-        self.y -= height
-
     def line(
         self,
         text: str,
@@ -120,26 +114,6 @@ class Page:
         if advance:
             self.y -= size * 1.35
 
-    def paragraph(
-        self,
-        text: str,
-        *,
-        size: float = 10,
-        bold: bool = False,
-        x: float = MARGIN,
-        width: float = CONTENT_WIDTH,
-        colour: tuple[float, float, float] = (0, 0, 0),
-    ) -> None:
-        font = FONT_BOLD if bold else FONT
-        for part in simpleSplit(pdf_text(text), font, size, width):
-            self.line(part, size=size, bold=bold, x=x, colour=colour)
-
-    def heading(self, text: str, *, size: float = 11) -> None:
-        self.ensure(size * 3)
-        self.space(size * 0.4)
-        self.line(text, size=size, bold=True, colour=ACCENT)
-        self.rule()
-
     def rule(self, colour: tuple[float, float, float] = ACCENT) -> None:
         y = self.y + 2
         self._ops += (
@@ -148,23 +122,6 @@ class Page:
             f"n {fp_str(MARGIN, y)} m {fp_str(PAGE_WIDTH - MARGIN, y)} l S",
         )
         self.space(4)
-
-    def rows(
-        self,
-        pairs: Iterable[tuple[str, str]],
-        *,
-        size: float = 10,
-        label_width: float = 55 * mm,
-        x: float = MARGIN,
-        width: float = CONTENT_WIDTH,
-    ) -> None:
-        value_width = width - label_width
-        for label, value in pairs:
-            parts = simpleSplit(pdf_text(value), FONT_BOLD, size, value_width) or [""]
-            self.ensure(size * 1.35 * len(parts))
-            self.line(label, size=size, x=x, colour=GREY, advance=False)
-            for part in parts:
-                self.line(part, size=size, bold=True, x=x + label_width)
 
     def qr(
         self, data: str, size: float, *, x: float, top: float, version: int | None = None
