@@ -22,6 +22,7 @@ from forms.resume import format_code, spell_code
 
 from ..access import require_identity
 from ..db import db
+from ..forms_web import privacy
 from ..i18n import current_language
 from ..identifiers import valid_reference
 from ..models import SharedSession, Transaction
@@ -105,6 +106,8 @@ def _panel_context(shared: SharedSession) -> dict[str, Any]:
         "view": live_view(db.session, shared),
         "code": format_code(code) if code else None,
         "spelled": spell_code(code, current_language()) if code else [],
+        "privacy_url": privacy.notice_url(),
+        "privacy_field": privacy.FIELD,
     }
 
 
@@ -168,12 +171,18 @@ def submit(session_id: int) -> Response:
     view = live_view(db.session, shared)
     if view.definition is None:
         return redirect(url_for("cobrowse_citizen.live", session_id=shared.id), code=303)
+    ack = privacy.acknowledgement(request.form)
+    if ack is None:
+        flash(str(privacy.PrivacyNotAcknowledged.title), "danger")
+        anchor = f"f-{privacy.FIELD}"
+        return redirect(url_for("cobrowse_citizen.live", session_id=shared.id, _anchor=anchor), 303)
     tx = proposals.submit_by_citizen(
         db.session,
         shared,
         definition=view.definition,
         choices=choices_for(view.definition, shared.citizen_cf),
         settings=live_settings(),
+        privacy=ack,
     )
     db.session.commit()
     flash(_("Your request has been sent."), "success")

@@ -17,6 +17,7 @@ from ..desk.operations import active_delegations
 from ..desk.voice import clerk_words
 from ..exceptions import InvalidInput, NotFound
 from ..forms_web import operations as drafts
+from ..forms_web import privacy
 from ..forms_web.errors import FormNotValid
 from ..forms_web.pages import lang, pdf_response
 from ..forms_web.rendering import form_view, posted_answers
@@ -118,6 +119,8 @@ def _page(shared: SharedSession, form: Any = None, status: int = 200) -> Any:
         view=view,
         form=form if form is not None else _form(view),
         delegations=delegations,
+        privacy_url=privacy.notice_url(),
+        given_field=privacy.GIVEN_FIELD,
     ), status
 
 
@@ -197,6 +200,11 @@ def submit_for_citizen(session_id: int) -> Response:
     if view.definition is None:
         raise NotFound(_("This request has no form to fill in."))
     delegation_id = valid_id(request.form.get("delegation"))
+    given = privacy.given_by_clerk(request.form, shared.clerk_cf or "")
+    if given is None:
+        flash(str(privacy.PrivacyNotGiven.title), "danger")
+        anchor = f"f-{privacy.GIVEN_FIELD}"
+        return redirect(url_for("cobrowse_clerk.live", session_id=shared.id, _anchor=anchor), 303)
     proposals.submit_for_citizen(
         db.session,
         shared,
@@ -204,6 +212,7 @@ def submit_for_citizen(session_id: int) -> Response:
         definition=view.definition,
         choices=choices_for(view.definition, shared.citizen_cf),
         settings=live_settings(),
+        privacy=given,
     )
     db.session.commit()
     flash(_("The request has been sent for the citizen."), "success")

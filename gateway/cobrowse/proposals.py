@@ -26,6 +26,7 @@ from ..forms_web import operations as drafts
 from ..forms_web.catalogue import Choices
 from ..forms_web.errors import DraftClosed, FormNotValid
 from ..forms_web.filler import Filler
+from ..forms_web.privacy import Acknowledgement
 from ..i18n import Language, default_locale, in_every_language
 from ..models import Draft, SharedProposal, SharedSession, Transaction, utcnow
 from ..transactions.operations import Actor, record_event
@@ -237,12 +238,15 @@ def submit_by_citizen(
     definition: FormDefinition,
     choices: Choices,
     settings: LiveSettings,
+    privacy: Acknowledgement,
 ) -> Transaction:
-    """The citizen sends the request from the shared view (FormNotValid if incomplete)."""
+    """The citizen sends the request from the shared view (FormNotValid if incomplete), with
+    their acknowledgement of the privacy notice."""
     require_active(session, shared, settings)
     draft = _editable_draft(session, shared)
     tx = drafts.submit_form(session, definition=definition, raw=None, choices=choices,
-                            filler=citizen_filler(shared), draft=draft)  # fmt: skip
+                            filler=citizen_filler(shared), draft=draft,
+                            privacy=privacy)  # fmt: skip
     _audit_submit(session, shared, citizen_actor(shared), tx)
     emit(session, shared, "submitted", {"state": tx.state})
     return tx
@@ -256,9 +260,11 @@ def submit_for_citizen(
     definition: FormDefinition,
     choices: Choices,
     settings: LiveSettings,
+    privacy: Acknowledgement,
 ) -> Transaction:
     """The clerk sends the request, only under a valid desk delegation from this citizen that
-    covers the service (NotFound, DelegationEnded, OutOfScope otherwise)."""
+    covers the service (NotFound, DelegationEnded, OutOfScope otherwise), having given the
+    citizen the privacy notice (``privacy`` names the clerk)."""
     require_active(session, shared, settings)
     delegation = delegation_for_clerk(session, delegation_id, shared.clerk_cf or "")
     if delegation.citizen_cf != shared.citizen_cf:
@@ -268,7 +274,7 @@ def submit_for_citizen(
     filler = Filler(actor=clerk_actor(shared), subject_cf=shared.citizen_cf,
                     subject_name=shared.citizen_name, delegation_id=delegation.id)  # fmt: skip
     tx = drafts.submit_form(session, definition=definition, raw=None, choices=choices,
-                            filler=filler, draft=draft)  # fmt: skip
+                            filler=filler, draft=draft, privacy=privacy)  # fmt: skip
     _audit_submit(session, shared, clerk_actor(shared), tx, delegation=delegation.id)
     emit(session, shared, "submitted", {"state": tx.state})
     return tx

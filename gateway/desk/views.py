@@ -18,7 +18,7 @@ from forms import summary, validate
 from ..access import require_identity
 from ..db import db
 from ..exceptions import NotFound
-from ..forms_web import filling, progress
+from ..forms_web import filling, privacy, progress
 from ..forms_web import operations as drafts
 from ..forms_web.catalogue import form_registry, load_choices
 from ..forms_web.errors import FormNotValid, ResumeCodeMistyped, ResumeCodeNotFound, TooManyGuesses
@@ -173,7 +173,7 @@ def _form_page(d: Delegation, page: StepPage, status: int = 200,
                draft: Draft | None = None) -> Any:  # fmt: skip
     return render_template(
         "desk/form.html", d=d, definition=page.flow.definition, form=page.form, page=page,
-        draft=draft, privacy_url=notice_url(),
+        draft=draft, privacy_url=notice_url(), given_field=privacy.GIVEN_FIELD,
     ), status  # fmt: skip
 
 
@@ -215,7 +215,10 @@ def _post(d: Delegation, flow: Flow, step: str, raw: Any, choices: Any,
               "draft": draft}  # fmt: skip
     try:
         if action == "submit":
-            tx = drafts.submit_form(db.session, **common)
+            given = privacy.given_by_clerk(request.form, d.clerk_cf)
+            if given is None:
+                raise privacy.PrivacyNotGiven()
+            tx = drafts.submit_form(db.session, **common, privacy=given)
             db.session.commit()
             progress.forget(flow.key)
             flash(_("The request has been sent for the citizen."), "success")
@@ -227,15 +230,23 @@ def _post(d: Delegation, flow: Flow, step: str, raw: Any, choices: Any,
             saved = drafts.save_draft(db.session, **common)
         db.session.commit()
         progress.forget(flow.key)
-    except FormNotValid as e:
+    except (FormNotValid, privacy.PrivacyNotGiven) as e:
         db.session.rollback()
-        page = filling.step_page(flow, step, raw, choices, _buttons(), e.result)
-        return _form_page(d, page, 422, draft)
+        return _refused(d, flow, step, raw, choices, draft, e)
     reference = saved.draft.transaction.reference
     # The new code is shown once, by the page this redirects to (Back and reload never send
     # the form again); it waits for that page in the server-side session, never in a URL.
     session[SAVED_KEY] = {"reference": reference, "code": saved.code}
     return redirect(url_for("desk.saved", delegation_id=d.id, reference=reference), code=303)
+
+
+def _refused(d: Delegation, flow: Flow, step: str, raw: Any, choices: Any,
+             draft: Draft | None, error: Exception) -> Any:  # fmt: skip
+    """The step posted, again, with every error in the summary (the privacy box's too)."""
+    box = (privacy.GIVEN_FIELD, str(privacy.PrivacyNotGiven.title))
+    ticked = privacy.given_by_clerk(request.form, d.clerk_cf) is not None
+    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box, ticked)
+    return _form_page(d, page, 422, draft)
 
 
 @bp.get("/<id:delegation_id>/pratiche/<reference:reference>/salvata")

@@ -15,10 +15,11 @@ from flask import redirect, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from forms import ValidationResult
+from forms import ValidationResult, validate
 
 from . import progress
 from .catalogue import Choices
+from .errors import FormNotValid
 from .pages import lang
 from .rendering import FormView, StepView, form_view, posted_answers
 from .steps import (
@@ -122,3 +123,30 @@ def move(flow: Flow, step: str, raw: Mapping[str, Any], choices: Choices) -> Res
     if not step_result(flow, step, raw, choices).ok:
         return None
     return redirect(flow.url(flow.neighbour(step, 1)), 303)
+
+
+def refused_page(
+    flow: Flow,
+    step: str,
+    raw: Mapping[str, Any],
+    choices: Choices,
+    last_buttons: list[tuple[str, str, str]],
+    error: Exception,
+    box: tuple[str, str],
+    box_ticked: bool,
+) -> StepPage:
+    """The step posted again, every error in its summary: the answers' (``FormNotValid``) and,
+    when sending without it, the last step's required box (``box``: its field and message,
+    linked to the box on the last step's page)."""
+    if isinstance(error, FormNotValid):
+        result: ValidationResult | None = error.result
+        missing = request.form.get("action") == "submit" and not box_ticked
+    else:
+        full = validate(flow.definition, raw, choices=choices.options)
+        result, missing = (None if full.ok else full), True
+    extra = []
+    if missing:
+        field, message = box
+        href = f"#f-{field}" if step == flow.last else flow.url(flow.last) + f"#f-{field}"
+        extra.append((href, _("Privacy notice"), message))
+    return step_page(flow, step, raw, choices, last_buttons, result, extra)

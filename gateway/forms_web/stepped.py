@@ -181,21 +181,7 @@ def saved_page(draft: Draft) -> str:
 def _refused(flow: Flow, step: str, raw: Any, choices: Any, draft: Draft | None,
              error: Exception) -> Any:  # fmt: skip
     """The step posted, again, with every error in the summary (the privacy box's too)."""
-    result: Any
-    if isinstance(error, FormNotValid):
-        result = error.result
-        missing_ack = action_sends() and privacy.acknowledgement(request.form) is None
-    else:
-        full = validate(flow.definition, raw, choices=choices.options)
-        result, missing_ack = (None if full.ok else full), True
-    extra = []
-    if missing_ack:
-        box = f"#f-{privacy.FIELD}"
-        href = box if step == flow.last else flow.url(flow.last) + box
-        extra.append((href, _("Privacy notice"), str(privacy.PrivacyNotAcknowledged.title)))
-    page = filling.step_page(flow, step, raw, choices, _buttons(), result, extra)
+    box = (privacy.FIELD, str(privacy.PrivacyNotAcknowledged.title))
+    ticked = privacy.acknowledgement(request.form) is not None
+    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box, ticked)
     return _step_page(page, draft, 422)
-
-
-def action_sends() -> bool:
-    return request.form.get("action") == "submit"

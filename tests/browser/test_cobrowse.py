@@ -83,6 +83,7 @@ def test_clerk_proposes_two_answers_the_citizen_accepts_one_rejects_one_and_subm
         clerk.locator("[data-testid=clerk-proposals] [data-status=rejected]").wait_for()
         assert clerk.locator("[data-testid=clerk-proposals] [data-status=accepted]").count() == 1
 
+        page.locator("label[for=f-privacy_ack]").click()
         page.locator("[data-testid=submit-shared]").click()
         page.wait_for_url(f"**/area-personale/richieste/{reference}")
 

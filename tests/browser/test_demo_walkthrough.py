@@ -158,6 +158,7 @@ def test_on_the_phone_the_clerk_prepares_the_citizen_pays_books_and_gets_the_rec
         assert "Sofia Rossi" in page.locator("[data-testid=answer-alunno]").inner_text()
 
         # Sending and paying stay with Mario.
+        page.locator("label[for=f-privacy_ack]").click()
         page.locator("[data-testid=submit-shared]").click()
         page.wait_for_url(f"**/area-personale/richieste/{reference}")
         assert page.locator("[data-testid=state]").inner_text() == "In attesa di pagamento"

@@ -109,6 +109,7 @@ def test_certificate_fully_at_the_desk_then_the_citizen_revokes(
         choose(clerk, "consegna", "stampa")
         next_step(clerk, "/riepilogo")
         next_step(clerk, "/invio")
+        clerk.locator("label[for=f-privacy_given]").click()  # the notice, handed over
         clerk.locator("[data-testid=action-submit]").click()
         clerk.wait_for_url("**/pratiche/*")
         # Exempt from stamp duty: the certificate is issued at once, ready to print.

@@ -59,12 +59,14 @@ def post_form(
     follow: bool = False,
 ) -> Any:
     """Post a whole form from one of its steps (each step's page carries every answer); a
-    submit ticks the privacy box unless ``privacy=False``. With ``follow``, the page the
+    submit ticks the privacy box (the citizen's, or at the desk the clerk's) unless
+    ``privacy=False``. With ``follow``, the page the
     post redirects to (a saved draft's page, with its resume code) is the answer."""
     token = csrf_token(client)
     data = {"csrf_token": token, "action": action, **answers}
     if action == "submit" and privacy:
-        data["privacy_ack"] = "on"
+        data["privacy_ack"] = "on"  # the citizen's box
+        data["privacy_given"] = "on"  # at the desk, the clerk's
     response = client.post(path, data=data)
     if follow and response.status_code == 303:
         return client.get(response.headers["Location"])

@@ -67,13 +67,29 @@ def test_clerk_proposes_citizen_accepts_one_rejects_the_other_then_submits(
     propose(s.clerk, s.session_id, {"uso": "borsa_di_studio", "consegna": "download"})
     for proposal_id in pending(session, s.session_id).values():
         assert answer(s.citizen, s.session_id, proposal_id, accept=True).status_code == 204
-    submitted = s.citizen.post(
+    # Sending needs the privacy box, ticked in the sending post: without it, back to the box.
+    unticked = s.citizen.post(
         f"{CITIZEN}/{s.session_id}/invia", data={"csrf_token": csrf_token(s.citizen)}
+    )
+    assert unticked.status_code == 303
+    assert unticked.headers["Location"].endswith(f"/{s.session_id}/#f-privacy_ack")
+    back = s.citizen.get(unticked.headers["Location"]).get_data(as_text=True)
+    assert "Spunta la casella per dichiarare di aver letto" in back
+    assert 'id="f-privacy_ack"' in back
+    submitted = s.citizen.post(
+        f"{CITIZEN}/{s.session_id}/invia",
+        data={"csrf_token": csrf_token(s.citizen), "privacy_ack": "on"},
     )
     assert submitted.status_code == 303 and s.reference in submitted.headers["Location"]
 
     tx = session.scalar(select(Transaction).where(Transaction.reference == s.reference))
     assert tx is not None and tx.state not in ("draft", "awaiting_confirmation")
+    sent_event = session.scalar(
+        select(Event).where(Event.transaction_id == tx.id, Event.kind == "submitted")
+    )
+    assert sent_event is not None
+    notice = sent_event.data["privacy_notice"]
+    assert notice["url"].endswith("/privacy") and notice["language"] and "given_by" not in notice
     events = session.scalars(select(Event).where(Event.transaction_id == tx.id)).all()
     proposed = [e for e in events if e.kind == "cobrowse_proposed"]
     assert len(proposed) == 4
@@ -154,14 +170,20 @@ def test_the_clerk_may_submit_only_under_a_delegation_that_covers_the_service(
     assert 'data-testid="submit-for-citizen"' not in page
     refused = s.clerk.post(
         f"{CLERK}/{s.session_id}/invia",
-        data={"csrf_token": csrf_token(s.clerk), "delegation": "999"},
+        data={"csrf_token": csrf_token(s.clerk), "delegation": "999", "privacy_given": "on"},
     )
     assert refused.status_code == 404
     delegation_id = open_desk_session(s.clerk)
-    sent = s.clerk.post(
-        f"{CLERK}/{s.session_id}/invia",
-        data={"csrf_token": csrf_token(s.clerk), "delegation": str(delegation_id)},
-    )
+    page = s.clerk.get(f"{CLERK}/{s.session_id}/").get_data(as_text=True)
+    assert 'data-testid="submit-for-citizen"' in page and 'id="f-privacy_given"' in page
+    form = {"csrf_token": csrf_token(s.clerk), "delegation": str(delegation_id)}
+    # Not without saying that the citizen has been given the privacy notice.
+    unticked = s.clerk.post(f"{CLERK}/{s.session_id}/invia", data=form)
+    assert unticked.headers["Location"].endswith("#f-privacy_given")
+    assert session.scalar(
+        select(Transaction.state).where(Transaction.reference == s.reference)
+    ) == "draft"  # fmt: skip
+    sent = s.clerk.post(f"{CLERK}/{s.session_id}/invia", data={**form, "privacy_given": "on"})
     assert sent.status_code == 303
     tx = session.scalar(select(Transaction).where(Transaction.reference == s.reference))
     assert tx is not None and tx.state != "draft"
@@ -170,6 +192,7 @@ def test_the_clerk_may_submit_only_under_a_delegation_that_covers_the_service(
     )
     assert event is not None and event.actor_kind == "clerk" and event.channel == "phone"
     assert event.data.get("delegation") == delegation_id
+    assert event.data["privacy_notice"]["given_by"] == ANNA["fiscal_code"]
 
 
 def test_the_clerk_invites_the_citizen_who_picks_the_request_to_share(

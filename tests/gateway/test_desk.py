@@ -103,6 +103,31 @@ def test_without_a_delegation_a_clerk_sees_nothing_of_the_citizen(
     assert other_clerk.get(f"{DESK}/{mine}/pratiche/{reference}").status_code == 404
 
 
+def test_sending_now_at_the_desk_needs_the_clerk_to_have_given_the_privacy_notice(
+    app: Flask, session: Session
+) -> None:
+    clerk = clerk_client(app)
+    d = open_desk_session(clerk)
+    last = f"{desk_form(d)}/invio"
+    page = clerk.get(last).get_data(as_text=True)
+    assert 'id="f-privacy_given"' in page and 'data-testid="privacy-given"' in page
+    refused = post_form(clerk, last, exempt_answers(), privacy=False)
+    assert refused.status_code == 422
+    summary = lxml_html.fromstring(refused.data).xpath("//*[@data-testid='error-summary']//a")
+    assert [a.get("href") for a in summary] == ["#f-privacy_given"]
+    assert 'aria-invalid="true"' in refused.get_data(as_text=True)
+    assert session.scalars(select(Event).where(Event.kind == "submitted")).all() == []
+    # Leaving it for the citizen to confirm online needs no box: they tick theirs then.
+    prepared = post_form(clerk, last, exempt_answers(), "prepare", privacy=False)
+    assert prepared.status_code == 303
+    sent = post_form(clerk, last, exempt_answers())
+    assert sent.status_code == 303
+    event = session.scalar(select(Event).where(Event.kind == "submitted"))
+    assert event is not None and event.actor_kind == "clerk"
+    notice = event.data["privacy_notice"]
+    assert notice["given_by"] == ANNA["fiscal_code"] and notice["url"].endswith("/privacy")
+
+
 def test_clerk_fills_for_the_citizen_every_event_says_who_and_is_audited(
     app: Flask, session: Session
 ) -> None:

@@ -43,7 +43,17 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.text();
     }).then(function (html) {
+      // A box the person ticked (the privacy notice's) stays ticked in the new panel.
+      var ticked = Array.prototype.map.call(root.querySelectorAll("input[type=checkbox]:checked[id]"),
+        function (box) { return box.id; });
+      var focusedBox = document.activeElement && root.contains(document.activeElement)
+        && document.activeElement.type === "checkbox" ? document.activeElement.id : null;
       root.innerHTML = html;
+      ticked.forEach(function (id) {
+        var box = document.getElementById(id);
+        if (box && box.type === "checkbox") { box.checked = true; }
+      });
+      if (focusedBox && document.getElementById(focusedBox)) { document.getElementById(focusedBox).focus(); }
       root.setAttribute("data-revision", String(Number(root.getAttribute("data-revision") || 0) + 1));
       if (answering && answering.sent && !proposalCard(answering.id)) {
         focusAfterAnswer(answering);
