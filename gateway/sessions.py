@@ -15,14 +15,16 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Request, Response, g
+from flask import session as flask_session
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, delete, or_
+from sqlalchemy import ColumnElement, CursorResult, delete, insert, or_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as DatabaseTimeout
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from .db import Database
@@ -89,7 +91,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.created_at = created_at or utcnow()
         self.last_seen_at = last_seen_at
         self.rotate_requested = False
-        self.old_sid: str | None = None
+        self.stored: bool | None = None  # written by ``store_now``: True if a row is kept
 
     def rotate(self) -> None:
         """Give this session a new id when the response is sent; the old id stops working."""
@@ -157,6 +159,9 @@ class DatabaseSessionInterface(SessionInterface):
             log.error("session store unavailable: the session was not saved")
 
     def _save(self, app: Flask, session: ServerSession, response: Response, config: Any) -> None:
+        if session.stored is not None and not session.modified:
+            _cookie(response, session.sid if session.stored else None, config)
+            return  # written by ``store_now`` in the request's own transaction
         now = utcnow()
         touch = session.last_seen_at is None or now - session.last_seen_at > TOUCH_EVERY
         if not session.modified and not touch:
@@ -164,33 +169,63 @@ class DatabaseSessionInterface(SessionInterface):
         if not session and session.new:
             return
         with self.database.fresh_session(app) as s:
-            if session.sid and (session.rotate_requested or not session):
-                s.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.sid)))
-                if not session:
-                    s.commit()
-                    response.delete_cookie(COOKIE_NAME, path="/")
-                    return
-                session.sid = None
-                session.created_at = now
-            if session.sid is None:
-                session.sid = secrets.token_urlsafe(32)
-            row = s.get(WebSession, _hash(session.sid))
-            if row is None:
-                row = WebSession(id_hash=_hash(session.sid), created_at=session.created_at)
-                s.add(row)
-            row.data = dict(session)
-            row.subject_cf = (session.get("identity") or {}).get("fiscal_code")
-            row.sso_key = _sso_key_of(row.data)
-            row.last_seen_at = now
+            kept = _write(s, session, now)
             s.commit()
-        response.set_cookie(
-            COOKIE_NAME,
-            session.sid,
-            httponly=True,
-            secure=config.secure_cookies,
-            samesite="Lax",
-            path="/",
-        )
+        _cookie(response, session.sid if kept else None, config)
+
+
+def _write(s: Session, session: ServerSession, now: datetime) -> bool:
+    """Write the session's row in ``s``'s transaction, without committing; a new id is one
+    insert, a known one one update. False when no row is left: the session is empty (its row
+    deleted), or its row is gone — ended meanwhile by a logout, a single logout or another
+    device's "log out everywhere" — and is not brought back."""
+    if session.sid and (session.rotate_requested or not session):
+        s.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.sid)))
+        session.rotate_requested = False
+        if not session:
+            return False
+        session.sid = None
+        session.created_at = now
+    data = dict(session)
+    values = {
+        "data": data,
+        "subject_cf": (session.get("identity") or {}).get("fiscal_code"),
+        "sso_key": _sso_key_of(data),
+        "last_seen_at": now,
+    }
+    session.last_seen_at = now
+    if session.sid is None:
+        session.sid = secrets.token_urlsafe(32)
+        row = {"id_hash": _hash(session.sid), "created_at": session.created_at, **values}
+        s.execute(insert(WebSession).values(**row))
+        return True
+    updated = s.execute(
+        update(WebSession).where(WebSession.id_hash == _hash(session.sid)).values(**values)
+    )
+    return bool(cast(CursorResult[Any], updated).rowcount)
+
+
+def store_now(s: Session) -> None:
+    """Write this request's session in ``s``'s transaction, which the caller commits.
+
+    At login the session row then commits with the login's own records (one transaction,
+    and either both or neither); the response only sets the cookie. A change to the session
+    after this is written again at the end of the request, as usual.
+    """
+    server = flask_session._get_current_object()  # type: ignore[attr-defined]
+    assert isinstance(server, ServerSession)
+    server.stored = _write(s, server, utcnow())
+    server.modified = False
+
+
+def _cookie(response: Response, sid: str | None, config: Any) -> None:
+    """The session cookie for ``sid``, or its removal (no row is left for it)."""
+    if sid is None:
+        response.delete_cookie(COOKIE_NAME, path="/")
+        return
+    response.set_cookie(
+        COOKIE_NAME, sid, httponly=True, secure=config.secure_cookies, samesite="Lax", path="/"
+    )
 
 
 def _visit_serializer(app: Flask) -> URLSafeTimedSerializer:

@@ -32,7 +32,7 @@ from ..levels import required_level_for_path
 from ..ratelimit import rate_limited
 from ..redirects import safe_target
 from ..security import csrf
-from ..sessions import session_id_hash
+from ..sessions import session_id_hash, store_now
 from . import binding
 from .buttons import (
     CIE_INFO_URL,
@@ -178,8 +178,8 @@ def oidc_callback() -> BaseResponse:
         db.session.commit()
         return refusal(e)
     record_login(db.session, identity, client)
-    db.session.commit()
     begin_session(identity, lang=session.get("lang"))
+    db.session.commit()
     return _logged_in(safe_target(pending.get("next"), DEFAULT_NEXT))
 
 
@@ -236,8 +236,8 @@ def acs() -> BaseResponse:
         )
     except AuthenticationError as e:
         return refusal(e)
-    db.session.commit()
     begin_session(identity, lang=pending.lang)
+    db.session.commit()
     return _logged_in(safe_target(pending.next_url, DEFAULT_NEXT))
 
 
@@ -248,12 +248,17 @@ def _logged_in(target: str) -> BaseResponse:
 
 
 def begin_session(identity: Identity, *, lang: str | None) -> None:
-    """A new session id for the logged-in user: nothing from before the login is kept."""
+    """A new session id for the logged-in user: nothing from before the login is kept.
+
+    The session row is written in the login's transaction, which the caller commits: the
+    login's audit entry and its session land together or not at all.
+    """
     session.clear()
     session.rotate()  # type: ignore[attr-defined]
     session["identity"] = session_identity(identity)
     if lang:
         session["lang"] = lang
+    store_now(db.session)
 
 
 GATEWAY_REASONS = ("BROWSER_MISMATCH", "SESSION_SWITCH", "UNKNOWN_REQUEST", "REQUEST_EXPIRED")
