@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,6 +69,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
     return create_engine(url, **kwargs)
+
+
+def insert_ignoring_duplicates(
+    session: Session, table: Table, unique: tuple[str, ...]
+) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT … ON CONFLICT (unique) DO NOTHING`` in the session's own dialect (both
+    PostgreSQL and SQLite have it): a row whose unique key exists is skipped, with no read
+    before and no error after."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def in_memory(url: str) -> bool:

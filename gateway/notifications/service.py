@@ -51,19 +51,21 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import UndefinedError
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from forms.errors import InvalidValue
 from forms.validators import normalize_email
 
 from ..config import Config
-from ..models import CitizenContact, Document, InboxMessage
+from ..db import insert_ignoring_duplicates
+from ..models import CitizenContact, Document, InboxMessage, utcnow
 from ..outbox import enqueue
 from .kinds import MUTABLE_CATEGORIES, kind_of
 from .rendering import message_language, render_email_html, render_email_text, render_message
 
 EMAIL_TOPIC = "notify.email"
+INBOX: Table = InboxMessage.__table__  # type: ignore[assignment]
 _UNSUBSCRIBE_SALT = "sportello.notifications.unsubscribe"
 
 
@@ -119,26 +121,35 @@ def notify(
         rendered = render_message(kind, values, lang)
     except UndefinedError as e:
         raise ValueError(f"context of {kind} lacks a value: {e}") from e
-    if session.scalar(select(InboxMessage.id).where(InboxMessage.dedupe_key == row_key)):
-        return None
     refs = [_attachment(session, ref, citizen_cf) for ref in attachments or ()]
     skipped = _email_skipped(contact, spec.category, mandatory)
-    message = InboxMessage(
-        citizen_cf=citizen_cf,
-        kind=kind,
-        category=spec.category,
-        mandatory=mandatory,
-        context=values,
-        link=link,
-        attachments=refs,
-        transaction_id=transaction_id,
-        dedupe_key=row_key,
+    row = {
+        "citizen_cf": citizen_cf,
+        "kind": kind,
+        "category": spec.category,
+        "mandatory": mandatory,
+        "context": values,
+        "link": link,
+        "attachments": refs,
+        "transaction_id": transaction_id,
+        "dedupe_key": row_key,
         # Known before the insert, so the row is written once (no update after it).
-        email_skipped=skipped,
-        email_key=None if skipped else f"email:{row_key}",
-    )
-    session.add(message)
-    session.flush()  # the e-mail links to the message's own page
+        "email_skipped": skipped,
+        "email_key": None if skipped else f"email:{row_key}",
+        "created_at": utcnow(),
+        "read_at": None,
+        "version": 1,
+    }
+    # One statement: a message already written for this key (committed, or by a rival
+    # transaction, which this one waits for) is skipped, with no read before the insert.
+    new_id = session.execute(
+        insert_ignoring_duplicates(session, INBOX, ("dedupe_key",))
+        .values(**row)
+        .returning(INBOX.c.id)
+    ).scalar()
+    if new_id is None:
+        return None
+    message = InboxMessage(id=new_id, **row)  # detached: a record of the row written
     if skipped:
         return message
     assert contact is not None and contact.email

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..db import insert_ignoring_duplicates
 from ..models import OutboxMessage, utcnow
+
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +76,23 @@ def enqueue(
     key: str,
     payload: Mapping[str, Any],
     transaction_id: int | None = None,
-) -> OutboxMessage:
-    """Queue a delivery in the caller's transaction. The same key is queued only once."""
-    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
-    if existing is not None:
-        return existing
-    msg = OutboxMessage(
-        topic=topic,
-        key=key,
-        payload=dict(payload),
-        transaction_id=transaction_id,
-        status="pending",
-        next_attempt_at=utcnow(),
-    )
-    session.add(msg)
-    return msg
+) -> None:
+    """Queue a delivery in the caller's transaction. The same key is queued only once: one
+    ``INSERT … ON CONFLICT (key) DO NOTHING``, so a key already queued (committed, in this
+    transaction, or by a rival transaction, which this one waits for) costs no read and
+    raises nothing."""
+    now = utcnow()
+    row = {
+        "topic": topic,
+        "key": key,
+        "payload": dict(payload),
+        "transaction_id": transaction_id,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    session.execute(insert_ignoring_duplicates(session, OUTBOX, ("key",)).values(**row))
 
 
 def _claim(session: Session, now: datetime, batch: int, lease: float) -> list[OutboxMessage]:

@@ -168,3 +168,39 @@ def test_the_first_retry_sets_the_scale_of_every_wait() -> None:
     short = [next_delay(n, rng, first=0.25) for n in (1, 2, 3)]
     assert 0.125 <= short[0] <= 0.25 and 0.25 <= short[1] <= 0.5 and 0.5 <= short[2] <= 1.0
     assert next_delay(40, rng, first=0.25) <= MAX_DELAY
+
+
+def test_a_key_is_queued_once_in_one_transaction_across_commits_and_between_rivals(
+    app: Flask, session: Session
+) -> None:
+    enqueue(session, topic="fines.paid", key="pay-1", payload={"notice": "first"})
+    enqueue(session, topic="fines.paid", key="pay-1", payload={"notice": "again"})
+    session.commit()
+    enqueue(session, topic="fines.paid", key="pay-1", payload={"notice": "later"})
+    session.commit()
+    # Two transactions queueing one key at once: the later waits for the first, then skips.
+    factory = db.session_factory(app)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def rival(notice: str) -> None:
+        try:
+            with factory() as s:
+                start.wait()
+                enqueue(s, topic="fines.paid", key="pay-2", payload={"notice": notice})
+                s.commit()
+        except BaseException as e:  # re-raised in the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=rival, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.key)).all()
+    assert [(m.key, m.status, m.attempts) for m in rows] == [
+        ("pay-1", "pending", 0),
+        ("pay-2", "pending", 0),
+    ]
+    assert rows[0].payload == {"notice": "first"} and rows[1].payload["notice"] in {"a", "b"}
