@@ -22,6 +22,33 @@ MARIO_CF = "RSSMRA80A01H501U"
 ANNA_CF = "SPSNNA75S70L219W"
 
 
+def share_a_draft(page: Any, base: str, *, use: str) -> tuple[str, str]:
+    """As Mario: save a certificate request for Marco (attendance, download, ``use``) step by
+    step, then share it in live help; the draft's reference and the code to read out."""
+    spid_login(page, base, MARIO_CF, "/servizi/certificato_scolastico/nuova")
+    page.locator("div[data-field=alunno] label", has_text="Marco").click()
+    page.locator("label[for='f-tipo_certificato-2']").click()  # frequenza
+    next_step(page, "/nuova/uso")
+    page.locator("#f-uso").select_option(use)
+    next_step(page, "/nuova/consegna")
+    page.locator("label[for='f-consegna-1']").click()  # download
+    page.locator("[data-testid=action-save]").click()
+    reference = page.locator("[data-testid=reference]").first.inner_text().strip()
+    page.goto(f"{base}/area-personale/assistenza-live/?pratica={reference}")
+    page.locator("[data-testid=start-sharing]").click()
+    code = page.locator("[data-testid=session-code]").inner_text().strip()
+    page.wait_for_selector("#cobrowse-live[data-connected=true]")
+    return reference, code
+
+
+def join(clerk: Any, base: str, code: str) -> None:
+    """As Anna, the clerk: join the shared session with the code the citizen read out."""
+    spid_login(clerk, base, ANNA_CF, "/sportello/live/")
+    clerk.locator("#session-code").fill(code)
+    clerk.locator("[data-testid=join]").click()
+    clerk.wait_for_url("**/sportello/live/*/")
+
+
 def test_clerk_proposes_two_answers_the_citizen_accepts_one_rejects_one_and_submits(
     live_app: Flask, live_server: LiveServer, browser: Any
 ) -> None:
@@ -35,29 +62,11 @@ def test_clerk_proposes_two_answers_the_citizen_accepts_one_rejects_one_and_subm
     clerk_ctx = browser.new_context(locale="it-IT")
     try:
         page = citizen_ctx.new_page()
-        spid_login(page, base, MARIO_CF, "/servizi/certificato_scolastico/nuova")
-        page.locator(
-            "div[data-field=alunno] label", has_text="Marco"
-        ).click()  # Anna proposes Sofia
-        page.locator("label[for='f-tipo_certificato-2']").click()  # frequenza
-        next_step(page, "/nuova/uso")
-        page.locator("#f-uso").select_option("sport")
-        next_step(page, "/nuova/consegna")
-        page.locator("label[for='f-consegna-1']").click()  # download
-        page.locator("[data-testid=action-save]").click()
-        reference = page.locator("[data-testid=reference]").first.inner_text().strip()
-
-        page.goto(f"{base}/area-personale/assistenza-live/?pratica={reference}")
-        page.locator("[data-testid=start-sharing]").click()
-        code = page.locator("[data-testid=session-code]").inner_text().strip()
-        page.wait_for_selector("#cobrowse-live[data-connected=true]")
+        reference, code = share_a_draft(page, base, use="sport")  # Anna proposes Sofia
         page.evaluate("window.__notReloaded = true")
 
         clerk = clerk_ctx.new_page()
-        spid_login(clerk, base, ANNA_CF, "/sportello/live/")
-        clerk.locator("#session-code").fill(code)
-        clerk.locator("[data-testid=join]").click()
-        clerk.wait_for_url("**/sportello/live/*/")
+        join(clerk, base, code)
         assert reference in clerk.locator("[data-testid=clerk-panel]").inner_text()
         # The citizen's page learns that the clerk joined, without reloading.
         page.wait_for_selector("[data-testid=shared-with]")
@@ -143,26 +152,11 @@ def test_after_accept_and_reject_focus_moves_to_the_next_proposal_then_to_the_me
     clerk_ctx = browser.new_context(locale="it-IT")
     try:
         page = citizen_ctx.new_page()
-        spid_login(page, base, MARIO_CF, "/servizi/certificato_scolastico/nuova")
-        page.locator("div[data-field=alunno] label", has_text="Marco").click()
-        page.locator("label[for='f-tipo_certificato-2']").click()  # frequenza
-        next_step(page, "/nuova/uso")
-        page.locator("#f-uso").select_option("borsa_di_studio")
-        next_step(page, "/nuova/consegna")
-        page.locator("label[for='f-consegna-1']").click()  # download
-        page.locator("[data-testid=action-save]").click()
-        reference = page.locator("[data-testid=reference]").first.inner_text().strip()
-        page.goto(f"{base}/area-personale/assistenza-live/?pratica={reference}")
-        page.locator("[data-testid=start-sharing]").click()
-        code = page.locator("[data-testid=session-code]").inner_text().strip()
-        page.wait_for_selector("#cobrowse-live[data-connected=true]")
+        _reference, code = share_a_draft(page, base, use="borsa_di_studio")
         live_url = page.url
 
         clerk = clerk_ctx.new_page()
-        spid_login(clerk, base, ANNA_CF, "/sportello/live/")
-        clerk.locator("#session-code").fill(code)
-        clerk.locator("[data-testid=join]").click()
-        clerk.wait_for_url("**/sportello/live/*/")
+        join(clerk, base, code)
         page.wait_for_selector("[data-testid=shared-with]")
 
         # With the script: the panel is replaced in place, focus follows the answer.
