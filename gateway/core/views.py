@@ -112,21 +112,26 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
+    """Ready when the database answers and its schema is at the head migration.
+
+    The check uses the side pool, not the requests' own: an instance whose request pool is
+    busy under load is still ready (taking it out of rotation would only load the others
+    more); a database that does not answer, or an old schema, is not.
+    """
     checks: dict[str, object] = {}
     ready = True
     try:
-        db.session.execute(text("SELECT 1"))
-        checks["database"] = "up"
-        current, head = migration_status(db.session.connection())
-        checks["migrations"] = {"current": current, "head": head}
-        if current != head:
-            ready = False
+        with db.side_session(current_app._get_current_object()) as s:  # type: ignore[attr-defined]
+            s.execute(text("SELECT 1"))
+            checks["database"] = "up"
+            current, head = migration_status(s.connection())
+            checks["migrations"] = {"current": current, "head": head}
+            if current != head:
+                ready = False
     except Exception as e:  # any failure to reach the database means not ready
         current_app.logger.warning("readiness: database check failed: %s", type(e).__name__)
         checks["database"] = "down"
         ready = False
-    finally:
-        db.session.rollback()
     for name, state in current_app.extensions.get("sportello.readiness", {}).items():
         checks[name] = state()
     return jsonify(status="ready" if ready else "not_ready", checks=checks), (200 if ready else 503)

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from gateway.db import db
 from gateway.fines.operations import fines_system
 from gateway.transactions.operations import Actor, change_state
 from gateway.transactions.states import State
@@ -179,6 +180,25 @@ def test_healthz_and_readyz(client: FlaskClient) -> None:
     assert (
         ready.json["checks"]["migrations"]["current"] == ready.json["checks"]["migrations"]["head"]
     )
+
+
+def test_an_instance_whose_request_pool_is_busy_is_still_ready(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Every connection of the requests' pool held (a burst of slow requests): readiness is
+    checked on the side pool, so the instance is not taken out of rotation for being busy."""
+    engine = db.engine(app)
+    if engine is db.side_factory(app).kw["bind"]:
+        pytest.skip("an in-memory database has one engine for both")
+    pool = engine.pool
+    held = [engine.connect() for _ in range(pool.size() + pool._max_overflow)]  # type: ignore[attr-defined]
+    try:
+        ready = client.get("/readyz")
+    finally:
+        for connection in held:
+            connection.close()
+    assert ready.status_code == 200, ready.get_data(as_text=True)
+    assert ready.json["checks"]["database"] == "up"
 
 
 def test_request_id_from_proxy_is_kept_when_well_formed(client: FlaskClient) -> None:
