@@ -76,12 +76,23 @@ def _titles() -> dict[int, str]:
     }
 
 
+def _problem_titles() -> dict[int, str]:
+    """The titles of problem+json answers: a program, or a page's script, reads them, so
+    they speak of the request, not of a page."""
+    return {
+        **_titles(),
+        401: _("This request needs you to log in or to authenticate."),
+        403: _("This request is not allowed."),
+        404: _("What this request asks for does not exist."),
+    }
+
+
 def problem_body(status: int, code: str, detail: str | None = None) -> dict[str, Any]:
     """The one problem+json shape (RFC 9457): ``type``, ``code``, ``title``, ``status``,
     ``detail``, ``instance`` and ``request_id``; ``title`` is the status's words, ``detail``
     the error's own message (the title again when there is none), both in the reader's
     language. ``instance`` and ``request_id`` are those of the request being answered."""
-    title = _titles().get(status, _("The request could not be completed."))
+    title = _problem_titles().get(status, _("The request could not be completed."))
     return {
         "type": PROBLEM_BASE + code.lower().replace("_", "-"),
         "code": code,

@@ -103,3 +103,26 @@ def test_every_error_page_reads_in_one_language_with_a_heading(app: Flask) -> No
             assert f'<html lang="{lang}">' in page and "<h1" in page, (status, lang)
             assert ("Errore" in page) is (lang == "it") and ("Error " in page) is (lang == "en")
     assert checked == 2 * len(errors)
+
+
+def test_a_program_reads_of_its_request_a_person_of_the_page(app: Flask) -> None:
+    """problem+json titles speak of the request (a terminal or a script reads them); the
+    error pages of the same statuses speak of the page, in both languages."""
+    from gateway.errors import _titles, error_response
+
+    page_words = ("page", "pagina")
+    for status in (401, 403, 404):
+        for lang in ("it", "en"):
+            headers = {"Accept-Language": lang}
+            with app.test_request_context("/counter/api/v1/payments", headers=headers):
+                body = json.loads(error_response(status, "ANY").get_data(as_text=True))
+            with app.test_request_context("/x", headers={**headers, "Accept": "text/html"}):
+                page = error_response(status, "ANY").get_data(as_text=True)
+                page_title = _titles()[status]
+            assert not any(w in body["title"].lower() for w in page_words), (status, lang, body)
+            assert body["detail"] == body["title"]
+            assert any(w in page_title.lower() for w in page_words), (status, lang)
+            assert page_title.replace("'", "&#39;") in page, (status, lang)
+    with app.test_request_context("/counter/api/v1/x", headers={"Accept-Language": "it"}):
+        body = json.loads(error_response(401, "ANY").get_data(as_text=True))
+    assert body["title"] == "Per questa richiesta serve l'accesso o l'autenticazione."
