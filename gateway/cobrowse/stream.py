@@ -29,7 +29,7 @@ from ..db import db
 from ..identifiers import valid_id
 from ..models import SharedMessage, SharedSession
 from .broker import broker
-from .live import channel, live_settings, message_json, messages_after
+from .live import LiveSettings, channel, live_settings, message_json, messages_after
 from .operations import ENDED, end_if_idle
 
 Viewer = Callable[[SharedSession], bool]
@@ -88,47 +88,88 @@ def _last_id(frames: list[str], current: int) -> int:
     return current
 
 
+def _opening(session_id: int) -> str:
+    return f"retry: 2000\n: stream of shared session {session_id}\n\n"
+
+
+KEEPALIVE = ": keep-alive\n\n"
+
+
+class _Pace:
+    """The clock and the bookkeeping of one stream, without its waits: the thread's stream
+    and the event loop's drive the same one, so both send the same frames at the same times.
+    """
+
+    def __init__(self, settings: LiveSettings, sent: int) -> None:
+        self.settings = settings
+        self.sent = sent  # the id of the last event sent
+        started = time.monotonic()
+        self.next_beat = started + settings.keepalive_seconds
+        self.next_check = started + settings.check_seconds
+        self.deadline = started + settings.stream_seconds
+
+    def wait(self) -> float | None:
+        """How long to wait for a message; None once the stream's time is up."""
+        now = time.monotonic()
+        return None if now >= self.deadline else min(self.next_beat, self.deadline) - now
+
+    def quiet(self) -> str:
+        """After a wait with no message: "" (nothing is due yet), "beat" (a keep-alive) or
+        "check" (the database check, then a keep-alive)."""
+        now = time.monotonic()
+        if now < self.next_beat:
+            return ""
+        if now >= self.next_check:
+            self.next_check = now + self.settings.check_seconds
+            return "check"
+        return "beat"
+
+    def checked(self, frames: list[str]) -> None:
+        self.sent = _last_id(frames, self.sent)
+
+    def beat(self) -> str:
+        self.next_beat = time.monotonic() + self.settings.keepalive_seconds
+        return KEEPALIVE
+
+    def message(self, raw: str) -> tuple[str | None, bool]:
+        """A published message: its frame (None if already sent), and whether it ends the
+        stream."""
+        item = json.loads(raw)
+        if item["id"] <= self.sent:
+            return None, False
+        self.sent = item["id"]
+        return sse(item["id"], item["kind"], raw), item["kind"] == "ended"
+
+
 def event_stream(app: Flask, session_id: int, may_see: Viewer, last_event_id: int) -> Iterator[str]:
     """Replay what the browser missed, then live events until the session ends or the
     stream's time is up. ``may_see`` re-checks the viewer's right at every keep-alive."""
     settings = live_settings(app)
     subscription = broker(app).subscribe(channel(session_id))
     try:
-        yield f"retry: 2000\n: stream of shared session {session_id}\n\n"
+        yield _opening(session_id)
         is_open, frames = _check(app, session_id, may_see, last_event_id)
-        sent = _last_id(frames, last_event_id)
+        pace = _Pace(settings, _last_id(frames, last_event_id))
         yield from frames
         if not is_open:
             return
-        started = time.monotonic()
-        next_beat = started + settings.keepalive_seconds
-        next_check = started + settings.check_seconds
-        deadline = started + settings.stream_seconds
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                return
-            raw = subscription.get(min(next_beat, deadline) - now)
+        while (wait := pace.wait()) is not None:
+            raw = subscription.get(wait)
             if raw is None:
-                now = time.monotonic()
-                if now < next_beat:
-                    continue
-                if now >= next_check:
-                    is_open, frames = _check(app, session_id, may_see, sent)
-                    sent = _last_id(frames, sent)
+                due = pace.quiet()
+                if due == "check":
+                    is_open, frames = _check(app, session_id, may_see, pace.sent)
+                    pace.checked(frames)
                     yield from frames
                     if not is_open:
                         return
-                    next_check = now + settings.check_seconds
-                yield ": keep-alive\n\n"
-                next_beat = time.monotonic() + settings.keepalive_seconds
+                if due:
+                    yield pace.beat()
                 continue
-            item = json.loads(raw)
-            if item["id"] <= sent:
-                continue
-            sent = item["id"]
-            yield sse(item["id"], item["kind"], raw)
-            if item["kind"] == "ended":
+            shown, over = pace.message(raw)
+            if shown:
+                yield shown
+            if over:
                 return
     finally:
         subscription.close()
@@ -153,48 +194,36 @@ async def event_stream_async(grant: StreamGrant) -> AsyncGenerator[str, None]:
     sink = _LoopSink(asyncio.get_running_loop())
     subscription = await asyncio.to_thread(broker(app).subscribe, channel(session_id), sink)
     try:
-        yield f"retry: 2000\n: stream of shared session {session_id}\n\n"
+        yield _opening(session_id)
         is_open, frames = await asyncio.to_thread(
             _check, app, session_id, may_see, grant.last_event_id
         )
-        sent = _last_id(frames, grant.last_event_id)
+        pace = _Pace(settings, _last_id(frames, grant.last_event_id))
         for frame in frames:
             yield frame
         if not is_open:
             return
-        started = time.monotonic()
-        next_beat = started + settings.keepalive_seconds
-        next_check = started + settings.check_seconds
-        deadline = started + settings.stream_seconds
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                return
+        while (wait := pace.wait()) is not None:
             try:
-                raw = await asyncio.wait_for(sink.queue.get(), min(next_beat, deadline) - now)
+                raw = await asyncio.wait_for(sink.queue.get(), wait)
             except TimeoutError:
-                now = time.monotonic()
-                if now < next_beat:
-                    continue
-                if now >= next_check:
+                due = pace.quiet()
+                if due == "check":
                     is_open, frames = await asyncio.to_thread(
-                        _check, app, session_id, may_see, sent
+                        _check, app, session_id, may_see, pace.sent
                     )
-                    sent = _last_id(frames, sent)
+                    pace.checked(frames)
                     for frame in frames:
                         yield frame
                     if not is_open:
                         return
-                    next_check = now + settings.check_seconds
-                yield ": keep-alive\n\n"
-                next_beat = time.monotonic() + settings.keepalive_seconds
+                if due:
+                    yield pace.beat()
                 continue
-            item = json.loads(raw)
-            if item["id"] <= sent:
-                continue
-            sent = item["id"]
-            yield sse(item["id"], item["kind"], raw)
-            if item["kind"] == "ended":
+            shown, over = pace.message(raw)
+            if shown:
+                yield shown
+            if over:
                 return
     finally:
         subscription.close()
