@@ -10,6 +10,7 @@ describes them all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -18,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from ..db import db
 from ..ente import current_ente
 from ..errors import problem_body, safe_extra
-from ..models import Notice, Payment, Terminal
+from ..models import Document, Notice, Payment, Terminal
 from ..payments.carts import PaymentInCart
 from ..payments.errors import PaymentError, RefundRequired, UnauthorizedTerminal
 from ..payments.hooks import AmountDue
@@ -188,13 +189,38 @@ def activate() -> Response:
     return idempotent(terminal, operation)
 
 
+@dataclass(frozen=True)
+class CloseRequest:
+    """What a terminal's close says, for one payment or a cart, checked by the contract."""
+
+    outcome: Outcome
+    payment_method: str
+    external_ref: str
+
+    @classmethod
+    def posted(cls) -> CloseRequest:
+        body = json_body(request, "CloseRequest")
+        return cls(
+            "OK" if body["outcome"] == "OK" else "KO",
+            body.get("payment_method", "cash"),
+            body.get("terminal_transaction_ref", ""),
+        )
+
+
+def receipt_response(document: Document | None, status: str) -> Response:
+    """The receipt's PDF for the terminal, or NoReceipt while ``status`` has none."""
+    if document is None:
+        raise NoReceipt(detail=status)
+    response = Response(document.content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response.headers["X-Content-SHA256"] = document.sha256
+    return response
+
+
 @bp.post("/payments/<payment_token:token>/close")
 def close(token: str) -> Response:
     terminal = signed_terminal()
-    body = json_body(request, "CloseRequest")
-    outcome: Outcome = "OK" if body["outcome"] == "OK" else "KO"
-    method = body.get("payment_method", "cash")
-    ref = body.get("terminal_transaction_ref", "")
+    asked = CloseRequest.posted()
 
     def operation() -> Answer:
         payment = payment_by_token(db.session, token, terminal)
@@ -204,11 +230,11 @@ def close(token: str) -> Response:
             db.session,
             token=token,
             terminal=terminal,
-            outcome=outcome,
+            outcome=asked.outcome,
             actor=terminal_actor(terminal),
             signer=seal_keys().signer,
-            payment_method=method,
-            external_ref=ref,
+            payment_method=asked.payment_method,
+            external_ref=asked.external_ref,
             payment=payment,
         )
         if payment.status in ("refund_due", "refunded"):
@@ -230,9 +256,4 @@ def status(token: str) -> Response:
 def receipt(token: str) -> Response:
     terminal = signed_terminal()
     payment, document = payment_and_receipt(db.session, token, terminal)
-    if document is None:
-        raise NoReceipt(detail=payment.status)
-    response = Response(document.content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-SHA256"] = document.sha256
-    return response
+    return receipt_response(document, payment.status)

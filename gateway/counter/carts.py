@@ -14,10 +14,10 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from ..db import db
 from ..models import CounterCart, Document, Terminal
 from ..payments.carts import CartItem, activate_cart, cart_by_token, close_cart
-from ..payments.settle import Outcome, terminal_actor
+from ..payments.settle import terminal_actor
 from ..seals import seal_keys
 from ..security import csrf
-from .api import NoReceipt, idempotent, signed_terminal
+from .api import CloseRequest, idempotent, receipt_response, signed_terminal
 from .contract import json_body
 from .idempotency import Answer
 
@@ -69,19 +69,18 @@ def activate() -> Response:
 @bp.post("/carts/<payment_token:token>/close")
 def close(token: str) -> Response:
     terminal: Terminal = signed_terminal()
-    body = json_body(request, "CloseRequest")
-    outcome: Outcome = "OK" if body["outcome"] == "OK" else "KO"
+    asked = CloseRequest.posted()
 
     def operation() -> Answer:
         cart = close_cart(
             db.session,
             token=token,
             terminal=terminal,
-            outcome=outcome,
+            outcome=asked.outcome,
             actor=terminal_actor(terminal),
             signer=seal_keys().signer,
-            payment_method=body.get("payment_method", "cash"),
-            external_ref=body.get("terminal_transaction_ref", ""),
+            payment_method=asked.payment_method,
+            external_ref=asked.external_ref,
         )
         return Answer(200, cart_json(cart))
 
@@ -99,9 +98,4 @@ def receipt(token: str) -> Response:
     terminal = signed_terminal()
     cart = cart_by_token(db.session, token, terminal)
     document = db.session.get(Document, cart.receipt_document_id or 0)
-    if document is None:
-        raise NoReceipt(detail=cart.status)
-    response = Response(document.content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-SHA256"] = document.sha256
-    return response
+    return receipt_response(document, cart.status)
