@@ -132,18 +132,20 @@ def detail(code: str) -> str:
     return render_template("help/detail.html", req=found, code=ops.display_code(found.code))
 
 
-@citizen.get("/<session_code:code>/prenotazione.pdf")
-def pdf(code: str) -> Response:
+def _my_appointment_file(code: str, render: Any) -> tuple[Any, bytes]:
+    """This citizen's appointment ``code`` (HelpRequestNotFound for anything else) and its
+    file drawn by ``render`` (the PDF or the calendar entry), in the page's language."""
     identity = require_identity()
     found = ops.citizen_request(db.session, identity.fiscal_code, code)
     if found.kind != "appointment":
         raise HelpRequestNotFound(detail="not an appointment")
-    body = booking_pdf(
-        found,
-        ente=current_ente(),
-        base_url=current_app.config["SPORTELLO"].base_url,
-        lang=booking.lang(),
-    )
+    config = current_app.config["SPORTELLO"]
+    return found, render(found, ente=current_ente(), base_url=config.base_url, lang=booking.lang())
+
+
+@citizen.get("/<session_code:code>/prenotazione.pdf")
+def pdf(code: str) -> Response:
+    found, body = _my_appointment_file(code, booking_pdf)
     return Response(
         body,
         mimetype="application/pdf",
@@ -153,16 +155,7 @@ def pdf(code: str) -> Response:
 
 @citizen.get("/<session_code:code>/appuntamento.ics")
 def ics(code: str) -> Response:
-    identity = require_identity()
-    found = ops.citizen_request(db.session, identity.fiscal_code, code)
-    if found.kind != "appointment":
-        raise HelpRequestNotFound(detail="not an appointment")
-    body = booking_ics(
-        found,
-        ente=current_ente(),
-        base_url=current_app.config["SPORTELLO"].base_url,
-        lang=booking.lang(),
-    )
+    found, body = _my_appointment_file(code, booking_ics)
     return Response(
         body,
         mimetype="text/calendar",
