@@ -86,7 +86,12 @@ def seed(app: Flask, session: Session) -> dict[str, str]:
         late.starts_at = late.slot_start = now - timedelta(minutes=762)
         s.commit()
         code, late_id = booked.code, late.id
-    tx = session.scalars(select(Transaction).where(Transaction.service == ops.SERVICE)).first()
+    # Mario's appointment (Chiara's is the late one): by whose it is, not by row order.
+    tx = session.scalars(
+        select(Transaction).where(
+            Transaction.service == ops.SERVICE, Transaction.subject_cf == MARIO_CF
+        )
+    ).first()
     assert tx is not None
     payment_tx = create_transaction(session, service="multe")
     notice = Notice(
