@@ -30,7 +30,7 @@ from ..transactions.states import FINAL_STATES
 from . import operations as ops
 from . import proposals
 from .live import live_settings
-from .pages import answer_anchor, choices_for, done, is_fetch, live_view
+from .pages import answer_anchor, back_to_box, choices_for, done, is_fetch, live_view
 from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_citizen", __name__, template_folder="templates")
@@ -173,9 +173,8 @@ def submit(session_id: int) -> Response:
         return redirect(url_for("cobrowse_citizen.live", session_id=shared.id), code=303)
     ack = privacy.acknowledgement(request.form)
     if ack is None:
-        flash(str(privacy.PrivacyNotAcknowledged.title), "danger")
-        anchor = f"f-{privacy.FIELD}"
-        return redirect(url_for("cobrowse_citizen.live", session_id=shared.id, _anchor=anchor), 303)
+        message = str(privacy.PrivacyNotAcknowledged.title)
+        return back_to_box("cobrowse_citizen.live", shared, privacy.FIELD, message)
     tx = proposals.submit_by_citizen(
         db.session,
         shared,

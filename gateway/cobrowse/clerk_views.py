@@ -28,7 +28,7 @@ from . import operations as ops
 from . import proposals
 from .errors import SessionCodeMistyped, SessionCodeNotFound
 from .live import live_settings
-from .pages import LiveView, choices_for, done, live_view
+from .pages import LiveView, back_to_box, choices_for, done, live_view
 from .stream import StreamGrant, parse_last_event_id, stream_response
 
 bp = Blueprint("cobrowse_clerk", __name__, template_folder="templates")
@@ -202,9 +202,8 @@ def submit_for_citizen(session_id: int) -> Response:
     delegation_id = valid_id(request.form.get("delegation"))
     given = privacy.given_by_clerk(request.form, shared.clerk_cf or "")
     if given is None:
-        flash(str(privacy.PrivacyNotGiven.title), "danger")
-        anchor = f"f-{privacy.GIVEN_FIELD}"
-        return redirect(url_for("cobrowse_clerk.live", session_id=shared.id, _anchor=anchor), 303)
+        message = str(privacy.PrivacyNotGiven.title)
+        return back_to_box("cobrowse_clerk.live", shared, privacy.GIVEN_FIELD, message)
     proposals.submit_for_citizen(
         db.session,
         shared,

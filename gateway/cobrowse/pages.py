@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -124,6 +124,12 @@ def answer_anchor(pending: list[SharedProposal], answered_id: int) -> str:
 
 def is_fetch() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def back_to_box(endpoint: str, shared: SharedSession, field: str, message: str) -> Response:
+    """Sending without the required box: back to the live page, at the box, with ``message``."""
+    flash(message, "danger")
+    return redirect(url_for(endpoint, session_id=shared.id, _anchor=f"f-{field}"), 303)
 
 
 def done(location: str) -> Response:

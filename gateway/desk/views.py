@@ -244,8 +244,7 @@ def _refused(d: Delegation, flow: Flow, step: str, raw: Any, choices: Any,
              draft: Draft | None, error: Exception) -> Any:  # fmt: skip
     """The step posted, again, with every error in the summary (the privacy box's too)."""
     box = (privacy.GIVEN_FIELD, str(privacy.PrivacyNotGiven.title))
-    ticked = privacy.given_by_clerk(request.form, d.clerk_cf) is not None
-    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box, ticked)
+    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box)
     return _form_page(d, page, 422, draft)
 
 

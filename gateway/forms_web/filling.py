@@ -133,14 +133,14 @@ def refused_page(
     last_buttons: list[tuple[str, str, str]],
     error: Exception,
     box: tuple[str, str],
-    box_ticked: bool,
 ) -> StepPage:
     """The step posted again, every error in its summary: the answers' (``FormNotValid``) and,
     when sending without it, the last step's required box (``box``: its field and message,
     linked to the box on the last step's page)."""
     if isinstance(error, FormNotValid):
         result: ValidationResult | None = error.result
-        missing = request.form.get("action") == "submit" and not box_ticked
+        ticked = request.form.get(box[0]) == "on"
+        missing = request.form.get("action") == "submit" and not ticked
     else:
         full = validate(flow.definition, raw, choices=choices.options)
         result, missing = (None if full.ok else full), True

@@ -182,6 +182,5 @@ def _refused(flow: Flow, step: str, raw: Any, choices: Any, draft: Draft | None,
              error: Exception) -> Any:  # fmt: skip
     """The step posted, again, with every error in the summary (the privacy box's too)."""
     box = (privacy.FIELD, str(privacy.PrivacyNotAcknowledged.title))
-    ticked = privacy.acknowledgement(request.form) is not None
-    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box, ticked)
+    page = filling.refused_page(flow, step, raw, choices, _buttons(), error, box)
     return _step_page(page, draft, 422)
